@@ -1,0 +1,6 @@
+import type {Options} from '../options.js';
+import {UserError, type Io} from './io.js';
+
+export async function run(_options: Options, _io: Io): Promise<number> {
+	throw new UserError('infertop check: not built yet');
+}

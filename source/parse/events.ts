@@ -1,0 +1,56 @@
+/**
+ * Events: what sources and parsers emit, and what the one reducer folds.
+ *
+ * Log events (`LogEvent`) come from the pure stream parser (parse/). The other
+ * kinds are typed facts from sources that do I/O: Kubernetes pod facts and stream
+ * health (sources/kube-*), endpoint probes (endpoint/), and the source's end.
+ */
+import type {LogEvent} from './log-events.js';
+import type {EndpointProbe} from '../endpoint/probe-types.js';
+
+export type {LogEvent} from './log-events.js';
+
+/** Pod facts from the Kubernetes API (list+watch), already reduced to what we show. */
+export interface PodFacts {
+	name: string;
+	uid: string;
+	node: string | null;
+	phase: string | null;
+	pendingReason: string | null;
+	workload: string | null;
+	group: number | null;
+	role: 'leader' | 'worker' | null;
+	workerIndex: number | null;
+	createdAt: number | null;
+	containers: {
+		name: string;
+		state: 'running' | 'waiting' | 'terminated' | null;
+		reason: string | null;
+		restarts: number;
+		exitCode: number | null;
+		lastTerminationReason: string | null;
+		lastExitCode: number | null;
+		startedAt: number | null;
+	}[];
+}
+
+export type SourceEvent =
+	| {type: 'pod-upsert'; pod: PodFacts}
+	| {type: 'pod-deleted'; name: string; uid: string | null}
+	| {
+			type: 'stream-status';
+			pod: string;
+			container: string;
+			at: number;
+			connected: boolean;
+			reconnects?: number;
+			stalls?: number;
+			skippedLines?: number;
+			reason?: string | null;
+	  }
+	/** a new container instance (restart, or pod recreated): its ranks start clean */
+	| {type: 'stream-reset'; pod: string; container: string; at: number}
+	| {type: 'source-ended'; at: number | null}
+	| {type: 'endpoint-probe'; probe: EndpointProbe};
+
+export type InfertopEvent = LogEvent | SourceEvent;
