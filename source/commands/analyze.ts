@@ -1,6 +1,35 @@
+/**
+ * `infertop analyze [--json] PATH...` (contract/cli.md): read saved logs to the
+ * end, print the readable report or the snapshot. Exit 1 on an error-severity
+ * finding, 0 otherwise, 2 on bad usage or unreadable input (UserError).
+ */
+import {computeFindings} from '../findings/index.js';
+import {emptyState} from '../model/state.js';
 import type {Options} from '../options.js';
-import {UserError, type Io} from './io.js';
+import {createPipeline} from '../pipeline.js';
+import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
+import {createStore} from '../store/store.js';
+import {formatReport} from '../view/report.js';
+import {toSnapshot} from '../view/snapshot.js';
+import {exitCodes, type Io} from './io.js';
 
-export async function run(_options: Options, _io: Io): Promise<number> {
-	throw new UserError('infertop analyze: not built yet');
+export async function run(options: Options, io: Io): Promise<number> {
+	const entries = await resolveLogPaths(options.args);
+	const onlyStdin = entries.every(e => e.path === '-');
+	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	const pipeline = createPipeline(store, {keepLines: false});
+	await readSavedLogs(entries, pipeline, {speed: 0, signal: io.signal, stdin: io.stdin});
+	store.flush();
+	const state = store.getState();
+	// For saved logs, findings are computed against the last timestamp read (contract/snapshot.md).
+	const now = state.lastTs ?? Date.now();
+	const findings = computeFindings(state, now, options.findings);
+	const snapshot = toSnapshot(state, findings, {now});
+	const out = options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	await new Promise<void>(resolve => {
+		if (io.stdout.write(out)) resolve();
+		else io.stdout.once('drain', () => resolve());
+	});
+	store.dispose();
+	return snapshot.findings.some(f => f.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }

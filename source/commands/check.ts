@@ -1,6 +1,190 @@
+/**
+ * `infertop check [WORKLOAD | --files PATH] [--timeout D] [--json]` (contract/cli.md):
+ * a rollout gate. Saved logs: read them to the end, then 0 if the final phase is
+ * serving or completed with no error finding, 1 on an error finding (printed), 3 if
+ * the logs end earlier (printing where it was stuck). With --endpoint, also wait up
+ * to --timeout for the endpoint's verdict. Live (a WORKLOAD, or every pod of the
+ * namespace): follow the pods until serving (and, with an endpoint, healthy) → 0, an
+ * error finding → 1, or --timeout → 3. Output is one line per finding and a final
+ * `check: …` line; --json prints the snapshot instead (the verdict goes to stderr).
+ */
+import {computeFindings} from '../findings/index.js';
+import {derivePhase} from '../model/phase.js';
+import {emptyState, type RolloutState} from '../model/state.js';
 import type {Options} from '../options.js';
+import {createPipeline} from '../pipeline.js';
+import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
+import {createStore, type Store} from '../store/store.js';
+import {toSnapshot} from '../view/snapshot.js';
+import {findingLine, verdict, type Verdict} from './check-verdict.js';
 import {UserError, type Io} from './io.js';
 
-export async function run(_options: Options, _io: Io): Promise<number> {
-	throw new UserError('infertop check: not built yet');
+/**
+ * The endpoint hook: given the store, start probing and dispatch `endpoint-probe`
+ * events into it; returns a stop function. Default: the endpoint prober.
+ */
+export type EndpointHook = (store: Store, options: Options, io: Io) => Promise<(() => void) | null>;
+
+export const startEndpoint: EndpointHook = async (store, options, io) => {
+	if (!options.endpoint.url && !options.endpoint.service) return null;
+	if (!options.endpoint.url) throw new UserError('check --files can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
+	const {startEndpointProber} = await import('../endpoint/prober.js');
+	const prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: io.signal});
+	return prober ? () => prober.stop() : null;
+};
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+	return new Promise(resolve => {
+		if (stream.write(text)) resolve();
+		else stream.once('drain', () => resolve());
+	});
+}
+
+/** Resolves when `done(state)` holds, the timeout passes, or the user stops: whichever first. */
+function waitFor(store: Store, done: (s: RolloutState) => boolean, timeoutMs: number, signal: AbortSignal, onChangeOnly = false): Promise<void> {
+	return new Promise(resolve => {
+		let timer: NodeJS.Timeout | null = null;
+		let unsubscribe: () => void = () => {};
+		const finish = () => {
+			if (timer) clearTimeout(timer);
+			unsubscribe();
+			signal.removeEventListener('abort', finish);
+			resolve();
+		};
+		if ((!onChangeOnly && done(store.getState())) || signal.aborted) return resolve();
+		unsubscribe = store.subscribe(() => {
+			if (done(store.getState())) finish();
+		});
+		timer = setTimeout(finish, timeoutMs);
+		signal.addEventListener('abort', finish, {once: true});
+	});
+}
+
+interface Judged {
+	state: RolloutState;
+	now: number;
+	result: Verdict;
+	findings: ReturnType<typeof computeFindings>;
+}
+
+function judge(store: Store, options: Options, withEndpoint: boolean): Judged {
+	store.flush();
+	const state = store.getState();
+	// Saved logs: findings are computed against the last timestamp read (contract/snapshot.md).
+	const now = state.lastTs ?? Date.now();
+	const findings = computeFindings(state, now, options.findings);
+	const phase = derivePhase(state);
+	const result = verdict({state, findings, phase, endpoint: withEndpoint ? (state.endpoint?.health ?? null) : undefined});
+	return {state, now, result, findings};
+}
+
+async function report(j: Judged, options: Options, io: Io): Promise<number> {
+	if (options.json) {
+		await write(io.stdout, `${JSON.stringify(toSnapshot(j.state, j.findings, {now: j.now}), null, 2)}\n`);
+		await write(io.stderr, `${j.result.line}\n`);
+	} else {
+		await write(io.stdout, [...j.findings.map(findingLine), j.result.line].join('\n') + '\n');
+	}
+	return j.result.code;
+}
+
+async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook): Promise<number> {
+	const entries = await resolveLogPaths(options.files);
+	const onlyStdin = entries.every(e => e.path === '-');
+	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	const pipeline = createPipeline(store, {keepLines: false});
+	try {
+		await readSavedLogs(entries, pipeline, {speed: 0, signal: io.signal, stdin: io.stdin});
+		store.flush();
+		const stop = await endpointHook(store, options, io);
+		if (!stop) return await report(judge(store, options, false), options, io);
+		try {
+			// The logs are read; wait for the endpoint to give a verdict (or for any verdict at all:
+			// an error finding, or a completed job that has nothing left to serve).
+			await waitFor(
+				store,
+				s => {
+					const h = s.endpoint?.health ?? null;
+					return (h !== null && h !== 'unreachable') || judge(store, options, true).result.kind !== 'waiting';
+				},
+				options.timeoutMs,
+				io.signal,
+			);
+			return await report(judge(store, options, true), options, io);
+		} finally {
+			stop();
+		}
+	} finally {
+		store.dispose();
+	}
+}
+
+/** Live: follow the workload's pods until serving (and healthy), an error finding, or --timeout. */
+async function checkLive(options: Options, io: Io): Promise<number> {
+	const {startKubeSource} = await import('../kube/source.js');
+	const store = createStore(emptyState({kind: 'kubernetes', context: options.kube.context, namespace: options.kube.namespace ?? 'default', selector: options.kube.selector}), {flushMs: 100});
+	const pipeline = createPipeline(store, {keepLines: false});
+	const stop = new AbortController();
+	const onUser = () => stop.abort();
+	io.signal.addEventListener('abort', onUser, {once: true});
+	const sourceIo: Io = {...io, signal: stop.signal};
+	const source = await startKubeSource({options, pipeline, io: sourceIo, once: false});
+	let prober: {stop(): void} | null = null;
+	try {
+		const {startEndpointProber} = await import('../endpoint/prober.js');
+		prober = await startEndpointProber({
+			options: options.endpoint,
+			store,
+			env: io.env,
+			signal: stop.signal,
+			kube: {kubeConfig: source.kubeConfig, namespace: source.describe.namespace, workload: source.describe.workload},
+		});
+		// An endpoint counts when the user named one, or discovery found one and probed it.
+		const explicit = options.endpoint.url !== null || options.endpoint.service !== null;
+		const withEndpoint = (raw: RolloutState) => prober !== null && (explicit || raw.endpoint !== null);
+		const d = source.describe;
+		const live = (): Judged => {
+			store.flush();
+			const raw = store.getState();
+			const state: RolloutState = {...raw, source: {kind: 'kubernetes', context: d.context, namespace: d.namespace, selector: d.selector, workload: d.workload, matchedBy: d.matchedBy}};
+			// Live, `now` is the wall clock: it advances while every pod is silent (init-stalled).
+			const now = Date.now();
+			const findings = computeFindings(state, now, options.findings);
+			const result = verdict({state, findings, phase: derivePhase(state), endpoint: withEndpoint(raw) ? (state.endpoint?.health ?? null) : undefined});
+			return {state, now, result, findings};
+		};
+		const deadline = Date.now() + options.timeoutMs;
+		let last = live();
+		while (last.result.kind === 'waiting' && Date.now() < deadline && !stop.signal.aborted) {
+			// re-judge on every flush, and at least once a second so clock-driven findings fire
+			await waitFor(store, () => true, Math.min(1000, Math.max(0, deadline - Date.now())), stop.signal, true);
+			last = live();
+		}
+		if (last.result.kind === 'fail') {
+			// Pods stream independently: a peer's remote error can arrive before the root
+			// rank's own lines. Let the streams settle (quiet for 500 ms, at most 3 s) so
+			// the report names the first failure, not whichever log was read first.
+			const settleUntil = Math.min(deadline, Date.now() + 3000);
+			while (Date.now() < settleUntil && !stop.signal.aborted) {
+				const before = store.getState();
+				await waitFor(store, () => true, Math.min(500, settleUntil - Date.now()), stop.signal, true);
+				store.flush();
+				if (store.getState() === before) break;
+			}
+			last = live();
+		}
+		if (last.result.kind === 'waiting' && stop.signal.aborted) last = {...last, result: {...last.result, line: last.result.line.replace('check: TIMEOUT', 'check: STOPPED')}};
+		return await report(last, options, io);
+	} finally {
+		prober?.stop();
+		stop.abort();
+		io.signal.removeEventListener('abort', onUser);
+		await source.stop();
+		store.dispose();
+	}
+}
+
+export async function run(options: Options, io: Io, hooks: {endpoint?: EndpointHook} = {}): Promise<number> {
+	if (options.files.length > 0) return checkFiles(options, io, hooks.endpoint ?? startEndpoint);
+	return checkLive(options, io);
 }

@@ -1,6 +1,42 @@
+/**
+ * `infertop replay PATH... [--speed N]`: the TUI over saved logs, played with
+ * their own timestamps N times faster (0 = all at once). Files are checked
+ * before the screen switches, so a typo is a one-line error, not a flash.
+ */
+import path from 'node:path';
+import {createPipeline} from '../pipeline.js';
+import {emptyState} from '../model/state.js';
+import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
+import {createStore} from '../store/store.js';
+import {runTui} from '../ui/run-tui.js';
 import type {Options} from '../options.js';
 import {UserError, type Io} from './io.js';
 
-export async function run(_options: Options, _io: Io): Promise<number> {
-	throw new UserError('infertop replay: not built yet');
+export async function run(options: Options, io: Io): Promise<number> {
+	const entries = await resolveLogPaths(options.args);
+	const files = entries.map(e => e.path);
+	const store = createStore(emptyState({kind: 'files', files}));
+	const pipeline = createPipeline(store);
+	const reader = new AbortController();
+	const stop = () => reader.abort();
+	io.signal.addEventListener('abort', stop, {once: true});
+	let readError: unknown = null;
+	const reading = readSavedLogs(entries, pipeline, {speed: options.speed, signal: reader.signal, stdin: io.stdin}).catch((error: unknown) => {
+		readError = error;
+		// Let a non-TTY frame settle instead of waiting for an end that never comes.
+		store.dispatch({type: 'source-ended', at: store.getState().lastTs});
+		store.flush();
+	});
+	// The last folder/file name says which run it is; the full path is in the snapshot.
+	const label = options.args.length === 1 ? path.basename(options.args[0]!.replace(/\/+$/, '')) || options.args[0]! : `${options.args.length} paths`;
+	try {
+		const code = await runTui({store, options, io, title: {kind: 'files', label}});
+		if (readError) throw readError instanceof UserError ? readError : new UserError(`reading the logs failed: ${readError instanceof Error ? readError.message : String(readError)}`);
+		return code;
+	} finally {
+		reader.abort();
+		io.signal.removeEventListener('abort', stop);
+		await reading;
+		store.dispose();
+	}
 }

@@ -1,7 +1,81 @@
-import type {LogEvent} from '../parse/log-events.js';
-import type {RolloutState} from './state.js';
+/**
+ * Folds parser events (NCCL, vLLM, torch) into the state. Routes to one slice
+ * per concern; a slice returns the same object when the event changes nothing.
+ */
+import type {LogEvent, LogProgressEvent} from '../parse/log-events.js';
+import {emptyPod, type RolloutState} from './state.js';
+import {reduceProcExit, reduceProcRanks, reduceProcSeen} from './procs.js';
+import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommPattern, reduceCommRings} from './comms.js';
+import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
+import {reduceEngine} from './engine.js';
+import {reduceFailure, reduceNcclWarn} from './failures.js';
 
-/** Folds parser events (NCCL, vLLM, torch). (Owned by the core parser work.) */
-export function reduceLog(state: RolloutState, _event: LogEvent): RolloutState {
+export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
+	switch (event.type) {
+		case 'log-progress':
+			return reduceProgress(state, event);
+		case 'proc-seen':
+			return reduceProcSeen(state, event);
+		case 'proc-ranks':
+			return reduceProcRanks(state, event);
+		case 'proc-exit':
+			return reduceProcExit(state, event);
+		case 'comm-init':
+			return reduceCommInit(state, event);
+		case 'comm-info':
+			return reduceCommInfo(state, event);
+		case 'comm-link':
+			return reduceCommLink(state, event);
+		case 'comm-channels':
+			return reduceCommChannels(state, event);
+		case 'comm-pattern':
+			return reduceCommPattern(state, event);
+		case 'comm-rings':
+			return reduceCommRings(state, event);
+		case 'comm-end':
+			return reduceCommEnd(state, event);
+		case 'nccl-fact':
+			return reduceNcclFact(state, event);
+		case 'gdr':
+			return reduceGdr(state, event);
+		case 'topology':
+			return reduceTopology(state, event);
+		case 'nccl-warn':
+			return reduceNcclWarn(state, event);
+		case 'failure':
+			return reduceFailure(state, event);
+		case 'engine':
+			return reduceEngine(state, event);
+	}
 	return state;
+}
+
+function reduceProgress(state: RolloutState, e: LogProgressEvent): RolloutState {
+	const pod0 = state.pods[e.pod];
+	if (pod0 && e.lines === 0 && e.rayRepeatedLines === 0 && e.collectiveLines === 0 && e.unrecognised === 0) return state;
+	const pod = pod0 ?? emptyPod(e.pod);
+	const next = {
+		...pod,
+		lines: pod.lines + e.lines,
+		firstLineAt: pod.firstLineAt ?? e.firstAt,
+		lastLineAt: e.lastAt ?? pod.lastLineAt,
+		rayRepeatedLines: pod.rayRepeatedLines + e.rayRepeatedLines,
+	};
+	let procs = state.procs;
+	for (const [key, at] of Object.entries(e.procLastAt)) {
+		const p = procs[key];
+		if (p && at !== null && p.lastLineAt !== at) {
+			if (procs === state.procs) procs = {...procs};
+			procs[key] = {...p, lastLineAt: at};
+		}
+	}
+	return {
+		...state,
+		pods: {...state.pods, [e.pod]: next},
+		procs,
+		nccl: e.collectiveLines ? {...state.nccl, collectiveLines: state.nccl.collectiveLines + e.collectiveLines} : state.nccl,
+		unrecognised: state.unrecognised + e.unrecognised,
+		firstTs: state.firstTs === null ? e.firstAt : e.firstAt === null ? state.firstTs : Math.min(state.firstTs, e.firstAt),
+		lastTs: state.lastTs === null ? e.lastAt : e.lastAt === null ? state.lastTs : Math.max(state.lastTs, e.lastAt),
+	};
 }

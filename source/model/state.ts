@@ -97,6 +97,8 @@ export interface ProcState {
 	busId: string | null;
 	/** world rank from vLLM/torch (`rank N in world size M`, `[rankN]:`), if logged */
 	worldRank: number | null;
+	/** where worldRank came from: a launcher/vLLM line (`log`) or the largest communicator (`comm`) */
+	worldRankFrom?: 'log' | 'comm' | null;
 	tpRank: number | null;
 	ppRank: number | null;
 	dpRank: number | null;
@@ -331,6 +333,17 @@ export interface EndpointState {
 	lastProgressAt: number | null;
 	completionLatencyMs: number | null;
 	errors: string[];
+	/** first probe that found it ok (a failure after this is an outage, not a slow start) */
+	everOkAt?: number | null;
+	/** first probe of the current run of failures (null while ok) */
+	failingSince?: number | null;
+	/** probes in a row that were not ok (stalled excluded: it answers) */
+	consecutiveFailures?: number;
+	/** when `metrics` was scraped (they are kept through a failed scrape) */
+	metricsAt?: number | null;
+	/** `--stall-after` in force when this was probed */
+	stallAfterMs?: number;
+	probes?: number;
 }
 
 export interface RolloutState {

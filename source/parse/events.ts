@@ -47,6 +47,8 @@ export type SourceEvent =
 			stalls?: number;
 			skippedLines?: number;
 			reason?: string | null;
+			/** the stream read its container to the end (stopped, or --once done): not lagging */
+			ended?: boolean;
 	  }
 	/** a new container instance (restart, or pod recreated): its ranks start clean */
 	| {type: 'stream-reset'; pod: string; container: string; at: number}

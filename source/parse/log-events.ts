@@ -1,12 +1,295 @@
 /**
  * Events the stream parser emits from log lines. Owned by the parser (parse/);
  * every event carries the pod it was read from and the time of its line.
+ *
+ * Process keys are `${pod}|${host}|${pid}` (one GPU process, see ProcState.key).
+ * Communicator ids are already resolved by the parser: the commId as printed,
+ * or `<parent commId>/<color>` for split communicators (NCCL prints no commId
+ * for them, and the `parent 0x…` pointer is per process).
  */
+// parse/ may not import model/ (test/arch): the shapes below mirror state.ts
+// structurally (the reducer assigns them to state fields, so tsc checks the match).
+
+export type LinkTypeName = 'LOC' | 'NVL' | 'C2C' | 'PIX' | 'PXB' | 'PXN' | 'P2C' | 'PHB' | 'SYS' | 'NET' | 'DIS' | 'PCI' | 'NVB';
+
+export interface ParsedLink {
+	fromRank: number;
+	toRank: number;
+	transport: string;
+	raw: string;
+	dir: 'send' | 'receive' | null;
+}
+
+export interface ParsedPattern {
+	pattern: number;
+	nChannels: number;
+	bwIntra: number;
+	bwInter: number;
+	typeIntra: string;
+	typeInter: string;
+}
+
+export interface ParsedNetDevice {
+	name: string;
+	port: number | null;
+	linkLayer: 'IB' | 'RoCE' | 'Ethernet' | null;
+	speedGbps: number | null;
+	pod: string | null;
+}
+
+export interface ParsedTopology {
+	pod: string | null;
+	host: string | null;
+	maxBw: number | null;
+	totalBw: number | null;
+	gpus: {busId: string; index: number | null; node: string}[];
+	nics: {id: string; name?: string | null; speedGbps?: number | null}[];
+	links: {from: string; to: string; type: LinkTypeName; bw: number | null}[];
+	paths: {from: string; to: string; type: LinkTypeName; bw: number | null; hops: number | null}[];
+}
+
+export type ParsedFailureKind =
+	| 'nccl-error'
+	| 'nccl-warn'
+	| 'remote-error'
+	| 'watchdog-timeout'
+	| 'cuda-oom'
+	| 'traceback'
+	| 'rank-exit'
+	| 'engine-dead'
+	| 'socket-ifname'
+	| 'kv-cache-too-small';
+
+export type ParsedMilestone =
+	| 'configSeen'
+	| 'weightsStart'
+	| 'weightsDone'
+	| 'profilingStart'
+	| 'kvCacheSized'
+	| 'graphsStart'
+	| 'graphsDone'
+	| 'apiServerStarting'
+	| 'serving';
+
+/** Scalar engine facts a line can set (EngineState minus its collections). */
+export interface EnginePatch {
+	vllmVersion?: string | null;
+	model?: string | null;
+	servedModelName?: string | null;
+	architecture?: string | null;
+	dtype?: string | null;
+	quantization?: string | null;
+	maxSeqLen?: number | null;
+	tensorParallelSize?: number | null;
+	pipelineParallelSize?: number | null;
+	dataParallelSize?: number | null;
+	chunkedPrefill?: boolean | null;
+	maxNumBatchedTokens?: number | null;
+	prefixCaching?: boolean | null;
+	kvCacheTokens?: number | null;
+	gpuBlocks?: number | null;
+	maxConcurrency?: number | null;
+	weightsLoadSeconds?: number | null;
+	graphCaptureSeconds?: number | null;
+	weightsShards?: {done: number; total: number} | null;
+	graphCapture?: {done: number; total: number} | null;
+}
+
 export interface LogEventBase {
 	pod: string;
 	/** epoch ms of the line, or null when the line has no usable stamp */
 	at: number | null;
 }
 
-// Placeholder until the parser lands; the parser replaces this union.
-export type LogEvent = LogEventBase & {type: 'log-progress'; lines: number; lastAt: number | null};
+/** At most one per push(): line counts and stamps, plus counters the hot path bumps. */
+export interface LogProgressEvent extends LogEventBase {
+	type: 'log-progress';
+	/** complete lines read in this push (delta) */
+	lines: number;
+	firstAt: number | null;
+	lastAt: number | null;
+	/** per-collective NCCL lines (`AllReduce: opCount …`) seen in this push */
+	collectiveLines: number;
+	/** lines with Ray's `[repeated Nx across cluster]` suffix */
+	rayRepeatedLines: number;
+	/** lines no rule recognised */
+	unrecognised: number;
+	/** proc key → last stamp of its lines in this push */
+	procLastAt: Record<string, number | null>;
+}
+
+/** First line of a GPU process in this stream (NCCL prefix `host:pid:tid [dev]`). */
+export interface ProcSeenEvent extends LogEventBase {
+	type: 'proc-seen';
+	proc: string;
+	host: string | null;
+	pid: number | null;
+}
+
+export interface NcclFactEvent extends LogEventBase {
+	type: 'nccl-fact';
+	proc: string | null;
+	fact:
+		| {kind: 'version'; version: string; fromVllm?: boolean}
+		| {kind: 'cuda-driver'; version: number}
+		| {kind: 'bootstrap'; iface: string}
+		| {kind: 'external-net-plugin'; found: boolean; name: string | null}
+		| {kind: 'network'; name: string}
+		| {kind: 'ib-none'}
+		| {kind: 'net-devices'; devices: ParsedNetDevice[]}
+		| {kind: 'env'; key: string; value: string}
+		| {kind: 'torch-threads'; text: string};
+}
+
+export interface CommInitEvent extends LogEventBase {
+	type: 'comm-init';
+	proc: string;
+	comm: string;
+	phase: 'start' | 'complete';
+	/** ncclCommInitRank, ncclCommInitRankConfig, ncclCommSplit … or null (≤2.22 without caller) */
+	caller: string | null;
+	ptr: string;
+	rank: number;
+	nranks: number;
+	cudaDev: number;
+	nvmlDev: number | null;
+	busId: string;
+	parentComm: string | null;
+	color: number | null;
+}
+
+export interface CommInfoEvent extends LogEventBase {
+	type: 'comm-info';
+	proc: string;
+	comm: string;
+	rank: number;
+	nranks: number;
+	nNodes: number;
+	localRanks: number;
+}
+
+export interface CommLinkEvent extends LogEventBase {
+	type: 'comm-link';
+	proc: string;
+	comm: string;
+	link: ParsedLink;
+}
+
+export interface CommChannelsEvent extends LogEventBase {
+	type: 'comm-channels';
+	proc: string;
+	comm: string;
+	coll: number;
+	nvls: number;
+	p2p: number;
+	collnet: number | null;
+}
+
+export interface CommPatternEvent extends LogEventBase {
+	type: 'comm-pattern';
+	proc: string;
+	comm: string;
+	pattern: ParsedPattern;
+}
+
+export interface CommRingsEvent extends LogEventBase {
+	type: 'comm-rings';
+	proc: string;
+	comm: string;
+	gdr: number | null;
+}
+
+export interface CommEndEvent extends LogEventBase {
+	type: 'comm-end';
+	proc: string;
+	comm: string;
+	rank: number;
+	how: 'destroy' | 'abort';
+}
+
+export interface TopologyEvent extends LogEventBase {
+	type: 'topology';
+	proc: string;
+	/** the key in state.topology: the pod, or `pod/host` for another host logged in this pod's stream (Ray) */
+	key: string;
+	topology: ParsedTopology;
+}
+
+export interface GdrEvent extends LogEventBase {
+	type: 'gdr';
+	proc: string;
+	host: string | null;
+	gpu: string;
+	hca: string;
+	enabled: boolean;
+	evidence: string;
+}
+
+export interface NcclWarnEvent extends LogEventBase {
+	type: 'nccl-warn';
+	proc: string | null;
+	where: string | null;
+	message: string;
+	/** the WARN is error-like (goes to failures too) */
+	error: boolean;
+	remote: boolean;
+}
+
+export interface FailureEvent extends LogEventBase {
+	type: 'failure';
+	kind: ParsedFailureKind;
+	proc: string | null;
+	rank: number | null;
+	message: string;
+	remote: boolean;
+	exitCode?: number | null;
+	where?: string | null;
+}
+
+/** A process ended (torch.distributed.elastic report, vLLM worker death). */
+export interface ProcExitEvent extends LogEventBase {
+	type: 'proc-exit';
+	proc: string;
+	exitCode: number | null;
+	worldRank: number | null;
+	reason: string;
+}
+
+/** vLLM `rank N in world size M is assigned as DP rank …, PP rank …, TP rank …` (or torch's `[rankN]:`). */
+export interface ProcRanksEvent extends LogEventBase {
+	type: 'proc-ranks';
+	proc: string;
+	worldRank: number | null;
+	tpRank: number | null;
+	ppRank: number | null;
+	dpRank: number | null;
+}
+
+/** A patch to the vLLM engine slice. */
+export interface EngineEvent extends LogEventBase {
+	type: 'engine';
+	patch: EnginePatch;
+	config?: Record<string, string>;
+	milestone?: ParsedMilestone;
+	deprecation?: string;
+	dead?: string;
+}
+
+export type LogEvent =
+	| LogProgressEvent
+	| ProcSeenEvent
+	| NcclFactEvent
+	| CommInitEvent
+	| CommInfoEvent
+	| CommLinkEvent
+	| CommChannelsEvent
+	| CommPatternEvent
+	| CommRingsEvent
+	| CommEndEvent
+	| TopologyEvent
+	| GdrEvent
+	| NcclWarnEvent
+	| FailureEvent
+	| ProcExitEvent
+	| ProcRanksEvent
+	| EngineEvent;

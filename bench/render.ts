@@ -1,0 +1,213 @@
+/**
+ * `npm run bench render`: the TUI under a log storm. A source pushes real corpus
+ * NCCL lines through the real pipeline (parser → store) at 50,000 lines/s while
+ * the App renders into a fake 200x60 TTY; measured: CPU (% of one core), event-
+ * loop delay, frames and bytes per frame, idle CPU once the source stops, and
+ * key press → next frame (p95), at 64 and 512 ranks. The same storm without the
+ * UI runs first as the baseline, so the UI's own cost is the difference.
+ *
+ * BENCH_SECONDS (default 10) sets the storm length; the issue's 30 s is `BENCH_SECONDS=30`.
+ */
+import {EventEmitter} from 'node:events';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {monitorEventLoopDelay} from 'node:perf_hooks';
+
+delete process.env['CI']; // Ink writes only the last frame under CI=true: that would measure nothing
+// React's development build is several times slower; the shipped bundle is production.
+process.env['NODE_ENV'] = 'production';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const linesPerSecond = Number(process.env['BENCH_LINES_PER_SECOND'] ?? 50_000);
+const root = path.resolve(import.meta.dirname, '..');
+
+class FakeTty extends EventEmitter {
+	isTTY = true;
+	columns = 200;
+	rows = 60;
+	bytes = 0;
+	writes = 0;
+	lastWriteAt = 0;
+	onWrite: (() => void) | null = null;
+	write = (chunk: string | Uint8Array) => {
+		this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+		this.writes++;
+		this.lastWriteAt = performance.now();
+		this.onWrite?.();
+		return true;
+	};
+}
+
+class FakeKeys extends EventEmitter {
+	isTTY = true;
+	private data: string | null = null;
+	write = (d: string) => {
+		this.data = d;
+		this.emit('readable');
+	};
+	read = () => {
+		const d = this.data;
+		this.data = null;
+		return d;
+	};
+	setEncoding() {}
+	setRawMode() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+}
+
+const pct = (xs: number[], p: number) => {
+	if (!xs.length) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function corpusLines(): string[] {
+	const dir = path.join(root, 'test/fixtures/corpus/nccl-2.28.9-h200x4/tp2x2-two-pods-all');
+	return [...readFileSync(path.join(dir, 'pod0.log'), 'utf8').split('\n'), ...readFileSync(path.join(dir, 'pod1.log'), 'utf8').split('\n')].filter(Boolean);
+}
+
+interface Result {
+	label: string;
+	cpuPct: number;
+	idlePct: number;
+	loopP99Ms: number;
+	loopMaxMs: number;
+	frames: number;
+	bytesPerFrame: number;
+	keyP95Ms: number;
+	keyP50Ms: number;
+	rendersPerSec: number;
+}
+
+async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
+	const {createStore} = await import('../source/store/store.js');
+	const {createPipeline} = await import('../source/pipeline.js');
+	const {bigState} = await import('../test/ui/states.js');
+	const {defaultFindingOptions} = await import('../source/findings/index.js');
+	const lines = corpusLines();
+	const store = createStore(bigState(ranksPods, 8));
+	const pipeline = createPipeline(store);
+	const sinks = Array.from({length: 8}, (_, i) => pipeline.openStream(`storm-${i}`, 'main'));
+	const tty = new FakeTty();
+	const keys = new FakeKeys();
+	let unmount = () => {};
+	if (withUi) {
+		const React = (await import('react')).default;
+		const {render} = await import('ink');
+		const {App} = await import('../source/ui/app.js');
+		const inst = render(
+			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true}),
+			{stdout: tty as never, stdin: keys as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+		);
+		unmount = () => inst.unmount();
+		await new Promise(r => setTimeout(r, 500));
+	}
+	const delay = monitorEventLoopDelay({resolution: 5});
+	delay.enable();
+	const framesBefore = tty.writes;
+	const bytesBefore = tty.bytes;
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	let sent = 0;
+	let cursor = 0;
+	const keyTimes: number[] = [];
+	let pendingKey: number | null = null;
+	tty.onWrite = () => {
+		if (pendingKey !== null) {
+			keyTimes.push(performance.now() - pendingKey);
+			pendingKey = null;
+		}
+	};
+	// 10 ms ticks, each delivering its share of lines, one chunk per stream.
+	await new Promise<void>(resolve => {
+		let k = 0;
+		const tick = setInterval(() => {
+			const elapsed = (performance.now() - t0) / 1000;
+			if (elapsed >= seconds) {
+				clearInterval(tick);
+				resolve();
+				return;
+			}
+			const due = Math.floor(elapsed * linesPerSecond) - sent;
+			const per = Math.ceil(due / sinks.length);
+			for (const sink of sinks) {
+				const chunk: string[] = [];
+				for (let i = 0; i < per && sent < Math.floor(elapsed * linesPerSecond); i++, sent++) chunk.push(lines[cursor++ % lines.length]!);
+				if (chunk.length) sink.write(chunk.join('\n') + '\n');
+			}
+			// a key every 250 ms: j/k move the rank cursor
+			if (withUi && ++k % 25 === 0 && pendingKey === null) {
+				pendingKey = performance.now();
+				keys.write('\t'); // Tab always changes the frame (focus moves)
+			}
+		}, 10);
+	});
+	const wall = (performance.now() - t0) / 1000;
+	const cpu = process.cpuUsage(cpu0);
+	delay.disable();
+	const frames = tty.writes - framesBefore;
+	const bytes = tty.bytes - bytesBefore;
+	// idle: the source has stopped; only a ticking clock (live) may redraw once a second
+	store.flush();
+	await new Promise(r => setTimeout(r, 1500));
+	pendingKey = null;
+	const idle0 = process.cpuUsage();
+	const i0 = performance.now();
+	await new Promise(r => setTimeout(r, 5000));
+	const idleCpu = process.cpuUsage(idle0);
+	const idleWall = (performance.now() - i0) / 1000;
+	tty.onWrite = null;
+	unmount();
+	store.dispose();
+	return {
+		label: `${ranksPods * 8} ranks ${withUi ? 'with UI' : 'no UI (baseline)'}`,
+		cpuPct: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
+		idlePct: ((idleCpu.user + idleCpu.system) / 1e6 / idleWall) * 100,
+		loopP99Ms: delay.percentile(99) / 1e6,
+		loopMaxMs: delay.max / 1e6,
+		frames,
+		bytesPerFrame: frames ? bytes / frames : 0,
+		keyP95Ms: pct(keyTimes, 95),
+		keyP50Ms: pct(keyTimes, 50),
+		rendersPerSec: frames / wall,
+	};
+}
+
+export async function benchRender(): Promise<void> {
+	console.log(`storm: ${linesPerSecond.toLocaleString('en-US')} lines/s for ${seconds} s (BENCH_SECONDS to change; the issue asks 30), fake TTY 200x60, 8 streams`);
+	const results: Result[] = [];
+	const only = process.env['BENCH_RENDER_ONLY']; // e.g. `512-ui` for profiling one case
+	if (only) {
+		const [n, ui] = only.split('-');
+		const r = await storm(Number(n) / 8, ui === 'ui');
+		console.log(r);
+		return;
+	}
+	for (const pods of [8, 64]) {
+		results.push(await storm(pods, false));
+		results.push(await storm(pods, true));
+	}
+	console.log('case                          CPU %core  idle %core  loop p99  loop max  frames  frames/s  bytes/frame  key→frame p50/p95');
+	for (const r of results) {
+		console.log(
+			`${r.label.padEnd(30)}${r.cpuPct.toFixed(1).padStart(9)}  ${r.idlePct.toFixed(2).padStart(10)}  ${r.loopP99Ms.toFixed(1).padStart(6)}ms  ${r.loopMaxMs.toFixed(1).padStart(6)}ms  ${String(r.frames).padStart(6)}  ${r.rendersPerSec.toFixed(1).padStart(8)}  ${r.bytesPerFrame.toFixed(0).padStart(11)}  ${Number.isNaN(r.keyP95Ms) ? '-' : `${r.keyP50Ms.toFixed(0)}/${r.keyP95Ms.toFixed(0)} ms`}`,
+		);
+	}
+	for (let i = 0; i < results.length; i += 2) {
+		const base = results[i]!;
+		const ui = results[i + 1]!;
+		console.log(`${ui.label}: UI costs ${(ui.cpuPct - base.cpuPct).toFixed(1)}% of a core over the baseline (${(ui.cpuPct / Math.max(0.1, base.cpuPct)).toFixed(2)}x)`);
+	}
+	const ui512 = results[3]!;
+	const ui64 = results[1]!;
+	const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+	console.log('goals:');
+	console.log(`  idle < 1% core: 64 ranks ${ui64.idlePct.toFixed(2)}%, 512 ranks ${ui512.idlePct.toFixed(2)}% — ${verdict(Math.max(ui64.idlePct, ui512.idlePct) < 1)}`);
+	console.log(`  key→frame p95 < 100 ms: 64 ranks ${ui64.keyP95Ms.toFixed(0)} ms, 512 ranks ${ui512.keyP95Ms.toFixed(0)} ms — ${verdict(Math.max(ui64.keyP95Ms, ui512.keyP95Ms) < 100)}`);
+	console.log(`  ≤ 15% core for the UI at 512 ranks, 10 renders/s: ${(ui512.cpuPct - results[2]!.cpuPct).toFixed(1)}% at ${ui512.rendersPerSec.toFixed(1)} renders/s — ${verdict(ui512.cpuPct - results[2]!.cpuPct <= 15)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchRender();

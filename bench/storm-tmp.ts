@@ -1,0 +1,2 @@
+import {benchRender} from './render.js';
+await benchRender();

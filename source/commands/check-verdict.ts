@@ -1,0 +1,71 @@
+/**
+ * The rollout gate's verdict (contract/cli.md, `check`): a pure function of the
+ * state, its findings and the phase, so it is the same for saved logs and live,
+ * and testable without a process. Lines are plain and greppable:
+ *   `ERROR rank-exited: rank 1 (pod0, GPU busId 70): exited with code 3 …`
+ *   `check: FAIL (1 error finding)` · `check: OK serving` · `check: TIMEOUT stuck in nccl-init: …`
+ */
+import type {Finding} from '../findings/types.js';
+import type {EndpointHealth, Phase, RolloutState} from '../model/state.js';
+import {exitCodes} from './io.js';
+
+export type Verdict =
+	| {kind: 'ok'; code: 0; line: string}
+	| {kind: 'fail'; code: 1; line: string}
+	| {kind: 'waiting'; code: 3; line: string};
+
+export function findingLine(f: Finding): string {
+	return `${f.severity.toUpperCase()} ${f.id}: ${f.subject}: ${f.message}`.replace(/\s*\n\s*/g, ' ');
+}
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** Where a rollout that is not serving is: the phase and what it waits for. */
+export function describeStuck(state: RolloutState, phase: Phase): string {
+	const what: string[] = [];
+	if (phase === 'nccl-init' || phase === 'initialized' || phase === 'starting') {
+		for (const c of Object.values(state.comms).sort((a, b) => (a.firstStartAt ?? 0) - (b.firstStartAt ?? 0))) {
+			if (c.state !== 'initializing') continue;
+			const missing: number[] = [];
+			for (let r = 0; r < c.nranks; r++) if (!c.members[r]) missing.push(r);
+			what.push(
+				`communicator ${c.id} has ${c.ranksStarted}/${c.nranks} ranks (${c.ranksComplete} ready)${missing.length ? `, missing rank${missing.length > 1 ? 's' : ''} ${missing.slice(0, 16).join(', ')}${missing.length > 16 ? ', …' : ''}` : ''}`,
+			);
+		}
+	}
+	const e = state.engine;
+	if (phase === 'loading-weights' && e?.weightsShards) what.push(`weights ${e.weightsShards.done}/${e.weightsShards.total} shards loaded`);
+	if (phase === 'capturing-graphs' && e?.graphCapture) what.push(`CUDA graphs ${e.graphCapture.done}/${e.graphCapture.total} captured`);
+	if (phase === 'initialized') what.push('every communicator is ready, but vLLM never reported serving');
+	if (phase === 'pending') {
+		for (const p of Object.values(state.pods)) if (p.pendingReason) what.push(`pod ${p.name}: ${p.pendingReason}`);
+	}
+	if (phase === 'unknown') what.push('no NCCL or vLLM line recognised');
+	if (state.lastTs !== null && state.source.kind === 'files') what.push(`logs end at ${new Date(state.lastTs).toISOString()}`);
+	return `${phase}${what.length ? `: ${what.slice(0, 4).join('; ')}` : ''}`;
+}
+
+export interface VerdictInput {
+	state: RolloutState;
+	findings: readonly Finding[];
+	phase: Phase;
+	/** with an endpoint: its health, null while not yet known; undefined without one */
+	endpoint?: EndpointHealth | null;
+}
+
+/** 1 on an error finding (or a failed phase, or a bad endpoint verdict), 0 when serving/completed (and healthy), else 3. */
+export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdict {
+	const errors = findings.filter(f => f.severity === 'error').length;
+	if (errors > 0) return {kind: 'fail', code: exitCodes.findings, line: `check: FAIL (${plural(errors, 'error finding')})`};
+	if (phase === 'failed') return {kind: 'fail', code: exitCodes.findings, line: 'check: FAIL (the rollout failed)'};
+	if (endpoint === 'stalled' || endpoint === 'unhealthy' || endpoint === 'unauthorized') {
+		return {kind: 'fail', code: exitCodes.findings, line: `check: FAIL (endpoint ${endpoint}${state.endpoint?.reason ? `: ${state.endpoint.reason}` : ''})`};
+	}
+	const done = phase === 'serving' || phase === 'completed';
+	// A job that completed has nothing left to serve: its endpoint's silence is not a failure.
+	if (done && (endpoint === undefined || endpoint === 'ok' || phase === 'completed')) {
+		return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}${endpoint === 'ok' ? ', endpoint healthy' : ''}`};
+	}
+	if (done) return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpoint}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`};
+	return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT stuck in ${describeStuck(state, phase)}`};
+}

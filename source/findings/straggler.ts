@@ -1,0 +1,70 @@
+/**
+ * `straggler`: a rank that joined a communicator's init (`Init START`) or finished
+ * it (`Init COMPLETE`) far later than its peers. Compared with the median of its
+ * peers, so one late rank does not make everyone else look early. Times come from
+ * each node's kubelet clock: the threshold is never below clock skew, and ranks
+ * within skew of each other are ties.
+ */
+import type {Finding, Rule} from './types.js';
+import {CLOCK_SKEW_MS, commLabel, fmtSeconds, globalRank, median, rankLabel} from './subject.js';
+
+interface Late {
+	lateMs: number;
+	what: 'joined' | 'completed';
+	comm: string;
+}
+
+export const straggler: Rule = (state, _now, options) => {
+	// NCCL init is collective: once a rank starts late, everyone completes late with it,
+	// so a late COMPLETE only counts for a rank whose START was on time.
+	const thresholdMs = Math.max(options.stragglerSeconds * 1000, 2 * CLOCK_SKEW_MS);
+	const worst = new Map<string, Late>();
+	const note = (proc: string, late: Late) => {
+		const prev = worst.get(proc);
+		if (!prev || late.lateMs > prev.lateMs) worst.set(proc, late);
+	};
+	for (const comm of Object.values(state.comms)) {
+		const members = Object.values(comm.members);
+		if (members.length < 2) continue;
+		const lateStart = new Set<string>();
+		for (const field of ['startAt', 'completeAt'] as const) {
+			for (const m of members) {
+				const t = m[field];
+				if (t === null || (field === 'completeAt' && lateStart.has(m.proc))) continue;
+				const peers = members.filter(o => o !== m && o[field] !== null).map(o => o[field]!);
+				if (peers.length === 0) continue;
+				const lateMs = t - median(peers);
+				if (lateMs > thresholdMs) {
+					if (field === 'startAt') lateStart.add(m.proc);
+					note(m.proc, {lateMs, what: field === 'startAt' ? 'joined' : 'completed', comm: comm.id});
+				}
+			}
+		}
+	}
+	// When every rank of a pod is late, the pod itself started late: say so, it is the fix.
+	const latePods = new Map<string, number>();
+	for (const key of worst.keys()) {
+		const pod = state.procs[key]?.pod;
+		if (pod) latePods.set(pod, (latePods.get(pod) ?? 0) + 1);
+	}
+	const ranksOf = (pod: string) => Object.values(state.procs).filter(p => p.pod === pod && p.comms.length > 0).length;
+	const out: Finding[] = [];
+	const rows = [...worst].map(([key, late]) => ({key, late, proc: state.procs[key], rank: state.procs[key] ? globalRank(state, state.procs[key]!) : null}));
+	rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.key < b.key ? -1 : 1));
+	for (const {late, proc} of rows) {
+		const comm = state.comms[late.comm];
+		if (!proc || !comm) continue;
+		const pod = proc.pod ?? proc.host ?? '?';
+		const wholePod = proc.pod !== null && (latePods.get(proc.pod) ?? 0) >= ranksOf(proc.pod) && ranksOf(proc.pod) > 1;
+		const fix = wholePod
+			? `every rank of pod ${pod} is late, so the pod itself started late: look at its scheduling, image pull and init containers (kubectl describe pod ${pod}).`
+			: `look at what this rank did before init in pod ${pod} — model download, CUDA setup, a slow or busy GPU.`;
+		out.push({
+			id: 'straggler',
+			severity: 'warn',
+			subject: rankLabel(state, proc),
+			message: `${late.what === 'joined' ? 'started' : 'completed'} init of ${commLabel(comm)} ${fmtSeconds(late.lateMs)} after the median of its peers (threshold ${fmtSeconds(thresholdMs)}). Fix: ${fix}`,
+		});
+	}
+	return out;
+};

@@ -1,0 +1,147 @@
+/**
+ * Communicators (CommState) and the processes' init progress. A comm's members
+ * are keyed by their rank in that comm (split comms renumber ranks).
+ */
+import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommPatternEvent, CommRingsEvent} from '../parse/log-events.js';
+import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
+import {procOf} from './procs.js';
+
+function emptyComm(id: string, nranks: number, at: number | null): CommState {
+	return {
+		id,
+		nranks,
+		nNodes: null,
+		localRanks: null,
+		members: {},
+		ranksStarted: 0,
+		ranksComplete: 0,
+		transports: [],
+		links: [],
+		channels: null,
+		patterns: [],
+		state: 'initializing',
+		firstStartAt: at,
+		lastCompleteAt: null,
+		ringsGdr: null,
+	};
+}
+
+function withComm(state: RolloutState, comm: CommState): RolloutState {
+	return {...state, comms: {...state.comms, [comm.id]: comm}};
+}
+
+function recount(comm: CommState): CommState {
+	const members = Object.values(comm.members);
+	const ranksStarted = members.length;
+	const ranksComplete = members.filter(m => m.completeAt !== null || m.state === 'ready' || m.state === 'destroyed').length;
+	let st: CommState['state'] = comm.state;
+	if (members.length && members.every(m => m.state === 'destroyed')) st = 'destroyed';
+	else if (members.some(m => m.state === 'failed')) st = 'failed';
+	else st = ranksComplete >= comm.nranks ? 'ready' : 'initializing';
+	return {...comm, ranksStarted, ranksComplete, state: st};
+}
+
+/** A proc's world rank: logged (vLLM/torch) wins; else its rank in the largest comm containing it. */
+function deriveWorldRank(state: RolloutState, proc: ProcState): ProcState {
+	if (proc.worldRankFrom === 'log') return proc;
+	let best: {n: number; rank: number} | null = null;
+	for (const id of proc.comms) {
+		const c = state.comms[id];
+		if (!c) continue;
+		for (const m of Object.values(c.members)) {
+			if (m.proc === proc.key && (!best || c.nranks > best.n)) best = {n: c.nranks, rank: m.rank};
+		}
+	}
+	if (!best || (best.rank === proc.worldRank && proc.worldRankFrom === 'comm')) return proc;
+	return {...proc, worldRank: best.rank, worldRankFrom: 'comm'};
+}
+
+export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutState {
+	const comm0 = state.comms[e.comm] ?? emptyComm(e.comm, e.nranks, e.at);
+	const old = comm0.members[e.rank];
+	let member: CommMember;
+	if (e.phase === 'start') {
+		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: e.at, completeAt: null, state: 'initializing'};
+		if (old && old.proc === e.proc && old.ptr === e.ptr && old.startAt === e.at) return state;
+	} else {
+		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready'};
+	}
+	let comm: CommState = {
+		...comm0,
+		nranks: e.nranks,
+		members: {...comm0.members, [e.rank]: member},
+		firstStartAt: comm0.firstStartAt ?? e.at,
+		lastCompleteAt: e.phase === 'complete' ? e.at ?? comm0.lastCompleteAt : comm0.lastCompleteAt,
+	};
+	comm = recount(comm);
+	let s = withComm(state, comm);
+
+	const p0 = procOf(s, e.proc, e.at);
+	const comms = p0.comms.includes(e.comm) ? p0.comms : [...p0.comms, e.comm];
+	let proc: ProcState = {...p0, comms, cudaDev: e.cudaDev, nvmlDev: e.nvmlDev ?? p0.nvmlDev, busId: e.busId};
+	if (e.phase === 'start') {
+		proc.initStartAt = proc.initStartAt ?? e.at;
+		if (proc.state === 'starting' || proc.state === 'ready') proc.state = 'initializing';
+	} else {
+		const allReady = comms.every(id => {
+			const c = s.comms[id];
+			const m = c && Object.values(c.members).find(x => x.proc === e.proc);
+			return !m || m.completeAt !== null || m.state !== 'initializing';
+		});
+		if (allReady && (proc.state === 'starting' || proc.state === 'initializing')) proc.state = 'ready';
+		proc.initCompleteAt = e.at ?? proc.initCompleteAt;
+		if (proc.initStartAt !== null && proc.initCompleteAt !== null) proc.initSeconds = Math.max(0, (proc.initCompleteAt - proc.initStartAt) / 1000);
+	}
+	s = {...s, procs: {...s.procs, [proc.key]: proc}};
+	proc = deriveWorldRank(s, proc);
+	return {...s, procs: {...s.procs, [proc.key]: proc}};
+}
+
+export function reduceCommInfo(state: RolloutState, e: CommInfoEvent): RolloutState {
+	const c = state.comms[e.comm];
+	if (!c) return withComm(state, {...emptyComm(e.comm, e.nranks, e.at), nNodes: e.nNodes, localRanks: e.localRanks});
+	if (c.nNodes === e.nNodes && c.localRanks === e.localRanks) return state;
+	return withComm(state, {...c, nNodes: e.nNodes, localRanks: e.localRanks});
+}
+
+export function reduceCommLink(state: RolloutState, e: CommLinkEvent): RolloutState {
+	const c = state.comms[e.comm];
+	if (!c) return state;
+	const l = e.link;
+	const i = c.links.findIndex(x => x.fromRank === l.fromRank && x.toRank === l.toRank && x.raw === l.raw && x.dir === l.dir);
+	const links = c.links.slice();
+	if (i === -1) links.push({...l, channels: 1});
+	else links[i] = {...links[i]!, channels: links[i]!.channels + 1};
+	const transports = c.transports.includes(l.transport) ? c.transports : [...c.transports, l.transport];
+	return withComm(state, {...c, links, transports});
+}
+
+export function reduceCommChannels(state: RolloutState, e: CommChannelsEvent): RolloutState {
+	const c = state.comms[e.comm];
+	if (!c) return state;
+	const ch = {coll: e.coll, nvls: e.nvls, p2p: e.p2p, ...(e.collnet === null ? {} : {collnet: e.collnet})};
+	if (c.channels && c.channels.coll === ch.coll && c.channels.nvls === ch.nvls && c.channels.p2p === ch.p2p && c.channels.collnet === ch.collnet) return state;
+	return withComm(state, {...c, channels: ch});
+}
+
+export function reduceCommPattern(state: RolloutState, e: CommPatternEvent): RolloutState {
+	const c = state.comms[e.comm];
+	if (!c) return state;
+	const p = e.pattern;
+	if (c.patterns.some(x => x.pattern === p.pattern && x.nChannels === p.nChannels && x.bwIntra === p.bwIntra && x.bwInter === p.bwInter && x.typeIntra === p.typeIntra && x.typeInter === p.typeInter)) return state;
+	if (c.patterns.length >= 32) return state;
+	return withComm(state, {...c, patterns: [...c.patterns, p]});
+}
+
+export function reduceCommRings(state: RolloutState, e: CommRingsEvent): RolloutState {
+	const c = state.comms[e.comm];
+	if (!c || c.ringsGdr === e.gdr || e.gdr === null) return state;
+	return withComm(state, {...c, ringsGdr: Math.max(c.ringsGdr ?? 0, e.gdr)});
+}
+
+export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutState {
+	const c = state.comms[e.comm];
+	const m = c?.members[e.rank];
+	if (!c || !m || m.proc !== e.proc || m.state === 'destroyed') return state;
+	return withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}}));
+}

@@ -1,0 +1,69 @@
+/** NCCL facts, GPU Direct RDMA evidence and per-host topology. */
+import type {GdrEvent, NcclFactEvent, TopologyEvent} from '../parse/log-events.js';
+import type {NcclFacts, NetDevice, RolloutState} from './state.js';
+
+const MAX_GDR = 1000;
+const MAX_NET_DEVICES = 256;
+
+function withNccl(state: RolloutState, patch: Partial<NcclFacts>): RolloutState {
+	let same = true;
+	for (const k of Object.keys(patch) as (keyof NcclFacts)[]) if (state.nccl[k] !== patch[k]) same = false;
+	return same ? state : {...state, nccl: {...state.nccl, ...patch}};
+}
+
+export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutState {
+	const f = e.fact;
+	const n = state.nccl;
+	switch (f.kind) {
+		case 'version':
+			// `vLLM is using nccl==2.21.5` only fills in when NCCL itself said nothing
+			if (f.fromVllm) return n.version === null ? withNccl(state, {version: f.version}) : state;
+			return n.version === null || n.version === f.version || n.version.length < f.version.length ? withNccl(state, {version: f.version}) : state;
+		case 'cuda-driver':
+			return withNccl(state, {cudaDriverVersion: f.version});
+		case 'bootstrap':
+			return n.bootstrapInterface === null ? withNccl(state, {bootstrapInterface: f.iface}) : state;
+		case 'external-net-plugin':
+			if (f.found) return withNccl(state, {externalNetPlugin: true});
+			return n.externalNetPlugin === null ? withNccl(state, {externalNetPlugin: false}) : state;
+		case 'network':
+			return withNccl(state, {netPlugin: f.name});
+		case 'ib-none':
+			return n.ibDeviceFound === null ? withNccl(state, {ibDeviceFound: false}) : state;
+		case 'net-devices': {
+			let devices = n.netDevices;
+			for (const d of f.devices) {
+				if (devices.some(x => x.name === d.name && x.port === d.port && x.pod === d.pod)) continue;
+				if (devices.length >= MAX_NET_DEVICES) break;
+				devices = [...devices, d as NetDevice];
+			}
+			const ib = f.devices.some(d => d.linkLayer === 'IB' || d.linkLayer === 'RoCE');
+			return withNccl(state, {netDevices: devices, ...(ib ? {ibDeviceFound: true} : {})});
+		}
+		case 'env':
+			return n.env[f.key] === f.value ? state : withNccl(state, {env: {...n.env, [f.key]: f.value}});
+		case 'torch-threads':
+			return withNccl(state, {torchThreadsReduced: f.text});
+	}
+	return state;
+}
+
+export function reduceGdr(state: RolloutState, e: GdrEvent): RolloutState {
+	const i = state.gdr.findIndex(g => g.pod === e.pod && g.host === e.host && g.gpu === e.gpu && g.hca === e.hca);
+	const entry = {pod: e.pod, host: e.host, gpu: e.gpu, hca: e.hca, enabled: e.enabled, evidence: e.evidence};
+	if (i !== -1) {
+		const g = state.gdr[i]!;
+		if (g.enabled === entry.enabled && g.evidence === entry.evidence) return state;
+		const gdr = state.gdr.slice();
+		gdr[i] = entry;
+		return {...state, gdr};
+	}
+	if (state.gdr.length >= MAX_GDR) return state;
+	return {...state, gdr: [...state.gdr, entry]};
+}
+
+export function reduceTopology(state: RolloutState, e: TopologyEvent): RolloutState {
+	const old = state.topology[e.key];
+	if (old && JSON.stringify(old) === JSON.stringify(e.topology)) return state;
+	return {...state, topology: {...state.topology, [e.key]: e.topology}};
+}

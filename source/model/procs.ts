@@ -1,0 +1,81 @@
+/**
+ * GPU processes (ProcState): created by their first NCCL line, given ranks by
+ * vLLM/torch lines or by their communicators, ended by launcher reports.
+ */
+import type {ProcExitEvent, ProcRanksEvent, ProcSeenEvent} from '../parse/log-events.js';
+import type {ProcState, RolloutState} from './state.js';
+
+export function emptyProc(key: string, pod: string | null, host: string | null, pid: number | null, at: number | null): ProcState {
+	return {
+		key,
+		pod,
+		host,
+		pid,
+		cudaDev: null,
+		nvmlDev: null,
+		busId: null,
+		worldRank: null,
+		worldRankFrom: null,
+		tpRank: null,
+		ppRank: null,
+		dpRank: null,
+		state: 'starting',
+		firstSeenAt: at,
+		lastLineAt: null,
+		comms: [],
+		initStartAt: null,
+		initCompleteAt: null,
+		initSeconds: null,
+		exitCode: null,
+		failedAt: null,
+		failure: null,
+		warnings: 0,
+	};
+}
+
+/** The proc for `key`, created from the key's `pod|host|pid` parts when the parser's proc-seen was not folded. */
+export function procOf(state: RolloutState, key: string, at: number | null): ProcState {
+	const p = state.procs[key];
+	if (p) return p;
+	const [pod, host, pid] = key.split('|');
+	return emptyProc(key, pod ?? null, host || null, pid ? Number(pid) : null, at);
+}
+
+export function withProc(state: RolloutState, proc: ProcState): RolloutState {
+	return {...state, procs: {...state.procs, [proc.key]: proc}};
+}
+
+export function reduceProcSeen(state: RolloutState, e: ProcSeenEvent): RolloutState {
+	if (state.procs[e.proc]) return state;
+	return withProc(state, emptyProc(e.proc, e.pod, e.host, e.pid, e.at));
+}
+
+export function reduceProcRanks(state: RolloutState, e: ProcRanksEvent): RolloutState {
+	const p = procOf(state, e.proc, e.at);
+	const next: ProcState = {
+		...p,
+		worldRank: e.worldRank ?? p.worldRank,
+		worldRankFrom: e.worldRank !== null ? 'log' : p.worldRankFrom ?? null,
+		tpRank: e.tpRank ?? p.tpRank,
+		ppRank: e.ppRank ?? p.ppRank,
+		dpRank: e.dpRank ?? p.dpRank,
+	};
+	if (state.procs[e.proc] && next.worldRank === p.worldRank && next.tpRank === p.tpRank && next.ppRank === p.ppRank && next.dpRank === p.dpRank && next.worldRankFrom === p.worldRankFrom) return state;
+	return withProc(state, next);
+}
+
+export function reduceProcExit(state: RolloutState, e: ProcExitEvent): RolloutState {
+	const p = procOf(state, e.proc, e.at);
+	const failed = e.exitCode !== null && e.exitCode > 0;
+	const next: ProcState = {
+		...p,
+		exitCode: e.exitCode,
+		state: failed ? 'failed' : p.state === 'failed' ? 'failed' : 'exited',
+		failedAt: p.failedAt ?? e.at,
+		failure: failed ? p.failure ?? e.reason : p.failure ?? e.reason,
+		worldRank: e.worldRank ?? p.worldRank,
+		worldRankFrom: e.worldRank !== null ? 'log' : p.worldRankFrom ?? null,
+	};
+	if (state.procs[e.proc] && next.exitCode === p.exitCode && next.state === p.state && next.failedAt === p.failedAt && next.failure === p.failure && next.worldRank === p.worldRank) return state;
+	return withProc(state, next);
+}

@@ -1,0 +1,107 @@
+/**
+ * Bytes in any split → complete lines, once, at the edge of the parser.
+ *
+ * A chunk may end inside a UTF-8 sequence (TextDecoder with `stream: true` keeps
+ * the partial sequence), inside a line (the carry), or between `\r` and `\n`
+ * (the `\r` stays in the carry and is stripped when the line completes). A line
+ * longer than the cap keeps its first `max` UTF-16 units and gets a marker
+ * `…[cut N bytes]` once, however many chunks it spanned; the dropped part is
+ * never held in memory.
+ */
+
+export interface LineSplitter {
+	/** complete lines in this chunk (without `\n`, trailing `\r` removed) */
+	push(chunk: Uint8Array | string): string[];
+	/** the final line without a newline, if any */
+	end(): string[];
+}
+
+/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD: 3 bytes). */
+export function utf8Length(s: string): number {
+	let n = 0;
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c < 0x80) n += 1;
+		else if (c < 0x800) n += 2;
+		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+			const d = s.charCodeAt(i + 1);
+			if (d >= 0xdc00 && d <= 0xdfff) {
+				n += 4;
+				i++;
+			} else n += 3;
+		} else n += 3;
+	}
+	return n;
+}
+
+/** Index to cut at so a surrogate pair is never split. */
+function safeCut(s: string, max: number): number {
+	const c = s.charCodeAt(max - 1);
+	return c >= 0xd800 && c <= 0xdbff ? max - 1 : max;
+}
+
+export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
+	const decoder = new TextDecoder('utf-8', {fatal: false});
+	let carry = '';
+	/** bytes dropped from the line in the carry */
+	let dropped = 0;
+	let pendingBytes = false;
+
+	function finish(line: string, out: string[]): void {
+		let cutBytes = dropped;
+		dropped = 0;
+		if (line.length > maxLineChars) {
+			const at = safeCut(line, maxLineChars);
+			cutBytes += utf8Length(line.slice(at));
+			line = line.slice(0, at);
+		} else if (cutBytes === 0 && line.charCodeAt(line.length - 1) === 13) {
+			line = line.slice(0, -1);
+		}
+		out.push(cutBytes > 0 ? `${line}…[cut ${cutBytes} bytes]` : line);
+	}
+
+	function feed(s: string): string[] {
+		const out: string[] = [];
+		if (s.length === 0) return out;
+		let start = 0;
+		let nl = s.indexOf('\n');
+		if (nl === -1) {
+			carry += s;
+		} else {
+			finish(carry + s.slice(0, nl), out);
+			carry = '';
+			start = nl + 1;
+			while ((nl = s.indexOf('\n', start)) !== -1) {
+				finish(s.slice(start, nl), out);
+				start = nl + 1;
+			}
+			carry = s.slice(start);
+		}
+		if (carry.length > maxLineChars) {
+			const at = safeCut(carry, maxLineChars);
+			dropped += utf8Length(carry.slice(at));
+			carry = carry.slice(0, at);
+		}
+		return out;
+	}
+
+	return {
+		push(chunk) {
+			if (typeof chunk === 'string') {
+				const flushed = pendingBytes ? decoder.decode() : '';
+				pendingBytes = false;
+				return feed(flushed + chunk);
+			}
+			pendingBytes = true;
+			return feed(decoder.decode(chunk, {stream: true}));
+		},
+		end() {
+			const rest = pendingBytes ? decoder.decode() : '';
+			pendingBytes = false;
+			const out = feed(rest);
+			if (carry.length > 0 || dropped > 0) finish(carry, out);
+			carry = '';
+			return out;
+		},
+	};
+}

@@ -1,0 +1,432 @@
+/**
+ * NCCL INFO/WARN messages (the text after `NCCL INFO `), NCCL 2.18 … 2.30.
+ * Format strings and their version ranges: log-formats.md §1. The order of the
+ * checks follows frequency at NCCL_DEBUG_SUBSYS=ALL: per-collective and proxy
+ * noise is rejected by its first characters before any regex runs.
+ */
+import type {LogEvent, ParsedLink, ParsedNetDevice} from './log-events.js';
+import type {ProcCtx, StreamCtx} from './context.js';
+import {feedTopology, startTopology} from './nccl-topology.js';
+
+export type AtFn = () => number | null;
+
+// e.g. "ncclCommInitRankConfig comm 0x2eaa44e0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 60 commId 0xe5be1de28bddac49 - Init START"
+// e.g. "[Rank 0] ncclCommInitRankConfig comm 0x… rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0x… - Init START" (2.29+)
+// e.g. "ncclCommSplit comm 0x412d1530 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 60 parent 0x39a819d0 splitCount 1 color 2130503744 key 0- Init START" (2.24+)
+// e.g. "comm 0x5581 rank 0 nranks 2 cudaDev 0 busId 1b000 commId 0xabc - Init COMPLETE" (2.18)
+const INIT_LINE =
+	/^(?:\[Rank \d+\] )?(?:(\w+) )?comm (0x[0-9a-fA-F]+|\(nil\)) rank (\d+) nranks (\d+) cudaDev (\d+)(?: nvmlDev (\d+))? busId ([0-9a-fA-F]+)(?: commId (0x[0-9a-fA-F]+))?(?: parent (0x[0-9a-fA-F]+|\(nil\))(?: (?:splitCount|childCount) \d+)? color (-?\d+) key (-?\d+))?(?: commId (0x[0-9a-fA-F]+))?\s*- Init (START|COMPLETE)/;
+
+// e.g. "comm 0x39a819d0 rank 0 nRanks 4 nNodes 2 localRanks 2 localRank 0 MNNVL 0" (2.20+)
+const COMM_INFO = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) localRanks (\d+)/;
+
+// e.g. "comm 0x3dd742d0 rank 1 nranks 4 cudaDev 1 busId 70 - Destroy COMPLETE", "… nRanks 4 … - Abort COMPLETE"
+const COMM_END = /^comm (0x[0-9a-fA-F]+) rank (\d+) n[Rr]anks (\d+) cudaDev (\d+) busId ([0-9a-fA-F]+) - (Destroy|Abort) COMPLETE/;
+
+// e.g. "Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM", "Channel 00 : 0[0] -> 1[1] via SHM/direct/direct",
+//      "Channel 00/0 : 3[3] -> 0[0] [receive] via NET/Socket/0", "Channel 01/0 : 0[1b000] -> 1[1c000] via P2P/direct pointer/read" (2.18)
+const CHANNEL_LINK = /^Channel (\d+)(?:\/\d+)? : (\d+)\[[0-9a-fA-Fx]+\] -> (\d+)\[[0-9a-fA-Fx]+\](?: \[(send|receive)\])? via (.+?)\s*$/;
+
+// e.g. "Pattern 4, crossNic 0, nChannels 1, bw 1.200000/1.200000, type NVL/PHB, sameChannels 1"
+const PATTERN = /^Pattern (\d+), crossNic \d+, nChannels (\d+), bw ([\d.]+)\/([\d.]+), type (\w+)\/(\w+)/;
+
+// e.g. "2 coll channels, 2 collnet channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer" (2.20+)
+// e.g. "2 coll channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer" (2.18–2.19)
+const CHANNEL_COUNTS = /^(\d+) coll channels, (?:(\d+) collnet channels, )?(\d+) nvls channels, (\d+) p2p channels/;
+
+// e.g. "NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE [RO]; OOB eth0:10.0.0.1<0>" (2.30: "[0]mlx5_0:1:0/IB")
+const IB_DEVICE = /\[(\d+)\]([^:\s]+):(\d+)(?::\d+)*\/(\w+)/g;
+// e.g. "NET/Socket : Using [0]eth0:192.0.2.2<0> [1]eth1:10.0.0.2<0>"
+const SOCKET_DEVICE = /\[(\d+)\]([^:\s]+):\S+/g;
+
+// e.g. "NET/Socket : GPU Direct RDMA Disabled for HCA 0 'eth0'", "NET/IB : GPU Direct RDMA Enabled for HCA 0 'mlx5_0'"
+const GDR_HCA = /^NET\/(\S+) : GPU Direct RDMA (Enabled|Disabled) for HCA (\d+) '([^']*)'/;
+// e.g. "GPU Direct RDMA Enabled for GPU 81000 / HCA 0 (distance 4 <= 4), read 1" (2.18–2.23; 2.24–2.25 GPU is a rank; 2.26–2.28 adds "mode Default")
+const GDR_GPU_OLD = /^GPU Direct RDMA (Enabled|Disabled) for (?:GPU|HCA) ([0-9a-fA-Fx]+) \/ HCA ([0-9a-fA-Fx]+)/;
+// e.g. "GPU Direct RDMA Enabled for GPU/0-1b000 (rank 0) - NET/0-c (distance 3 <= 4, read 1, mode Default)" (2.29)
+const GDR_GPU_NEW = /^GPU Direct RDMA (Enabled|Disabled) for GPU\/([0-9a-fA-F-]+)(?: \(rank \d+\))? - NET\/([0-9a-fA-F-]+)/;
+
+// e.g. "Connected all rings, use ring PXN 0 GDR 1" (2.24+)
+const RINGS_GDR = /GDR (\d+)/;
+
+/** WARN texts that mean a peer went away (the error is a consequence, not the cause). */
+export function isRemoteText(t: string): boolean {
+	return t.includes('closed by remote peer') || t.includes('ncclRemoteError') || t.includes('remote process exited') || t.includes('Connection reset by peer');
+}
+
+/** WARN texts that are real errors (not "could not read …, ignoring"). */
+function isErrorWarn(t: string): boolean {
+	return !/ignoring|Defaulting|retrying/i.test(t);
+}
+
+export function normaliseTransport(raw: string): string {
+	const parts = raw.split('/');
+	const head = parts[0]!;
+	if (head === 'NET') return `NET/${parts[1] ?? '?'}${raw.includes('/GDRDMA') ? '/GDRDMA' : ''}`;
+	if (head === 'P2P') {
+		const kind = (parts[1] ?? '').split(' ')[0]!;
+		return `P2P/${kind}`;
+	}
+	if (head.startsWith('SHM')) return 'SHM';
+	return head;
+}
+
+/** Comm for a line of this process that belongs to the communicator being set up. */
+function currentComm(proc: ProcCtx): string | null {
+	return proc.initComm ?? proc.lastComm;
+}
+
+function emitCommScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}): void {
+	const comm = currentComm(proc);
+	if (comm === null) {
+		// 2.18 prints no Init START: hold the lines until COMPLETE names the comm
+		if (proc.pending.length < 5000) proc.pending.push(ev);
+		return;
+	}
+	ev.comm = comm;
+	ctx.events.push(ev);
+}
+
+/**
+ * Channel lines name ranks, not comms. Connections are also made lazily at the
+ * first collective (corpus crash-rank1: the world comm's NET/Socket channels come
+ * after a split comm's Init START), so a line goes to the comm being set up only
+ * when this process is one end and both ranks exist there; else to the most
+ * recent comm where that holds.
+ */
+function commForLink(proc: ProcCtx, from: number, to: number): string | null {
+	const fits = (id: string | null) => {
+		if (id === null) return false;
+		const r = proc.commRanks.get(id);
+		return !!r && from < r.nranks && to < r.nranks && (r.rank === from || r.rank === to);
+	};
+	if (fits(proc.initComm)) return proc.initComm;
+	if (proc.initComm === null && fits(proc.lastComm)) return proc.lastComm;
+	const ids = [...proc.commRanks.keys()];
+	for (let k = ids.length - 1; k >= 0; k--) if (fits(ids[k]!)) return ids[k]!;
+	return null;
+}
+
+function finishTopology(ctx: StreamCtx, proc: ProcCtx, at: AtFn): void {
+	const acc = proc.topo;
+	if (!acc) return;
+	proc.topo = null;
+	const key = proc.remote ? `${ctx.pod}/${proc.host}` : ctx.pod;
+	ctx.events.push({type: 'topology', pod: ctx.pod, at: at(), proc: proc.key, key, topology: acc.topology});
+}
+
+/** End any open multi-line block of this process (end of stream). */
+export function flushProc(ctx: StreamCtx, proc: ProcCtx): void {
+	finishTopology(ctx, proc, () => null);
+}
+
+function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, at: AtFn): void {
+	const message = msg.trim();
+	const remote = isRemoteText(message);
+	const error = isErrorWarn(message);
+	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
+	// NCCL_SOCKET_IFNAME matching nothing: "Bootstrap : no socket interface found", "NET/Socket : No usable listening interface found"
+	if (/no socket interface found|No usable listening interface/i.test(message)) {
+		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'socket-ifname', proc: proc.key, rank: null, message, remote: false, where});
+	}
+}
+
+export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, where: string | null, msg: string, at: AtFn): void {
+	if (proc.topo) {
+		if (feedTopology(proc.topo, msg)) return;
+		finishTopology(ctx, proc, at);
+	}
+	if (level === 'WARN') {
+		warn(ctx, proc, where, msg, at);
+		return;
+	}
+	if (level !== 'INFO') return;
+	const c0 = msg.charCodeAt(0);
+	// --- hot: per-collective lines only bump a counter (SUBSYS=COLL), e.g. "AllReduce: opCount 5 sendbuff …"
+	// AllReduce, AllGather, AlltoAll, Broadcast, Reduce, ReduceScatter, Recv, Send, Gather, Scatter
+	if (c0 === 65 || c0 === 66 || c0 === 82 || c0 === 83 || c0 === 71) {
+		const colon = msg.indexOf(':');
+		if (colon > 0 && colon < 24 && msg.startsWith(': opCount ', colon)) {
+			ctx.counters.collectiveLines++;
+			return;
+		}
+	}
+	switch (c0) {
+		case 67: // 'C'
+			if (msg.startsWith('Channel ')) {
+				if (msg.indexOf(' via ') === -1) return; // ring order dump `Channel 00/02 : 0 1`
+				const m = CHANNEL_LINK.exec(msg);
+				if (!m) return;
+				const raw = m[5]!;
+				// a line cut by a colliding write (`… via P`) names no transport
+				if (raw.indexOf('/') === -1) return;
+				const link: ParsedLink = {fromRank: Number(m[2]), toRank: Number(m[3]), transport: normaliseTransport(raw), raw, dir: (m[4] as 'send' | 'receive' | undefined) ?? null};
+				const comm = commForLink(proc, link.fromRank, link.toRank);
+				if (comm) ctx.events.push({type: 'comm-link', pod: ctx.pod, at: at(), proc: proc.key, comm, link});
+				else emitCommScoped(ctx, proc, {type: 'comm-link', pod: ctx.pod, at: at(), proc: proc.key, comm: '', link});
+				return;
+			}
+			if (msg.startsWith('Connected all rings')) {
+				const g = RINGS_GDR.exec(msg);
+				emitCommScoped(ctx, proc, {type: 'comm-rings', pod: ctx.pod, at: at(), proc: proc.key, comm: '', gdr: g ? Number(g[1]) : null});
+				return;
+			}
+			if (msg.startsWith('Could not find') || msg.startsWith('Connected to proxy') || msg.startsWith('CC ') || msg.startsWith('Check P2P')) return;
+			break;
+		case 99: // 'c'
+			if (msg.startsWith('comm ')) {
+				if (msg.endsWith('COMPLETE') && (msg.includes('- Destroy') || msg.includes('- Abort'))) {
+					const e = COMM_END.exec(msg);
+					if (e) {
+						const comm = proc.ptrToComm.get(e[1]!);
+						if (comm) ctx.events.push({type: 'comm-end', pod: ctx.pod, at: at(), proc: proc.key, comm, rank: Number(e[2]), how: e[6] === 'Abort' ? 'abort' : 'destroy'});
+					}
+					return;
+				}
+				const i = COMM_INFO.exec(msg);
+				if (i) {
+					const comm = proc.ptrToComm.get(i[1]!) ?? currentComm(proc);
+					if (comm) ctx.events.push({type: 'comm-info', pod: ctx.pod, at: at(), proc: proc.key, comm, rank: Number(i[2]), nranks: Number(i[3]), nNodes: Number(i[4]), localRanks: Number(i[5])});
+					return;
+				}
+			}
+			if (msg.startsWith('cudaDriverVersion ')) {
+				const v = Number(msg.slice(18).trim());
+				if (Number.isFinite(v)) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'cuda-driver', version: v}});
+				return;
+			}
+			if (msg.startsWith('channel.cc:')) return;
+			break;
+		case 61: // '='
+			if (msg.startsWith('=== System :')) {
+				proc.topo = startTopology(msg, ctx.pod, proc.host);
+				return;
+			}
+			break;
+		case 80: // 'P'
+			if (msg.startsWith('Pattern ')) {
+				const p = PATTERN.exec(msg);
+				if (p)
+					emitCommScoped(ctx, proc, {
+						type: 'comm-pattern',
+						pod: ctx.pod,
+						at: at(),
+						proc: proc.key,
+						comm: '',
+						pattern: {pattern: Number(p[1]), nChannels: Number(p[2]), bwIntra: Number(p[3]), bwInter: Number(p[4]), typeIntra: p[5]!, typeInter: p[6]!},
+					});
+				return;
+			}
+			break;
+		case 78: // 'N'
+			if (msg.startsWith('NCCL version ')) {
+				ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'version', version: msg.slice(13).trim().split(' ')[0]!}});
+				return;
+			}
+			if (msg.startsWith('NET/')) {
+				handleNet(ctx, proc, msg, at);
+				return;
+			}
+			if (msg.startsWith('NCCL_') && msg.indexOf(' set by environment to ') !== -1) {
+				env(ctx, proc, msg, at);
+				return;
+			}
+			break;
+		case 66: // 'B'
+			// ≤2.23 "Bootstrap : Using eth0:10.0.0.1<0>", 2.24+ "Bootstrap: Using eth0:192.0.2.2<0>"
+			if (msg.startsWith('Bootstrap : Using') || msg.startsWith('Bootstrap: Using')) {
+				const rest = msg.slice(msg.indexOf('Using') + 5).trim();
+				const iface = rest.split(':')[0]!.trim();
+				if (iface && iface !== 'N/A') ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'bootstrap', iface}});
+				return;
+			}
+			break;
+		case 85: // 'U'
+			if (msg.startsWith('Using network ')) {
+				ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'network', name: msg.slice(14).trim()}});
+				return;
+			}
+			break;
+		case 71: // 'G'
+			if (msg.startsWith('GPU Direct RDMA ')) {
+				gdrPerGpu(ctx, proc, msg, at);
+				return;
+			}
+			break;
+		case 91: // '['
+			if (msg.startsWith('[Rank ') && msg.includes('- Init ')) {
+				initLine(ctx, proc, msg, at);
+				return;
+			}
+			break;
+	}
+	// the rest start with a caller name (`ncclCommInitRank …`), a digit (`2 coll channels, …`) or an env name
+	if (c0 === 110) {
+		if (msg.endsWith('- Init START') || msg.endsWith(' - Init COMPLETE')) initLine(ctx, proc, msg, at);
+		return;
+	}
+	if (c0 === 99 && (msg.endsWith('- Init START') || msg.endsWith(' - Init COMPLETE'))) {
+		// ≤2.20: no caller name (`comm 0x… rank 0 nranks 2 … - Init COMPLETE`)
+		initLine(ctx, proc, msg, at);
+		return;
+	}
+	if (c0 >= 48 && c0 <= 57 && msg.includes(' coll channels, ')) {
+		const c = CHANNEL_COUNTS.exec(msg);
+		if (c)
+			emitCommScoped(ctx, proc, {
+				type: 'comm-channels',
+				pod: ctx.pod,
+				at: at(),
+				proc: proc.key,
+				comm: '',
+				coll: Number(c[1]),
+				collnet: c[2] === undefined ? null : Number(c[2]),
+				nvls: Number(c[3]),
+				p2p: Number(c[4]),
+			});
+		return;
+	}
+	if (c0 >= 65 && c0 <= 90 && msg.includes(' set by environment to ')) env(ctx, proc, msg, at);
+}
+
+function env(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	// e.g. "NCCL_NVLS_ENABLE set by environment to 0." (params end in '.'), "NCCL_SOCKET_IFNAME set by environment to net1"
+	const i = msg.indexOf(' set by environment to ');
+	const key = msg.slice(0, i).trim();
+	if (!/^[A-Z][A-Z0-9_]*$/.test(key)) return;
+	let value = msg.slice(i + 23).trim();
+	if (value.endsWith('.')) value = value.slice(0, -1);
+	ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'env', key, value}});
+}
+
+function handleNet(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const push = (fact: Parameters<typeof factEvent>[3]) => ctx.events.push(factEvent(ctx, proc, at, fact));
+	// NET plugin search, every version's wording (log-formats.md §1.2):
+	//   2.18 "NET/Plugin : No plugin found, using internal implementation"
+	//   2.19–2.20 "NET/Plugin : dlerror=… No plugin found (libnccl-net.so), using internal implementation"
+	//   2.21 "NET/Plugin: No plugin found (libnccl-net.so)", "NET/Plugin: Using internal network plugin."
+	//   2.22–2.25 "NET/Plugin: Could not find:libnccl-net.so. Using internal network plugin."
+	//   2.26+ "NET/Plugin: Could not find: libnccl-net.so"
+	//   all "NET/Plugin: Loaded net plugin NCCL RDMA Plugin v8 (v8)"
+	if (msg.startsWith('NET/Plugin')) {
+		if (/Loaded (?:net|coll(?:net)?) plugin/i.test(msg)) {
+			const m = /Loaded net plugin (.+?)(?: \(v\d+\))?\s*$/.exec(msg);
+			if (m) push({kind: 'external-net-plugin', found: true, name: m[1]!});
+			return;
+		}
+		if (/No plugin found|Could not find|Using internal|Plugin load returned|Plugin load \(/.test(msg)) push({kind: 'external-net-plugin', found: false, name: null});
+		return;
+	}
+	if (msg.startsWith('NET/IB : No device found') || msg.startsWith('NET/IB: No device found')) {
+		push({kind: 'ib-none'});
+		return;
+	}
+	if (msg.startsWith('NET/IB : Using') || msg.startsWith('NET/IB: Using')) {
+		const list = msg.slice(0, msg.indexOf(';') === -1 ? msg.length : msg.indexOf(';'));
+		const devices: ParsedNetDevice[] = [];
+		IB_DEVICE.lastIndex = 0;
+		let m: RegExpExecArray | null;
+		while ((m = IB_DEVICE.exec(list))) {
+			const ll = m[4]!;
+			devices.push({name: m[2]!, port: Number(m[3]), linkLayer: ll === 'IB' ? 'IB' : ll === 'RoCE' ? 'RoCE' : null, speedGbps: null, pod: ctx.pod});
+		}
+		if (devices.length) push({kind: 'net-devices', devices});
+		return;
+	}
+	if (msg.startsWith('NET/Socket : Using') || msg.startsWith('NET/Socket: Using [')) {
+		const devices: ParsedNetDevice[] = [];
+		SOCKET_DEVICE.lastIndex = 0;
+		let m: RegExpExecArray | null;
+		while ((m = SOCKET_DEVICE.exec(msg))) devices.push({name: m[2]!, port: null, linkLayer: 'Ethernet', speedGbps: null, pod: ctx.pod});
+		if (devices.length) push({kind: 'net-devices', devices});
+		return;
+	}
+	const g = GDR_HCA.exec(msg);
+	if (g) {
+		ctx.events.push({
+			type: 'gdr',
+			pod: ctx.pod,
+			at: at(),
+			proc: proc.key,
+			host: proc.host,
+			gpu: proc.busId ?? (proc.cudaDev === null ? '?' : `cudaDev ${proc.cudaDev}`),
+			hca: g[4]!,
+			enabled: g[2] === 'Enabled',
+			evidence: msg.trim(),
+		});
+	}
+}
+
+function factEvent(ctx: StreamCtx, proc: ProcCtx, at: AtFn, fact: Extract<LogEvent, {type: 'nccl-fact'}>['fact']): LogEvent {
+	return {type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact};
+}
+
+function gdrPerGpu(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	let m = GDR_GPU_NEW.exec(msg);
+	let gpu: string;
+	let hca: string;
+	let enabled: boolean;
+	if (m) {
+		enabled = m[1] === 'Enabled';
+		const id = m[2]!;
+		gpu = id.slice(id.lastIndexOf('-') + 1);
+		hca = `NET/${m[3]}`;
+	} else {
+		m = GDR_GPU_OLD.exec(msg);
+		if (!m) return;
+		enabled = m[1] === 'Enabled';
+		gpu = m[2]!.toLowerCase();
+		hca = m[3]!;
+	}
+	ctx.events.push({type: 'gdr', pod: ctx.pod, at: at(), proc: proc.key, host: proc.host, gpu, hca, enabled, evidence: msg.trim()});
+}
+
+function initLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const m = INIT_LINE.exec(msg);
+	if (!m) return;
+	const ptr = m[2]!;
+	const commId = m[8] ?? m[12] ?? null;
+	const parentPtr = m[9] ?? null;
+	const color = m[10] === undefined ? null : Number(m[10]);
+	let comm = ptr !== '(nil)' ? proc.ptrToComm.get(ptr) : undefined;
+	let parentComm: string | null = null;
+	if (parentPtr !== null) parentComm = proc.ptrToComm.get(parentPtr) ?? `?${parentPtr}`;
+	if (commId) comm = commId;
+	else if (!comm) comm = parentPtr !== null ? `${parentComm}/${color}` : `${proc.key}@${ptr}`;
+	if (ptr !== '(nil)') proc.ptrToComm.set(ptr, comm);
+	proc.commRanks.delete(comm);
+	proc.commRanks.set(comm, {rank: Number(m[3]), nranks: Number(m[4])});
+	const phase = m[13] === 'START' ? 'start' : 'complete';
+	proc.busId = m[7]!.toLowerCase();
+	proc.cudaDev = Number(m[5]);
+	ctx.events.push({
+		type: 'comm-init',
+		pod: ctx.pod,
+		at: at(),
+		proc: proc.key,
+		comm,
+		phase,
+		caller: m[1] ?? null,
+		ptr,
+		rank: Number(m[3]),
+		nranks: Number(m[4]),
+		cudaDev: Number(m[5]),
+		nvmlDev: m[6] === undefined ? null : Number(m[6]),
+		busId: proc.busId,
+		parentComm,
+		color,
+	});
+	if (phase === 'start') {
+		proc.initComm = comm;
+	} else {
+		if (proc.pending.length) {
+			for (const ev of proc.pending) {
+				(ev as {comm: string}).comm = comm;
+				ctx.events.push(ev);
+			}
+			proc.pending = [];
+		}
+		if (proc.initComm === comm) proc.initComm = null;
+	}
+	proc.lastComm = comm;
+}

@@ -1,0 +1,55 @@
+/**
+ * Secrets never reach events, state or the log pane. vLLM prints its whole
+ * argument namespace at startup (`args: Namespace(… api_key='…', hf_token=…)`,
+ * log-formats.md §2.4 "args: %s"), launch scripts echo command lines
+ * (`+ python3 -m vllm… --api-key X`), and proxies log headers.
+ */
+
+/** Cheap gate: only lines that mention a secret-ish word are rewritten. */
+// e.g. "api_key='sk-1'", "--hf-token hf_x", "Authorization: Bearer abc", "HF_TOKEN=hf_x"
+const MAYBE_SECRET = /key|token|bearer|secret|passw/i;
+
+/** `name=value` / `name: value` where name is a secret-bearing identifier. */
+// e.g. "api_key='sk-123'", "hf_token=hf_abc", "HF_TOKEN=hf_abc", "token=abc", "AWS_SECRET_ACCESS_KEY=x", "password: hunter2"
+const ASSIGNMENT =
+	/(?<![A-Za-z0-9])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd)\b)(\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s,;)&]+)/gi;
+
+/** Python dict reprs: vLLM v0.11+ logs `non-default args: {…, 'api_key': ['sk-…'], …}` (log-formats.md §2.3). */
+// e.g. "'api_key': ['sk-1']", "'hf_token': 'hf_x'", "\"api_key\": \"sk\""
+const DICT_ENTRY =
+	/(['"])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd))\1(\s*:\s*)(\[[^\]]*\]|'[^']*'|"[^"]*"|[^\s,;)}]+)/gi;
+
+/** CLI flags with a separate value. */
+// e.g. "--api-key sk-1", "--hf-token=hf_x", "--token abc"
+const FLAG = /(--(?:api-key|hf-token|token|password|secret)[= ]+)('[^']*'|"[^"]*"|\S+)/gi;
+
+/** Bearer credentials anywhere (headers, curl lines). */
+// e.g. "Authorization: Bearer eyJhbGciOi..."
+const BEARER = /(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+
+const KEEP = new Set(['None', 'null', "''", '""', 'none', 'NULL', '<redacted>', "'<redacted>'"]);
+
+function quoteLike(value: string): string {
+	const q = value[0];
+	return q === "'" || q === '"' ? `${q}<redacted>${q}` : '<redacted>';
+}
+
+/** Case-sensitive literal alternation: much cheaper than the `/i` regex on every line (bench/parse.ts). */
+// e.g. "key", "KEY", "Token", "Bearer", "SECRET", "password"
+const MAYBE_SECRET_FAST = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW/;
+
+export function redact(text: string): string {
+	if (!MAYBE_SECRET_FAST.test(text) || !MAYBE_SECRET.test(text)) return text;
+	let s = text.replace(FLAG, (_m, head: string, value: string) => head + quoteLike(value));
+	s = s.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) => {
+		if (KEEP.has(value)) return m;
+		// `max_num_batched_tokens=8192`-style counters are not secrets: the name must end in the secret word
+		return name + sep + quoteLike(value);
+	});
+	s = s.replace(DICT_ENTRY, (m, q: string, name: string, sep: string, value: string) => {
+		if (KEEP.has(value) || value === '[]') return m;
+		return `${q}${name}${q}${sep}${value.startsWith('[') ? "['<redacted>']" : quoteLike(value)}`;
+	});
+	s = s.replace(BEARER, '$1<redacted>');
+	return s;
+}

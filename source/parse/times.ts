@@ -1,0 +1,56 @@
+/**
+ * Stamps stay strings on the hot path; these turn one into epoch ms only for
+ * lines that produce events. The last parsed second is cached (consecutive
+ * lines share it).
+ */
+
+let cachedSecond = '';
+let cachedMs = 0;
+
+function d2(s: string, i: number): number {
+	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+}
+
+/** `2026-11-26T22:05:02.718062268Z` / `…+02:00` (anything may follow) → epoch ms (sub-ms digits dropped). */
+export function parseRfc3339(stamp: string): number | null {
+	let base: number;
+	if (cachedSecond !== '' && stamp.startsWith(cachedSecond)) base = cachedMs;
+	else {
+		const second = stamp.slice(0, 19);
+		const y = d2(stamp, 0) * 100 + d2(stamp, 2);
+		base = Date.UTC(y, d2(stamp, 5) - 1, d2(stamp, 8), d2(stamp, 11), d2(stamp, 14), d2(stamp, 17));
+		if (Number.isNaN(base)) return null;
+		cachedSecond = second;
+		cachedMs = base;
+	}
+	let ms = 0;
+	let i = 19;
+	if (stamp.charCodeAt(19) === 46 || stamp.charCodeAt(19) === 44) {
+		let scale = 100;
+		for (i = 20; i < stamp.length; i++) {
+			const c = stamp.charCodeAt(i);
+			if (c < 48 || c > 57) break;
+			if (scale >= 1) ms += (c - 48) * scale;
+			scale /= 10;
+		}
+	}
+	const tz = stamp.charCodeAt(i);
+	if (tz === 43 || tz === 45) {
+		const off = (d2(stamp, i + 1) * 60 + d2(stamp, i + 4)) * 60_000;
+		return base + Math.floor(ms) - (tz === 43 ? off : -off);
+	}
+	return base + Math.floor(ms);
+}
+
+/** `2026-11-26 22:05:13` (NCCL stamp; local time of the pod, read as UTC) or `2025-04-14 16:07:42,252` (Python logging). */
+export function parseSpaced(stamp: string): number | null {
+	if (stamp.length < 19) return null;
+	return parseRfc3339(`${stamp.slice(0, 10)}T${stamp.slice(11)}`);
+}
+
+/** vLLM `MM-DD HH:MM:SS` has no year: borrow it from the last full stamp of the stream. */
+export function parseMonthDay(stamp: string, year: number | null): number | null {
+	if (year === null) return null;
+	const v = Date.UTC(year, d2(stamp, 0) - 1, d2(stamp, 3), d2(stamp, 6), d2(stamp, 9), d2(stamp, 12));
+	return Number.isNaN(v) ? null : v;
+}

@@ -1,0 +1,150 @@
+/**
+ * PyTorch / torchrun text (log-formats.md §1.8, §2.6): ProcessGroupNCCL errors and
+ * watchdog timeouts, DistBackendError, NCCL error codes, torch.distributed.elastic
+ * failure reports, CUDA OOM, Python tracebacks.
+ */
+import type {StreamCtx} from './context.js';
+import type {AtFn} from './nccl.js';
+import {isRemoteText} from './nccl.js';
+
+// e.g. "[rank1]:[E810 03:04:11.061727749 ProcessGroupNCCL.cpp:683] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(…) ran for 600096 milliseconds before timing out."
+const TORCH_HEAD = /^\[([EWIF])\d{3,4} [\d:.]+ ([\w.]+:\d+)\] /;
+// e.g. "failed (exitcode: 3) local_rank: 1 (pid: 1464) of binary: /opt/torch/.venv/bin/python3"
+const ELASTIC_FAILED = /failed \(exitcode: (-?\d+)\) local_rank: (\d+) \(pid: (\d+)\)/;
+// e.g. "  rank      : 1 (local_rank: 1)"
+const ELASTIC_RANK = /^\s+rank\s+: (\d+) \(local_rank: \d+\)/;
+// e.g. "  exitcode  : 3 (pid: 1464)"
+const ELASTIC_EXIT = /^\s+exitcode\s+: (-?\d+) \(pid: (\d+)\)/;
+// e.g. "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely."
+const NCCL_CODE = /^(nccl(?:UnhandledCuda|System|Internal|InvalidArgument|InvalidUsage|Remote|InProgress|Timeout)Error|ncclTimeout): (.*)$/;
+
+function procByPid(ctx: StreamCtx, pid: number): string | null {
+	const list = ctx.byPid.get(pid);
+	return list && list.length ? list[0]!.key : null;
+}
+
+/**
+ * Returns true when the line was a torch/launcher fact. `rank` is the `[rankN]:`
+ * prefix's world rank, if any.
+ */
+export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | null, at: AtFn): boolean {
+	const pod = ctx.pod;
+	const ev = ctx.events;
+	const c0 = text.charCodeAt(0);
+	if (c0 === 91) {
+		const h = TORCH_HEAD.exec(text);
+		if (h) {
+			const msg = text.slice(h[0].length);
+			const rk = rank ?? rankIn(msg);
+			if (msg.indexOf('Watchdog caught collective operation timeout') !== -1) {
+				ev.push({type: 'failure', pod, at: at(), kind: 'watchdog-timeout', proc: null, rank: rk, message: clip(msg), remote: true, where: h[2]!});
+				return true;
+			}
+			if (h[1] === 'E' && (msg.indexOf('NCCL error') !== -1 || msg.indexOf('async exception') !== -1)) {
+				const remote = isRemoteText(msg);
+				ev.push({type: 'failure', pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: null, rank: rk, message: clip(msg), remote, where: h[2]!});
+				ncclVersionIn(ctx, msg, at);
+				return true;
+			}
+			return h[1] !== 'I';
+		}
+	}
+	if (c0 === 116 && text.startsWith('torch.')) {
+		if (text.startsWith('torch.distributed.DistBackendError: ')) {
+			const msg = text.slice(36);
+			const remote = isRemoteText(msg);
+			ev.push({type: 'failure', pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: null, rank, message: clip(text), remote});
+			ncclVersionIn(ctx, msg, at);
+			return true;
+		}
+		if (text.startsWith('torch.OutOfMemoryError') || text.startsWith('torch.cuda.OutOfMemoryError')) {
+			ev.push({type: 'failure', pod, at: at(), kind: 'cuda-oom', proc: null, rank, message: clip(text), remote: false});
+			return true;
+		}
+	}
+	if (c0 === 110 && text.startsWith('nccl')) {
+		const m = NCCL_CODE.exec(text);
+		if (m) {
+			const remote = m[1] === 'ncclRemoteError';
+			ev.push({type: 'failure', pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: null, rank, message: clip(text), remote});
+			return true;
+		}
+	}
+	if (text.indexOf('CUDA error: out of memory') !== -1 || text.indexOf("Cuda failure 2 'out of memory'") !== -1) {
+		ev.push({type: 'failure', pod, at: at(), kind: 'cuda-oom', proc: null, rank, message: clip(text), remote: false});
+		return true;
+	}
+	// torch.distributed.elastic
+	if (text.indexOf('failed (exitcode: ') !== -1) {
+		const m = ELASTIC_FAILED.exec(text);
+		if (m) {
+			const pid = Number(m[3]);
+			const code = Number(m[1]);
+			const proc = procByPid(ctx, pid);
+			if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode: code, worldRank: null, reason: `exit code ${code}`});
+			return true;
+		}
+	}
+	if (c0 === 32) {
+		const r = ELASTIC_RANK.exec(text);
+		if (r) {
+			ctx.elasticRank = Number(r[1]);
+			return true;
+		}
+		const e = ELASTIC_EXIT.exec(text);
+		if (e) {
+			const code = Number(e[1]);
+			const pid = Number(e[2]);
+			const proc = procByPid(ctx, pid);
+			const worldRank = ctx.elasticRank;
+			ctx.elasticRank = null;
+			const reason = code < 0 ? `signal ${-code}` : `exit code ${code}`;
+			if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode: code, worldRank, reason});
+			if (code !== 0)
+				ev.push({type: 'failure', pod, at: at(), kind: 'rank-exit', proc, rank: worldRank, message: `rank ${worldRank ?? '?'} (pid ${pid}) ${reason}`, remote: code < 0, exitCode: code});
+			return true;
+		}
+	}
+	return false;
+}
+
+/** `…, NCCL version 2.28.9` at the end of torch's NCCL errors: the version even when NCCL logged none. */
+function ncclVersionIn(ctx: StreamCtx, msg: string, at: AtFn): void {
+	const m = /NCCL version (\d+\.\d+\.\d+\S*)\s*$/.exec(msg);
+	if (m) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: null, fact: {kind: 'version', version: m[1]!, fromVllm: true}});
+}
+
+function rankIn(msg: string): number | null {
+	const m = /\[(?:PG ID \d+ PG GUID \S+ )?Rank (\d+)\]/.exec(msg);
+	return m ? Number(m[1]) : null;
+}
+
+function clip(s: string): string {
+	const t = s.trim();
+	return t.length > 500 ? `${t.slice(0, 500)}…` : t;
+}
+
+/**
+ * Python tracebacks, one bounded block per process prefix. Returns true when the
+ * line belongs to a traceback; the final exception line is recorded as a
+ * `traceback` failure unless a more specific rule already took it.
+ */
+export function feedTraceback(ctx: StreamCtx, key: string, text: string, at: AtFn, specific: (t: string) => boolean): boolean {
+	const tb = ctx.tracebacks.get(key);
+	if (text.startsWith('Traceback (most recent call last)')) {
+		ctx.tracebacks.set(key, {lines: 1, last: ''});
+		return true;
+	}
+	if (!tb) return false;
+	if (text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 || text === '') {
+		tb.lines++;
+		return true;
+	}
+	ctx.tracebacks.delete(key);
+	// the final `Type: message` line
+	if (/^[\w.]+(?:Error|Exception|Interrupt|Exit)\b/.test(text)) {
+		if (!specific(text)) ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'traceback', proc: null, rank: null, message: clip(text), remote: isRemoteText(text)});
+		return true;
+	}
+	return false;
+}

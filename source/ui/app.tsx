@@ -1,0 +1,325 @@
+/**
+ * The TUI: header, panes laid out for the terminal's size, a key bar. Panes are
+ * pure functions of view-models; this component owns only UI state (focus,
+ * cursors, filter) and reads the store through a throttled subscription.
+ */
+import {Box, Text, useInput} from 'ink';
+import React, {useEffect, useMemo, useRef, useState} from 'react';
+import type {Finding, FindingOptions} from '../findings/index.js';
+import type {Store} from '../store/store.js';
+import {buildRankDetail} from '../view/rank-detail-model.js';
+import {createSelectors, type TuiTitle} from '../view/selectors.js';
+import type {LogView} from '../view/logs-model.js';
+import {Lines, seg, type Line} from './components/lines.js';
+import {contentSize, PaneFrame} from './components/pane-frame.js';
+import {useClock} from './hooks/use-clock.js';
+import {useStoreView} from './hooks/use-store.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {computeLayout, type Placement} from './layout.js';
+import {endpointPane} from './panes/endpoint-pane.js';
+import {enginePane} from './panes/engine-pane.js';
+import {countFindings, findingLine, findingsPane} from './panes/findings-pane.js';
+import {gdrPane} from './panes/gdr-pane.js';
+import {helpPane} from './panes/help-pane.js';
+import {logsPane, type LogsUi} from './panes/logs-pane.js';
+import {paneOrder, type PaneContent, type PaneId} from './panes/pane.js';
+import {pathsPane} from './panes/paths-pane.js';
+import {rankDetailPane} from './panes/rank-detail-pane.js';
+import {defaultCursor, rankItems, ranksPane, type RankItem} from './panes/ranks-pane.js';
+import {headerLines, timelinePane} from './panes/timeline-pane.js';
+import {createTheme} from './theme.js';
+
+export interface AppProps {
+	store: Store;
+	title: TuiTitle;
+	color: boolean;
+	ascii: boolean;
+	findingOptions: FindingOptions;
+	/** live sources tick a clock; replays use the replayed clock (state.lastTs) */
+	live: boolean;
+	stdout: NodeJS.WritableStream & {columns?: number; rows?: number};
+	/** called with the findings at the moment the user quits */
+	onQuit: (findings: Finding[]) => void;
+	/** render throttle (ms); 100 = at most 10 renders/s */
+	intervalMs?: number;
+	/** recompute findings at most this often while the state churns (they are the costly view) */
+	findingsEveryMs?: number;
+	/** keys are read (stdin is a TTY); false in a pipe */
+	interactive?: boolean;
+}
+
+interface UiState {
+	focus: PaneId;
+	help: boolean;
+	detail: string | null;
+	rankCursor: string | null;
+	toggled: ReadonlySet<string>;
+	scroll: Partial<Record<PaneId, number>>;
+	logs: Omit<LogsUi, 'procLabel'>;
+}
+
+const initialUi: UiState = {
+	focus: 'ranks',
+	help: false,
+	detail: null,
+	rankCursor: null,
+	toggled: new Set(),
+	scroll: {},
+	logs: {follow: true, paused: false, fromEnd: 0, filter: '', editing: false, proc: null},
+};
+
+export function App(props: AppProps) {
+	const {store, title} = props;
+	const theme = useMemo(() => createTheme({color: props.color, ascii: props.ascii}), [props.color, props.ascii]);
+	const selectors = useMemo(() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000}), [title, props.findingOptions, props.findingsEveryMs]);
+	const {state, logRevision} = useStoreView(store, props.intervalMs ?? 100);
+	const clock = useClock(props.live);
+	const now = props.live ? clock : (state.lastTs ?? clock);
+	const {cols, rows} = useTerminalSize(props.stdout);
+	const [ui, setUi] = useState<UiState>(initialUi);
+
+	const findings = selectors.findings(state, now);
+	const header = selectors.header(state, now);
+	// Findings served from the throttle: redraw once more when they are due, so the last state gets its own.
+	const [, setFindingsTick] = useState(0);
+	const due = selectors.findingsDue();
+	useEffect(() => {
+		if (!due) return;
+		const t = setTimeout(() => setFindingsTick(x => x + 1), due);
+		return () => clearTimeout(t);
+	}, [due, state]);
+	const ranks = selectors.ranks(state, now);
+	const layout = computeLayout(cols, rows, ui.focus, findings.length);
+
+	const frozen = useRef<LogView | null>(null);
+	const liveLogs = selectors.logs(() => store.logs.toArray(), logRevision, {filter: ui.logs.filter, proc: ui.logs.proc}, store.logs.dropped);
+	const logView = ui.logs.paused && frozen.current ? frozen.current : liveLogs;
+	if (!ui.logs.paused) frozen.current = liveLogs;
+
+	// Rank rows as the ranks pane shows them, for cursor moves and `n`.
+	const ranksPlacement = layout.rows.flatMap(r => r.cells.flatMap(c => c.stack)).find(p => p.pane === 'ranks');
+	const ranksInner = ranksPlacement ? contentSize(ranksPlacement.width, ranksPlacement.height, layout.border) : {width: cols, height: rows};
+	const items = rankItems(ranks, Math.max(1, ranksInner.height - 1), ui.toggled);
+	const itemsRef = useRef<RankItem[]>(items);
+	itemsRef.current = items;
+	const findingsRef = useRef<Finding[]>(findings);
+	findingsRef.current = findings;
+
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c') return props.onQuit(findingsRef.current);
+		setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current)));
+	}, {isActive: props.interactive ?? true});
+
+	const procLabel = ui.logs.proc ? (state.procs[ui.logs.proc] ? `${state.procs[ui.logs.proc]!.worldRank ?? '?'} ${state.procs[ui.logs.proc]!.pod ?? ''}` : ui.logs.proc) : null;
+
+	// Pane content is a pure function of (view-model, size, pane UI state): keep the last
+	// lines per pane and rebuild only when one of those changed (a clock tick leaves most alone).
+	const paneCache = useRef(new Map<string, {keys: unknown[]; value: PaneContent}>());
+	const cached = (id: string, keys: unknown[], build: () => PaneContent): PaneContent => {
+		const hit = paneCache.current.get(id);
+		if (hit && hit.keys.length === keys.length && hit.keys.every((k, i) => Object.is(k, keys[i]))) return hit.value;
+		const value = build();
+		paneCache.current.set(id, {keys, value});
+		return value;
+	};
+	const content = (p: Placement): PaneContent => {
+		const size = contentSize(p.width, p.height, layout.border);
+		const scroll = ui.scroll[p.pane] ?? 0;
+		const base = [p.width, p.height, layout.border, theme, scroll];
+		switch (p.pane) {
+			case 'paths': {
+				const m = selectors.paths(state);
+				return cached('paths', [...base, m], () => pathsPane(m, size, theme, scroll));
+			}
+			case 'gdr': {
+				const m = selectors.gdr(state);
+				return cached('gdr', [...base, m], () => gdrPane(m, size, theme, scroll));
+			}
+			case 'engine': {
+				const m = selectors.engine(state);
+				return cached('engine', [...base, m], () => enginePane(m, size, theme, scroll));
+			}
+			case 'endpoint': {
+				const m = selectors.endpoint(state);
+				return cached('endpoint', [...base, m], () => endpointPane(m, size, theme, scroll));
+			}
+			case 'findings':
+				return cached('findings', [...base, findings], () => findingsPane(findings, size, theme, scroll));
+			case 'logs':
+				return cached('logs', [...base, logView, ui.logs, procLabel], () => logsPane(logView, size, theme, {...ui.logs, procLabel}));
+			default:
+				return contentUncached(p);
+		}
+	};
+	const contentUncached = (p: Placement): PaneContent => {
+		const size = contentSize(p.width, p.height, layout.border);
+		const scroll = ui.scroll[p.pane] ?? 0;
+		if (ui.detail && p.pane === 'ranks') return rankDetailPane(buildRankDetail(state, ui.detail, store.logs.toArray()), size, theme, scroll);
+		switch (p.pane) {
+			case 'ranks':
+				return ranksPane(ranks, size, theme, {cursor: ui.focus === 'ranks' ? (ui.rankCursor ?? defaultCursor(items)) : null, toggled: ui.toggled});
+			case 'paths':
+				return pathsPane(selectors.paths(state), size, theme, scroll);
+			case 'gdr':
+				return gdrPane(selectors.gdr(state), size, theme, scroll);
+			case 'engine':
+				return enginePane(selectors.engine(state), size, theme, scroll);
+			case 'endpoint':
+				return endpointPane(selectors.endpoint(state), size, theme, scroll);
+			case 'findings':
+				return findingsPane(findings, size, theme, scroll);
+			case 'logs':
+				return logsPane(logView, size, theme, {...ui.logs, procLabel});
+			case 'timeline':
+				return timelinePane(header, size, theme);
+		}
+	};
+
+	const errors = findings.filter(f => f.severity === 'error').length;
+	const strip: Line[] = layout.findingsStrip ? (findings.length ? findings.slice(0, layout.findingsStrip).map(f => findingLine(f, theme)) : [[seg(`${theme.glyph.ok} no findings`, 'ok')]]) : [];
+	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
+
+	return (
+		<Box flexDirection="column" width={layout.width} height={layout.height}>
+			<Lines lines={headerLines(header, theme, countFindings(findings), errors, layout.width)} width={layout.width} theme={theme} />
+			{strip.length ? <Lines lines={strip} width={layout.width} theme={theme} /> : null}
+			{ui.help ? (
+				<HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
+			) : (
+				layout.rows.map((row, i) => (
+					<Box key={i} flexDirection="row" height={row.height}>
+						{row.cells.map((cell, j) => (
+							<Box key={j} flexDirection="column" width={cell.width}>
+								{cell.stack.map(p => {
+									const c = content(p);
+									return (
+										<PaneFrame
+											key={p.pane}
+											title={`${numberOf(p.pane)} ${c.title}`}
+											note={c.note}
+											focused={ui.focus === p.pane}
+											width={p.width}
+											height={p.height}
+											border={layout.border}
+											theme={theme}
+											lines={c.lines}
+										/>
+									);
+								})}
+							</Box>
+						))}
+					</Box>
+				))
+			)}
+			<Lines lines={[footerLine(layout.mode, ui.focus, theme)]} width={layout.width} theme={theme} />
+		</Box>
+	);
+}
+
+function HelpBox({width, height, border, theme}: {width: number; height: number; border: boolean; theme: ReturnType<typeof createTheme>}) {
+	const c = helpPane();
+	return <PaneFrame title={c.title} note={c.note} focused width={width} height={height} border={border} theme={theme} lines={c.lines} />;
+}
+
+const short: Record<PaneId, string> = {ranks: 'Ranks', paths: 'Paths', gdr: 'GDR', engine: 'Engine', endpoint: 'Endpoint', findings: 'Findings', logs: 'Logs', timeline: 'Timeline'};
+
+function footerLine(mode: string, focus: PaneId, theme: ReturnType<typeof createTheme>): Line {
+	const line: Line = [];
+	if (mode === 'narrow') {
+		paneOrder.forEach((p, i) => line.push(seg(` ${i + 1}${short[p]} `, p === focus ? 'accent' : 'muted', {inverse: p === focus, bold: p === focus})));
+		line.push(seg(' ?:keys q:quit', 'muted'));
+	} else line.push(seg('Tab/1-8 pane  j/k move  Enter open  n next problem  / filter  f follow  p pause  ? keys  q quit', 'muted'));
+	return line;
+}
+
+interface KeyInfo {
+	upArrow: boolean;
+	downArrow: boolean;
+	pageUp: boolean;
+	pageDown: boolean;
+	return: boolean;
+	escape: boolean;
+	tab: boolean;
+	shift: boolean;
+	backspace: boolean;
+	delete: boolean;
+	ctrl: boolean;
+	meta: boolean;
+}
+
+/** Pure key handling: (ui, key) → ui. `quit` is the only side effect. */
+export function handleKey(prev: UiState, input: string, key: KeyInfo, items: readonly RankItem[], quit: () => void): UiState {
+	// Typing a filter: every printable key goes to the filter.
+	if (prev.logs.editing) {
+		if (key.escape) return {...prev, logs: {...prev.logs, editing: false, filter: ''}};
+		if (key.return) return {...prev, logs: {...prev.logs, editing: false}};
+		if (key.backspace || key.delete) return {...prev, logs: {...prev.logs, filter: prev.logs.filter.slice(0, -1)}};
+		if (input && !key.ctrl && !key.meta) return {...prev, logs: {...prev.logs, filter: prev.logs.filter + input}};
+		return prev;
+	}
+	if (prev.help) return key.escape || input === '?' || input === 'q' ? {...prev, help: false} : prev;
+	if (input === 'q') {
+		quit();
+		return prev;
+	}
+	if (input === '?') return {...prev, help: true};
+	if (key.tab) {
+		const i = paneOrder.indexOf(prev.focus);
+		const next = paneOrder[(i + (key.shift ? paneOrder.length - 1 : 1)) % paneOrder.length]!;
+		return {...prev, focus: next};
+	}
+	if (/^[1-8]$/.test(input)) return {...prev, focus: paneOrder[Number(input) - 1]!};
+	if (key.escape) {
+		if (prev.detail) return {...prev, detail: null, scroll: {...prev.scroll, ranks: 0}};
+		if (prev.logs.proc || prev.logs.filter) return {...prev, logs: {...prev.logs, proc: null, filter: ''}};
+		return prev;
+	}
+	if (input === '/') return {...prev, focus: 'logs', logs: {...prev.logs, editing: true, filter: ''}};
+	if (input === 'f') return {...prev, logs: {...prev.logs, follow: true, paused: false, fromEnd: 0}};
+	if (input === 'p') return {...prev, logs: {...prev.logs, paused: !prev.logs.paused, follow: prev.logs.paused}};
+	if (input === 'n') {
+		const cur = items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items)));
+		for (let k = prev.rankCursor === null ? 0 : 1; k <= items.length; k++) {
+			const it = items[(Math.max(0, cur) + k) % items.length]!;
+			if (it.kind === 'rank' ? it.row.problem : it.group.problems > 0 && it.collapsed) return {...prev, focus: 'ranks', detail: null, rankCursor: it.key};
+		}
+		return {...prev, focus: 'ranks'};
+	}
+	const down = key.downArrow || input === 'j';
+	const up = key.upArrow || input === 'k';
+	const page = key.pageDown ? 10 : key.pageUp ? -10 : 0;
+	const delta = down ? 1 : up ? -1 : page;
+	if (prev.focus === 'ranks' && !prev.detail) {
+		const cur = Math.max(0, items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items))));
+		if (delta || input === 'g' || input === 'G') {
+			const next = input === 'g' ? 0 : input === 'G' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, cur + delta));
+			return {...prev, rankCursor: items[next]?.key ?? null};
+		}
+		const it = items[cur];
+		if (key.return && it) {
+			if (it.kind === 'group') {
+				const toggled = new Set(prev.toggled);
+				if (toggled.has(it.group.id)) toggled.delete(it.group.id);
+				else toggled.add(it.group.id);
+				return {...prev, toggled, rankCursor: it.key};
+			}
+			if (!it.key.startsWith('unseen:')) return {...prev, detail: it.key, rankCursor: it.key, scroll: {...prev.scroll, ranks: 0}};
+		}
+		if (input === 'l' && it?.kind === 'rank') return {...prev, focus: 'logs', logs: {...prev.logs, proc: it.key, follow: true, paused: false, fromEnd: 0}};
+		return prev;
+	}
+	if (prev.focus === 'ranks' && prev.detail && input === 'l') return {...prev, focus: 'logs', logs: {...prev.logs, proc: prev.detail, follow: true, fromEnd: 0}};
+	if (prev.focus === 'logs') {
+		if (delta || input === 'g' || input === 'G') {
+			// Up scrolls back (stops following); down towards the newest line.
+			const fromEnd = input === 'G' ? 0 : input === 'g' ? 1e9 : Math.max(0, prev.logs.fromEnd - delta);
+			return {...prev, logs: {...prev.logs, fromEnd, follow: fromEnd === 0 && !prev.logs.paused}};
+		}
+		return prev;
+	}
+	if (delta || input === 'g') {
+		const s = input === 'g' ? 0 : Math.max(0, (prev.scroll[prev.focus] ?? 0) + delta);
+		return {...prev, scroll: {...prev.scroll, [prev.focus]: s}};
+	}
+	return prev;
+}

@@ -1,0 +1,44 @@
+/** Header and the timeline pane: where we look, pods and ranks up, the phase timeline with time in each. */
+import type {HeaderModel} from '../../view/header-model.js';
+import {seg, type Line} from '../components/lines.js';
+import {formatDuration, safe} from '../text.js';
+import type {Theme} from '../theme.js';
+import type {PaneContent, Size} from './pane.js';
+
+export function timelineSegs(h: HeaderModel, theme: Theme): Line {
+	const out: Line = [];
+	const sep = theme.ascii ? ' > ' : ' › ';
+	h.steps.forEach((s, i) => {
+		if (i) out.push(seg(sep, 'muted'));
+		out.push(seg(s.label + (s.detail ? ` ${safe(s.detail, 40, theme.ascii)}` : ''), s.tone, {bold: s.current}));
+		if (s.ms !== null) out.push(seg(` ${formatDuration(s.ms)}`, s.current ? 'accent' : 'muted'));
+	});
+	if (h.steps.length === 0) out.push(seg('waiting for the first log line', 'muted'));
+	return out;
+}
+
+export function headerLines(h: HeaderModel, theme: Theme, findingsNote: string, errorCount: number, width = 200): Line[] {
+	return [
+		[
+			seg('infertop ', 'accent', {bold: true}),
+			seg(safe(h.where, Math.max(16, Math.min(80, width - 75)), theme.ascii), undefined, {bold: true}),
+			seg(`  pods ${h.podsReady}/${h.podsTotal}`, h.podsReady === h.podsTotal && h.podsTotal > 0 ? 'ok' : 'warn'),
+			seg(`  ranks ${h.ranksReady}/${h.ranksTotal} ready`, h.ranksReady === h.ranksTotal && h.ranksTotal > 0 ? 'ok' : 'muted'),
+			seg(`  elapsed ${formatDuration(h.elapsedMs)}`, 'muted'),
+			seg(h.ended ? '  (logs ended)' : '', 'muted'),
+			seg(`  findings: ${findingsNote}`, errorCount ? 'error' : 'muted', {bold: errorCount > 0}),
+		],
+		timelineSegs(h, theme),
+	];
+}
+
+export function timelinePane(h: HeaderModel, _size: Size, theme: Theme): PaneContent {
+	const lines: Line[] = h.steps.map(s => [
+		seg(s.current ? `${theme.glyph.cursor} ` : '  ', 'accent'),
+		seg(s.label.padEnd(18), s.tone, {bold: s.current}),
+		seg(s.ms !== null ? formatDuration(s.ms).padStart(8) : '        ', 'muted'),
+		seg(s.detail ? `  ${safe(s.detail, 80, theme.ascii)}` : '', 'muted'),
+	]);
+	lines.push([seg(`elapsed ${formatDuration(h.elapsedMs)}`, 'muted')]);
+	return {title: 'Timeline', note: h.phase, lines};
+}

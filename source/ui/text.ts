@@ -1,0 +1,61 @@
+/**
+ * Cell fitting with terminal-width semantics: every cell is cut to its width
+ * before Ink sees it, so nothing wraps into garbage at 80 columns (wide CJK
+ * characters count 2, combining marks 0 — string-width's rules, which Ink uses).
+ */
+import stringWidth from 'string-width';
+import {sanitize} from './sanitize.js';
+
+const plainAscii = /^[\x20-\x7e]*$/;
+// Narrow, non-combining BMP ranges the panes draw (Latin-1, Greek…, punctuation, arrows,
+// math, box drawing, blocks, geometric shapes): one column per UTF-16 unit, so no
+// string-width call. Wide or emoji-presentation blocks (U+2300–23FF, 2600–27BF, CJK) are left out.
+const narrowOnly = /^[\x20-\x7e\u00a0-\u02ff\u0370-\u10ff\u2010-\u2027\u2030-\u205f\u2070-\u22ff\u2400-\u25ff]*$/;
+
+/** Display width of a string. */
+export function widthOf(text: string): number {
+	return narrowOnly.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cut `text` to at most `width` columns, ending in `…` (or `~` in ASCII mode) when cut. */
+export function truncate(text: string, width: number, ascii = false): string {
+	if (width <= 0) return '';
+	if (narrowOnly.test(text)) {
+		if (text.length <= width) return text;
+		return text.slice(0, width - 1) + (ascii ? '~' : '…');
+	}
+	if (stringWidth(text) <= width) return text;
+	let out = '';
+	let w = 0;
+	for (const ch of text) {
+		const cw = stringWidth(ch);
+		if (w + cw > width - 1) break;
+		out += ch;
+		w += cw;
+	}
+	return out + (ascii ? '~' : '…');
+}
+
+/** Cut and pad to exactly `width` columns (left-aligned, or right-aligned for numbers). */
+export function fit(text: string, width: number, opts: {ascii?: boolean; right?: boolean} = {}): string {
+	const t = truncate(text, width, opts.ascii);
+	const pad = width - widthOf(t);
+	if (pad <= 0) return t;
+	return opts.right ? ' '.repeat(pad) + t : t + ' '.repeat(pad);
+}
+
+/** Sanitise then cut: for any text that came from a log or the cluster. */
+export function safe(text: string | null | undefined, width: number, ascii = false): string {
+	return truncate(sanitize(text ?? ''), width, ascii);
+}
+
+/** `12.3s`, `4m05s`, `1h02m`: compact durations for narrow columns. */
+export function formatDuration(ms: number | null | undefined): string {
+	if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+	const s = Math.max(0, ms) / 1000;
+	if (s < 10) return `${s.toFixed(1)}s`;
+	if (s < 60) return `${Math.round(s)}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

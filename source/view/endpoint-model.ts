@@ -1,0 +1,55 @@
+/** The endpoint pane's view-model: health in a word, the numbers that matter, a latency history. */
+import type {EndpointState} from '../model/state.js';
+
+export interface EndpointModel {
+	configured: boolean;
+	url: string;
+	via: string;
+	health: string;
+	tone: 'ok' | 'warn' | 'error' | 'muted';
+	reason: string | null;
+	rows: {label: string; value: string}[];
+	latency: number[];
+}
+
+const fmt = (n: number | null | undefined, unit = '', digits = 0) => (n === null || n === undefined ? null : `${n.toFixed(digits)}${unit}`);
+
+export function buildEndpoint(ep: EndpointState | null): EndpointModel {
+	if (!ep) return {configured: false, url: '', via: '', health: 'no endpoint configured', tone: 'muted', reason: null, rows: [], latency: []};
+	const m = ep.metrics;
+	const tone = ep.health === 'ok' ? 'ok' : ep.health === null ? 'muted' : ep.health === 'stalled' ? 'warn' : 'error';
+	const candidates: [string, string | null][] = [
+		['models', ep.models.length ? ep.models.join(', ') : null],
+		['version', ep.version],
+		['latency', fmt(ep.latencyMs, ' ms')],
+		['running/waiting', m && (m.requestsRunning !== null || m.requestsWaiting !== null) ? `${m.requestsRunning ?? '?'} / ${m.requestsWaiting ?? '?'}` : null],
+		['KV cache use', m?.kvCacheUsage != null ? `${(m.kvCacheUsage * 100).toFixed(1)}%` : null],
+		['gen tok/s', fmt(m?.generationTokensPerSec, '', 1)],
+		['prompt tok/s', fmt(m?.promptTokensPerSec, '', 1)],
+		['TTFT p50/p95', m && m.ttftP50Ms !== null ? `${m.ttftP50Ms.toFixed(0)} / ${m.ttftP95Ms?.toFixed(0) ?? '?'} ms` : null],
+		['ITL p50/p95', m && m.itlP50Ms !== null ? `${m.itlP50Ms.toFixed(0)} / ${m.itlP95Ms?.toFixed(0) ?? '?'} ms` : null],
+		['preemptions', m?.preemptions != null ? String(m.preemptions) : null],
+		['prefix hit', m?.prefixCacheHitRate != null ? `${(m.prefixCacheHitRate * 100).toFixed(1)}%` : null],
+		['last error', ep.errors.length ? ep.errors[ep.errors.length - 1]! : null],
+	];
+	return {
+		configured: true,
+		url: ep.url,
+		via: ep.via,
+		health: ep.health ?? 'probing',
+		tone,
+		reason: ep.reason,
+		rows: candidates.filter(([, v]) => v !== null).map(([label, value]) => ({label, value: value!})),
+		latency: ep.latencyHistory.slice(-60),
+	};
+}
+
+/** A sparkline from values, using the given ramp of glyphs. */
+export function sparkline(values: readonly number[], ramp: readonly string[], width: number): string {
+	const v = values.slice(-width);
+	if (v.length === 0) return '';
+	const max = Math.max(...v);
+	const min = Math.min(...v);
+	const span = max - min || 1;
+	return v.map(x => ramp[Math.min(ramp.length - 1, Math.floor(((x - min) / span) * (ramp.length - 1)))]).join('');
+}

@@ -1,0 +1,104 @@
+/**
+ * Memoized selectors: each pane's view-model is rebuilt only when the state
+ * slices it reads change (the reducer keeps unchanged slices identical), so a
+ * log storm that only bumps line counters does not rebuild the paths matrix.
+ */
+import {computeFindings, type Finding, type FindingOptions} from '../findings/index.js';
+import {derivePhase, phaseTimeline} from '../model/phase.js';
+import type {RolloutState} from '../model/state.js';
+import type {RawLine} from '../parse/stream-parser.js';
+import {buildEndpoint, type EndpointModel} from './endpoint-model.js';
+import {buildEngine, type EngineModel} from './engine-model.js';
+import {buildGdr, type GdrModel} from './gdr-model.js';
+import {buildHeader, type HeaderModel, type PhaseSpan, type TuiTitle} from './header-model.js';
+export type {TuiTitle} from './header-model.js';
+import {buildLogView, type LogQuery, type LogView} from './logs-model.js';
+import {buildPaths, type PathsModel} from './paths-model.js';
+import {buildRanks, type RanksModel} from './ranks-model.js';
+
+/** Remember the last result; recompute only when a key differs by identity. */
+export function memo<R>(): (keys: readonly unknown[], compute: () => R) => R {
+	let last: readonly unknown[] | null = null;
+	let value: R;
+	return (keys, compute) => {
+		if (last && last.length === keys.length && last.every((x, i) => Object.is(x, keys[i]))) return value;
+		value = compute();
+		last = keys;
+		return value;
+	};
+}
+
+export interface Selectors {
+	findings(state: RolloutState, now: number): Finding[];
+	/** ms until throttled findings should be recomputed for the latest state (0 = up to date) */
+	findingsDue(): number;
+	header(state: RolloutState, now: number): HeaderModel;
+	ranks(state: RolloutState, now: number): RanksModel;
+	paths(state: RolloutState): PathsModel;
+	gdr(state: RolloutState): GdrModel;
+	engine(state: RolloutState): EngineModel;
+	endpoint(state: RolloutState): EndpointModel;
+	/** `lines` is called only when the revision or query changed (copying the ring costs) */
+	logs(lines: () => readonly RawLine[], revision: number, query: LogQuery, dropped: number): LogView;
+}
+
+/**
+ * Findings are the one costly view (every rule over every rank: ~70 ms at 512
+ * ranks), so while the state changes many times a second they are recomputed at
+ * most once per `findingsEveryMs`; the caller asks `findingsDue()` and redraws
+ * once more when it says so, so the final state always gets its own findings.
+ */
+export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number} = {}): Selectors {
+	const findingsEvery = opts.findingsEveryMs ?? 0;
+	let findingsAt = -Infinity;
+	let findingsKey: readonly unknown[] | null = null;
+	let findingsValue: Finding[] = [];
+	let findingsStale = false;
+	// Clocks tick once a second: keying time-dependent models on the second keeps
+	// them stable between ticks, so a quiet source redraws at most once a second.
+	const sec = (now: number) => Math.floor(now / 1000) * 1000;
+	const findings = memo<Finding[]>();
+	const phase = memo<{phase: ReturnType<typeof derivePhase>; spans: PhaseSpan[]}>();
+	const header = memo<HeaderModel>();
+	const ranks = memo<RanksModel>();
+	const paths = memo<PathsModel>();
+	const gdr = memo<GdrModel>();
+	const engine = memo<EngineModel>();
+	const endpoint = memo<EndpointModel>();
+	const logs = memo<LogView>();
+	const rankOpts = {stragglerMs: findingOptions.stragglerSeconds * 1000, silentMs: Math.max(30_000, findingOptions.stragglerSeconds * 3000)};
+	const phaseOf = (s: RolloutState) => phase([s], () => ({phase: derivePhase(s), spans: phaseTimeline(s)}));
+	return {
+		findings: (s, now) => {
+			// A clock tick alone re-evaluates findings every 10 s (time-based rules such as
+			// init-stalled have thresholds of tens of seconds); a new state does at once.
+			const key = [s, Math.floor(now / 10_000)];
+			if (findingsKey && findingsKey[0] === key[0] && findingsKey[1] === key[1]) {
+				findingsStale = false;
+				return findingsValue;
+			}
+			const t = Date.now();
+			if (findingsKey && t - findingsAt < findingsEvery) {
+				findingsStale = true;
+				return findingsValue;
+			}
+			findingsValue = findings(key, () => computeFindings(s, sec(now), findingOptions));
+			findingsKey = key;
+			findingsAt = t;
+			findingsStale = false;
+			return findingsValue;
+		},
+		findingsDue: () => (findingsStale ? Math.max(1, findingsAt + findingsEvery - Date.now()) : 0),
+		header: (s, now) =>
+			header([s, sec(now)], () => {
+				const p = phaseOf(s);
+				return buildHeader(s, title, p.phase, p.spans, sec(now));
+			}),
+		ranks: (s, now) => ranks([s.procs, s.comms, s.pods, sec(now)], () => buildRanks(s, sec(now), rankOpts)),
+		paths: s => paths([s.topology, s.comms, s.procs, s.nccl], () => buildPaths(s)),
+		gdr: s => gdr([s.gdr, s.nccl], () => buildGdr(s)),
+		engine: s => engine([s.engine], () => buildEngine(s.engine)),
+		endpoint: s => endpoint([s.endpoint], () => buildEndpoint(s.endpoint)),
+		logs: (lines, rev, q, dropped) => logs([rev, q.filter, q.proc, dropped], () => buildLogView(lines(), q, dropped)),
+	};
+}

@@ -1,0 +1,404 @@
+/**
+ * The snapshot (contract/snapshot.md, snapshot.schema.json: `infertop.snapshot/v1`):
+ * the state as one JSON object for scripts, rollout gates and tests. Fields are
+ * added, never renamed. Every array is sorted so two runs over the same logs print
+ * the same bytes (bar `generatedAt`).
+ */
+import type {Finding} from '../findings/types.js';
+import {derivePhase} from '../model/phase.js';
+import type {
+	CommState,
+	EndpointHealth,
+	EndpointMetrics,
+	LinkType,
+	PodState,
+	ProcState,
+	RankState,
+	RolloutState,
+	SourceInfo,
+	Phase,
+} from '../model/state.js';
+import {podNameForFile} from './pod-name.js';
+
+export const SNAPSHOT_SCHEMA = 'infertop.snapshot/v1';
+
+export interface SnapshotPod {
+	name: string;
+	node: string | null;
+	phase: string | null;
+	restarts: number | null;
+	exitCode: number | null;
+	lines: number;
+	workload: string | null;
+	group: number | null;
+	role: 'leader' | 'worker' | null;
+	workerIndex: number | null;
+	lagSeconds: number | null;
+	reconnects: number | null;
+}
+
+export interface SnapshotRank {
+	pod: string | null;
+	host: string | null;
+	pid: number | null;
+	cudaDev: number | null;
+	nvmlDev: number | null;
+	busId: string | null;
+	globalRank: number | null;
+	state: RankState;
+	initSeconds: number | null;
+	exitCode: number | null;
+}
+
+export interface SnapshotCommunicator {
+	id: string;
+	nranks: number;
+	nNodes: number | null;
+	localRanks: number | null;
+	ranksStarted: number;
+	ranksComplete: number;
+	transports: string[];
+	channels: {coll: number; nvls: number; p2p: number; collnet?: number} | null;
+	state: CommState['state'];
+}
+
+export type SnapshotLinkType = Exclude<LinkType, 'PCI' | 'NVB'>;
+
+export interface SnapshotTopology {
+	pod: string | null;
+	host: string | null;
+	maxBw: number | null;
+	totalBw: number | null;
+	gpus: {busId: string; index: number | null}[];
+	nics: {id: string; name?: string | null; speedGbps?: number | null}[];
+	links: {from: string; to: string; type: SnapshotLinkType; bw: number | null}[];
+}
+
+export interface SnapshotNccl {
+	version: string | null;
+	cudaDriverVersion: number | null;
+	netPlugin: string | null;
+	externalNetPlugin: boolean | null;
+	bootstrapInterface: string | null;
+	netDevices: {name: string; port: number | null; linkLayer: 'IB' | 'RoCE' | 'Ethernet' | null; speedGbps: number | null; pod: string | null}[];
+	env: Record<string, string>;
+}
+
+export interface SnapshotEngine {
+	vllmVersion: string | null;
+	model: string | null;
+	servedModelName: string | null;
+	architecture: string | null;
+	dtype: string | null;
+	quantization: string | null;
+	maxSeqLen: number | null;
+	tensorParallelSize: number | null;
+	pipelineParallelSize: number | null;
+	dataParallelSize: number | null;
+	chunkedPrefill: boolean | null;
+	maxNumBatchedTokens: number | null;
+	prefixCaching: boolean | null;
+	kvCacheTokens: number | null;
+	gpuBlocks: number | null;
+	maxConcurrency: number | null;
+	weightsLoadSeconds: number | null;
+	graphCaptureSeconds: number | null;
+}
+
+export interface SnapshotEndpoint {
+	url: string;
+	/** absent before the first probe */
+	health?: EndpointHealth;
+	lastStatus: number | null;
+	latencyMs: number | null;
+	models: string[];
+	version: string | null;
+	metrics: EndpointMetrics | null;
+}
+
+/** The whole snapshot: exactly contract/snapshot.schema.json. */
+export interface Snapshot {
+	schema: typeof SNAPSHOT_SCHEMA;
+	generatedAt: string;
+	source: SourceInfo;
+	phase: Phase;
+	pods: SnapshotPod[];
+	ranks: SnapshotRank[];
+	communicators: SnapshotCommunicator[];
+	nccl: SnapshotNccl;
+	topology: SnapshotTopology[];
+	gdr: {pod: string | null; host: string | null; gpu: string; hca: string; enabled: boolean}[];
+	engine: SnapshotEngine | null;
+	endpoint: SnapshotEndpoint | null;
+	findings: Finding[];
+}
+
+export interface SnapshotOptions {
+	/** the clock findings and lag were computed against (ms) */
+	now: number;
+	generatedAt?: Date;
+}
+
+const cmpStr = (a: string | null | undefined, b: string | null | undefined): number =>
+	(a ?? '\uffff') < (b ?? '\uffff') ? -1 : (a ?? '\uffff') > (b ?? '\uffff') ? 1 : 0;
+const cmpNum = (a: number | null | undefined, b: number | null | undefined): number =>
+	(a ?? Number.POSITIVE_INFINITY) - (b ?? Number.POSITIVE_INFINITY) || 0;
+
+/** Every process prints the same device lines at each communicator's init: one row per thing. */
+function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
+	const seen = new Map<string, T>();
+	for (const t of items) if (!seen.has(key(t))) seen.set(key(t), t);
+	return [...seen.values()];
+}
+
+/** 0 while connected and caught up; while reconnecting, seconds since the stream dropped. */
+function lagSeconds(pod: PodState, now: number): number {
+	let lag = 0;
+	for (const s of pod.streams) {
+		if (s.connected || s.droppedAt === null) continue;
+		lag = Math.max(lag, Math.max(0, (now - s.droppedAt) / 1000));
+	}
+	return Math.round(lag * 1000) / 1000;
+}
+
+function toPod(pod: PodState, now: number): SnapshotPod {
+	return {
+		name: pod.name,
+		node: pod.node,
+		phase: pod.phase,
+		restarts: pod.restarts,
+		exitCode: pod.exitCode,
+		lines: pod.lines,
+		workload: pod.workload,
+		group: pod.group,
+		role: pod.role,
+		workerIndex: pod.workerIndex,
+		lagSeconds: lagSeconds(pod, now),
+		reconnects: pod.streams.reduce((n, s) => n + s.reconnects, 0),
+	};
+}
+
+function emptySnapshotPod(name: string): SnapshotPod {
+	return {name, node: null, phase: null, restarts: null, exitCode: null, lines: 0, workload: null, group: null, role: null, workerIndex: null, lagSeconds: 0, reconnects: 0};
+}
+
+function pods(state: RolloutState, now: number): SnapshotPod[] {
+	const out = new Map<string, SnapshotPod>();
+	for (const p of Object.values(state.pods)) out.set(p.name, toPod(p, now));
+	// For saved logs every file is a pod, even one that held no line.
+	if (state.source.kind === 'files') for (const f of state.source.files) {
+		const name = podNameForFile(f);
+		if (!out.has(name)) out.set(name, emptySnapshotPod(name));
+	} else if (state.source.kind === 'stdin' && !out.has('stdin')) out.set('stdin', emptySnapshotPod('stdin'));
+	return [...out.values()].sort((a, b) => cmpStr(a.name, b.name));
+}
+
+/** Larger first; ties: the earliest started, then by id. */
+function commOrder(a: CommState, b: CommState): number {
+	return b.nranks - a.nranks || cmpNum(a.firstStartAt, b.firstStartAt) || cmpStr(a.id, b.id);
+}
+
+/**
+ * `globalRank` fallback (contract): the rank in the one largest communicator
+ * containing the process — when there is one: with vLLM TP=8 x PP=2 and no world
+ * communicator in the log (public-vllm-lws 04) two TP groups of 8 tie, and their
+ * ranks 0..7 are not global ranks. So the communicator must be the only one of its
+ * size and span every rank the rollout has.
+ */
+function rankInLargestComm(proc: ProcState, sorted: CommState[], world: number): number | null {
+	const largest = sorted[0];
+	if (!largest || largest.nranks < world || sorted[1]?.nranks === largest.nranks) return null;
+	for (const m of Object.values(largest.members)) if (m.proc === proc.key) return m.rank;
+	return null;
+}
+
+/**
+ * How many GPU processes the rollout has: the largest communicator's nranks, or the
+ * engine's TP x PP (x DP) when that is more (Ray's log folding can hide whole groups).
+ */
+function expectedRanks(state: RolloutState, sorted: CommState[]): number {
+	const e = state.engine;
+	const engineWorld = e?.tensorParallelSize && e.pipelineParallelSize ? e.tensorParallelSize * e.pipelineParallelSize * (e.dataParallelSize ?? 1) : 0;
+	return Math.max(sorted[0]?.nranks ?? 0, engineWorld);
+}
+
+function ranks(state: RolloutState): SnapshotRank[] {
+	const sorted = Object.values(state.comms).sort(commOrder);
+	const out: SnapshotRank[] = [];
+	const taken = new Set<number>();
+	const procs = Object.values(state.procs);
+	const world = expectedRanks(state, sorted);
+	for (const p of procs) {
+		const globalRank = p.worldRank ?? rankInLargestComm(p, sorted, world);
+		if (globalRank !== null) taken.add(globalRank);
+		out.push({
+			pod: p.pod,
+			host: p.host,
+			pid: p.pid,
+			cudaDev: p.cudaDev,
+			nvmlDev: p.nvmlDev,
+			busId: p.busId,
+			globalRank,
+			state: p.state,
+			initSeconds: p.initSeconds,
+			exitCode: p.exitCode,
+		});
+	}
+	// Ranks that must exist but no process of which was seen: numbered by the free
+	// global ranks, lowest first. A process seen without a rank counts against them.
+	let missing = world - procs.length;
+	for (let r = 0; missing > 0; r++) {
+		if (taken.has(r)) continue;
+		out.push({pod: null, host: null, pid: null, cudaDev: null, nvmlDev: null, busId: null, globalRank: r, state: 'unseen', initSeconds: null, exitCode: null});
+		missing--;
+	}
+	return out.sort(
+		(a, b) => cmpNum(a.globalRank, b.globalRank) || cmpStr(a.pod, b.pod) || cmpStr(a.busId, b.busId) || cmpNum(a.pid, b.pid) || cmpStr(a.host, b.host),
+	);
+}
+
+function communicators(state: RolloutState): SnapshotCommunicator[] {
+	return Object.values(state.comms)
+		.map(c => ({
+			id: c.id,
+			nranks: c.nranks,
+			nNodes: c.nNodes,
+			localRanks: c.localRanks,
+			ranksStarted: c.ranksStarted,
+			ranksComplete: c.ranksComplete,
+			transports: [...c.transports].sort(),
+			channels: c.channels ? {...c.channels} : null,
+			state: c.state,
+		}))
+		.sort((a, b) => b.nranks - a.nranks || cmpStr(a.id, b.id));
+}
+
+/** The schema's link types: NCCL's NVB (NVLink through a peer GPU) is NVLink, a bare PCI edge is one PCIe switch hop. */
+function linkType(t: LinkType): SnapshotLinkType {
+	if (t === 'NVB') return 'NVL';
+	if (t === 'PCI') return 'PIX';
+	return t;
+}
+
+function topology(state: RolloutState): SnapshotTopology[] {
+	return Object.entries(state.topology)
+		.map(([pod, t]) => {
+			// GPU pairs with their best path when NCCL printed paths (SUBSYS GRAPH), else the dump's edges.
+			const source = t.paths.length > 0 ? t.paths : t.links;
+			const links = source
+				.map(l => ({from: l.from, to: l.to, type: linkType(l.type), bw: l.bw}))
+				.sort((a, b) => cmpStr(a.from, b.from) || cmpStr(a.to, b.to) || cmpStr(a.type, b.type));
+			return {
+				pod: t.pod ?? pod,
+				host: t.host,
+				maxBw: t.maxBw,
+				totalBw: t.totalBw,
+				gpus: t.gpus.map(g => ({busId: g.busId, index: g.index})).sort((a, b) => cmpNum(a.index, b.index) || cmpStr(a.busId, b.busId)),
+				nics: t.nics.map(n => ({...n})),
+				links,
+			};
+		})
+		.sort((a, b) => cmpStr(a.pod, b.pod) || cmpStr(a.host, b.host));
+}
+
+function nccl(state: RolloutState): SnapshotNccl {
+	const n = state.nccl;
+	const env: Record<string, string> = {};
+	for (const k of Object.keys(n.env).sort()) env[k] = n.env[k]!;
+	return {
+		version: n.version,
+		cudaDriverVersion: n.cudaDriverVersion,
+		netPlugin: n.netPlugin,
+		externalNetPlugin: n.externalNetPlugin,
+		bootstrapInterface: n.bootstrapInterface,
+		netDevices: uniqueBy(
+			n.netDevices.map(d => ({name: d.name, port: d.port, linkLayer: d.linkLayer, speedGbps: d.speedGbps, pod: d.pod})),
+			d => `${d.pod}|${d.name}|${d.port}`,
+		).sort((a, b) => cmpStr(a.pod, b.pod) || cmpStr(a.name, b.name) || cmpNum(a.port, b.port)),
+		env,
+	};
+}
+
+function engine(state: RolloutState): SnapshotEngine | null {
+	const e = state.engine;
+	if (!e) return null;
+	return {
+		vllmVersion: e.vllmVersion,
+		model: e.model,
+		servedModelName: e.servedModelName,
+		architecture: e.architecture,
+		dtype: e.dtype,
+		quantization: e.quantization,
+		maxSeqLen: e.maxSeqLen,
+		tensorParallelSize: e.tensorParallelSize,
+		pipelineParallelSize: e.pipelineParallelSize,
+		dataParallelSize: e.dataParallelSize,
+		chunkedPrefill: e.chunkedPrefill,
+		maxNumBatchedTokens: e.maxNumBatchedTokens,
+		prefixCaching: e.prefixCaching,
+		kvCacheTokens: e.kvCacheTokens,
+		gpuBlocks: e.gpuBlocks,
+		maxConcurrency: e.maxConcurrency,
+		weightsLoadSeconds: e.weightsLoadSeconds,
+		graphCaptureSeconds: e.graphCaptureSeconds,
+	};
+}
+
+// query parameters that may carry a credential (`?api_key=…`, `?token=…`)
+const secretParam = /token|key|secret|auth|pass|sig|credential/i;
+
+/** The endpoint URL without user info or credential-looking query values: a snapshot never holds a token. */
+export function safeUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		u.username = '';
+		u.password = '';
+		for (const k of [...u.searchParams.keys()]) if (secretParam.test(k)) u.searchParams.set(k, 'REDACTED');
+		return u.toString();
+	} catch {
+		return url.replace(/\/\/[^/@]*@/, '//');
+	}
+}
+
+function endpoint(state: RolloutState): SnapshotEndpoint | null {
+	const e = state.endpoint;
+	if (!e) return null;
+	return {
+		url: safeUrl(e.url),
+		...(e.health ? {health: e.health} : {}),
+		lastStatus: e.lastStatus,
+		latencyMs: e.latencyMs,
+		models: [...e.models],
+		version: e.version,
+		metrics: e.metrics ? {...e.metrics} : null,
+	};
+}
+
+const severityOrder = {error: 0, warn: 1, info: 2} as const;
+
+function source(s: SourceInfo): SourceInfo {
+	return s.kind === 'files' ? {kind: 'files', files: [...s.files]} : {...s};
+}
+
+/** The snapshot of `state` with `findings` (computed against `opts.now`). */
+export function toSnapshot(state: RolloutState, findings: readonly Finding[], opts: SnapshotOptions): Snapshot {
+	return {
+		schema: SNAPSHOT_SCHEMA,
+		generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
+		source: source(state.source),
+		phase: derivePhase(state),
+		pods: pods(state, opts.now),
+		ranks: ranks(state),
+		communicators: communicators(state),
+		nccl: nccl(state),
+		topology: topology(state),
+		gdr: uniqueBy(
+			state.gdr.map(g => ({pod: g.pod, host: g.host, gpu: g.gpu, hca: g.hca, enabled: g.enabled})),
+			g => `${g.pod}|${g.host}|${g.gpu}|${g.hca}`,
+		).sort((a, b) => cmpStr(a.pod, b.pod) || cmpStr(a.host, b.host) || cmpStr(a.gpu, b.gpu) || cmpStr(a.hca, b.hca)),
+		engine: engine(state),
+		endpoint: endpoint(state),
+		// stable: rules' own order within a severity is kept
+		findings: findings.map((f, i) => ({f, i})).sort((a, b) => severityOrder[a.f.severity] - severityOrder[b.f.severity] || a.i - b.i).map(({f}) => ({...f})),
+	};
+}

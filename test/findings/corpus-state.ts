@@ -1,0 +1,48 @@
+/**
+ * A corpus scenario's final state, read through the real pipeline exactly as
+ * `infertop check --files` reads it (resolveLogPaths + readSavedLogs at speed 0).
+ * Uses the byte-identical copies under test/fixtures so a clone runs it.
+ */
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {emptyState, type RolloutState} from '../../source/model/state.js';
+import {createPipeline} from '../../source/pipeline.js';
+import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
+import {createStore} from '../../source/store/store.js';
+
+export const corpusDir = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
+
+export interface Truth {
+	scenario: string;
+	outcome: 'completed' | 'failed';
+	findings_expected?: string[];
+	n_nodes: number;
+	crash?: {global_rank: number; pod: string; bus_id: string; exit_code: number};
+	nccl_env?: Record<string, string>;
+}
+
+export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all'] as const;
+
+export function truthOf(name: string): Truth {
+	return JSON.parse(readFileSync(path.join(corpusDir, name, 'truth.json'), 'utf8')) as Truth;
+}
+
+export async function corpusState(name: string): Promise<RolloutState> {
+	return stateOf(path.join(corpusDir, name));
+}
+
+/** The final state of the logs in `dir` (or one file), read as check reads them. */
+export async function stateOf(dir: string): Promise<RolloutState> {
+	const entries = await resolveLogPaths([dir]);
+	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
+	store.flush();
+	const st = store.getState();
+	store.dispose();
+	return st;
+}
+
+/** The reducer for log events lands separately; until then states carry no processes or failures. */
+export function reducerLanded(st: RolloutState): boolean {
+	return Object.keys(st.procs).length > 0 || st.failures.length > 0 || Object.keys(st.comms).length > 0;
+}

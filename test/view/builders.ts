@@ -1,0 +1,103 @@
+/** Hand-built states for edge cases: emptyState plus the fields a test sets. */
+import {emptyPod, type CommMember, type CommState, type ContainerState, type EngineState, type PodState, type ProcState, type RolloutState} from '../../source/model/state.js';
+
+export function pod(name: string, fields: Partial<PodState> = {}): PodState {
+	return {...emptyPod(name), ...fields};
+}
+
+export function container(fields: Partial<ContainerState> = {}): ContainerState {
+	return {name: 'main', state: 'running', reason: null, restarts: 0, exitCode: null, lastTerminationReason: null, lastExitCode: null, startedAt: null, ...fields};
+}
+
+export function proc(pod: string, pid: number, fields: Partial<ProcState> = {}): ProcState {
+	return {
+		key: `${pod}|${pod}|${pid}`,
+		pod,
+		host: pod,
+		pid,
+		cudaDev: null,
+		nvmlDev: null,
+		busId: null,
+		worldRank: null,
+		tpRank: null,
+		ppRank: null,
+		dpRank: null,
+		state: 'starting',
+		firstSeenAt: null,
+		lastLineAt: null,
+		comms: [],
+		initStartAt: null,
+		initCompleteAt: null,
+		initSeconds: null,
+		exitCode: null,
+		failedAt: null,
+		failure: null,
+		warnings: 0,
+		...fields,
+	};
+}
+
+export function comm(id: string, nranks: number, members: {proc: ProcState; rank: number}[], fields: Partial<CommState> = {}): CommState {
+	const m: Record<number, CommMember> = {};
+	for (const x of members) m[x.rank] = {proc: x.proc.key, rank: x.rank, ptr: `0x${x.rank}`, startAt: null, completeAt: null, state: fields.state ?? 'initializing'};
+	return {
+		id,
+		nranks,
+		nNodes: null,
+		localRanks: null,
+		members: m,
+		ranksStarted: members.length,
+		ranksComplete: 0,
+		transports: [],
+		links: [],
+		channels: null,
+		patterns: [],
+		state: 'initializing',
+		firstStartAt: null,
+		lastCompleteAt: null,
+		ringsGdr: null,
+		...fields,
+	};
+}
+
+export function engine(fields: Partial<EngineState> = {}): EngineState {
+	return {
+		vllmVersion: null,
+		model: null,
+		servedModelName: null,
+		architecture: null,
+		dtype: null,
+		quantization: null,
+		maxSeqLen: null,
+		tensorParallelSize: null,
+		pipelineParallelSize: null,
+		dataParallelSize: null,
+		chunkedPrefill: null,
+		maxNumBatchedTokens: null,
+		prefixCaching: null,
+		kvCacheTokens: null,
+		gpuBlocks: null,
+		maxConcurrency: null,
+		weightsLoadSeconds: null,
+		graphCaptureSeconds: null,
+		config: {},
+		weightsShards: null,
+		graphCapture: null,
+		milestones: {},
+		dead: null,
+		deprecations: [],
+		...fields,
+	};
+}
+
+export function withPods(state: RolloutState, ...pods: PodState[]): RolloutState {
+	return {...state, pods: Object.fromEntries(pods.map(p => [p.name, p]))};
+}
+
+export function withProcs(state: RolloutState, ...procs: ProcState[]): RolloutState {
+	return {...state, procs: Object.fromEntries(procs.map(p => [p.key, p]))};
+}
+
+export function withComms(state: RolloutState, ...comms: CommState[]): RolloutState {
+	return {...state, comms: Object.fromEntries(comms.map(c => [c.id, c]))};
+}

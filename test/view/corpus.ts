@@ -1,0 +1,82 @@
+/**
+ * Reads a corpus scenario through the real path saved logs take (files source →
+ * pipeline → parser → store), so these tests check what `infertop analyze` sees.
+ */
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {computeFindings} from '../../source/findings/index.js';
+import {emptyState, type RolloutState} from '../../source/model/state.js';
+import {createPipeline} from '../../source/pipeline.js';
+import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
+import {createStore} from '../../source/store/store.js';
+import {toSnapshot, type Snapshot} from '../../source/view/snapshot.js';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const corpusDir = path.join(repoRoot, 'test/fixtures/corpus/nccl-2.28.9-h200x4');
+
+export interface TruthRank {
+	global_rank: number;
+	pod: string;
+	local_rank: number;
+	cuda_dev: number;
+	nvml_dev: number;
+	bus_id: string;
+}
+
+export interface Truth {
+	scenario: string;
+	nccl_version: string;
+	cuda_driver_version: number;
+	net_plugin_external_missing: boolean;
+	net_transport_between_nodes: string | null;
+	bootstrap_interface: string | null;
+	n_nodes: number;
+	tp: number;
+	world_size: number;
+	exit: Record<string, number>;
+	outcome: 'completed' | 'failed';
+	transports_intra_node?: string[];
+	transports_inter_node?: string[];
+	communicators?: {nranks: number; n_nodes: number}[];
+	nccl_env?: Record<string, string>;
+	ranks: TruthRank[];
+	crash?: {global_rank: number; pod: string; bus_id: string; exit_code: number};
+}
+
+export function scenarios(): string[] {
+	return readdirSync(corpusDir)
+		.filter(n => statSync(path.join(corpusDir, n)).isDirectory())
+		.sort();
+}
+
+export function truthOf(scenario: string): Truth {
+	return JSON.parse(readFileSync(path.join(corpusDir, scenario, 'truth.json'), 'utf8')) as Truth;
+}
+
+export async function loadScenarioState(scenario: string): Promise<RolloutState> {
+	const entries = await resolveLogPaths([path.join(corpusDir, scenario)]);
+	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
+	store.flush();
+	return store.getState();
+}
+
+export async function loadScenarioSnapshot(scenario: string): Promise<Snapshot> {
+	const state = await loadScenarioState(scenario);
+	const now = state.lastTs ?? Date.now();
+	return toSnapshot(state, computeFindings(state, now), {now});
+}
+
+/** Any saved-log paths through the same path as `analyze`. */
+export async function loadPathsSnapshot(paths: string[]): Promise<Snapshot> {
+	const entries = await resolveLogPaths(paths);
+	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
+	store.flush();
+	const state = store.getState();
+	const now = state.lastTs ?? Date.now();
+	return toSnapshot(state, computeFindings(state, now), {now});
+}
+
+/** Third-party logs: read from ../shared only (never copied into the repo). */
+export const publicLwsDir = path.resolve(repoRoot, '../shared/corpus/public-vllm-lws');
