@@ -149,6 +149,8 @@ export function startPodWatch(args: PodWatchArgs): PodWatch {
 			} catch (err) {
 				if (signal.aborted) return;
 				if (err instanceof KubeApiError && err.status === 410) rv = null;
+				// watch forbidden but list allowed: fall back to listing at the backoff interval (still current, just slower)
+				if (err instanceof KubeApiError && err.status === 403 && err.verb === 'watch') rv = null;
 				if (!synced && err instanceof KubeApiError && (err.status === 401 || err.status === 403)) throw err;
 				if (!synced && !(err instanceof KubeApiError)) throw err;
 				args.onError?.(err);

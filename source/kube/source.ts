@@ -106,12 +106,12 @@ export async function startKubeSource(args: {
 	try {
 		match = workload
 			? await resolveWorkload(client, namespace, workload, options.kube.selector, notice, signal)
-			: {selector: options.kube.selector, namePrefix: null, matchedBy: options.kube.selector ? `label selector ${options.kube.selector}` : null as unknown as string};
+			: {selector: options.kube.selector, namePrefix: null, matchedBy: options.kube.selector ? `label selector ${options.kube.selector}` : null};
 	} catch (err) {
 		client.close();
 		throw fail(err);
 	}
-	const describe = {context: cfg.context, namespace, selector: match.selector, workload, matchedBy: match.matchedBy ?? null};
+	const describe = {context: cfg.context, namespace, selector: match.selector, workload, matchedBy: match.matchedBy};
 	const wanted = (pod: any) => !match.namePrefix || String(pod?.metadata?.name ?? '').startsWith(match.namePrefix);
 
 	const saver = options.kube.save ? createLogSaver(options.kube.save) : null;
@@ -122,6 +122,8 @@ export async function startKubeSource(args: {
 	const queue: (() => void)[] = [];
 	let active = 0;
 	const podUids = new Map<string, string>();
+	/** slots whose stream-reset was already sent when the new UID appeared */
+	const resetDone = new Set<string>();
 	const eventReasons = new Map<string, string>();
 	const eventsReadAt = new Map<string, number>();
 	let eventsForbidden = false;
@@ -190,7 +192,7 @@ export async function startKubeSource(args: {
 			lastInstance.set(slot, key);
 			const fresh = prev !== undefined && prev !== key;
 			// a new container instance, or the same name with a new UID (LWS recreated the group): its ranks start clean
-			if (fresh) dispatch({type: 'stream-reset', pod: name, container: c.name, at: Date.now()});
+			if (fresh && !resetDone.delete(slot)) dispatch({type: 'stream-reset', pod: name, container: c.name, at: Date.now()});
 			const f: Follower = {key, pod: name, container: c.name, stream: null};
 			followers.set(key, f);
 			let go = () => startFollower(f, uid, inst.id!, fresh);
@@ -249,6 +251,17 @@ export async function startKubeSource(args: {
 		const facts = toPodFacts(pod, workload);
 		if (facts.phase === 'Pending' && !fromEvents) void readEvents(name);
 		if (facts.phase === 'Pending' && !facts.pendingReason) facts.pendingReason = eventReasons.get(name) ?? genericPendingReason(pod);
+		const oldUid = podUids.get(name);
+		if (oldUid && oldUid !== facts.uid) {
+			// recreated under the same name: end the old incarnation's ranks now, not when the new one's containers start
+			for (const c of facts.containers) {
+				const slot = `${name}/${c.name}`;
+				if (lastInstance.has(slot) && !resetDone.has(slot)) {
+					resetDone.add(slot);
+					dispatch({type: 'stream-reset', pod: name, container: c.name, at: Date.now()});
+				}
+			}
+		}
 		podUids.set(name, facts.uid);
 		dispatch({type: 'pod-upsert', pod: facts});
 		if (!fromEvents) reconcileStreams(pod);
@@ -256,7 +269,6 @@ export async function startKubeSource(args: {
 	const remove = (pod: any) => {
 		if (!wanted(pod)) return;
 		const name: string = pod.metadata.name;
-		if (podUids.get(name) === pod.metadata.uid) podUids.delete(name);
 		dispatch({type: 'pod-deleted', name, uid: pod.metadata.uid ?? null});
 	};
 

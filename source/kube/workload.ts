@@ -16,7 +16,7 @@ export interface WorkloadMatch {
 	selector: string | null;
 	/** pod-name prefix filter applied client-side, when no label identifies the workload */
 	namePrefix: string | null;
-	matchedBy: string;
+	matchedBy: string | null;
 }
 
 export function combineSelectors(a: string | null, b: string | null): string | null {

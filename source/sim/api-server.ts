@@ -113,6 +113,54 @@ function matchesFieldSelector(pod: SimPod, selector: string | null): boolean {
 	});
 }
 
+/** kubectl get asks for server-side printing: `Accept: application/json;as=Table;v=v1;g=meta.k8s.io,…` */
+const wantsTable = (req: http.IncomingMessage) => /;as=Table/.test(req.headers.accept ?? '');
+
+function age(created: string | undefined): string {
+	const s = created ? Math.max(0, Math.floor((Date.now() - Date.parse(created)) / 1000)) : 0;
+	if (s < 120) return `${s}s`;
+	if (s < 7200) return `${Math.floor(s / 60)}m`;
+	return `${Math.floor(s / 3600)}h`;
+}
+
+/** the STATUS column as kubectl shows it: a waiting/terminated reason beats the phase */
+function podStatus(pod: any): string {
+	if ((pod.status?.conditions ?? []).some((c: any) => c.type === 'PodScheduled' && c.status === 'False')) return 'Pending';
+	for (const cs of pod.status?.containerStatuses ?? []) {
+		if (cs.state?.waiting?.reason) return cs.state.waiting.reason;
+		if (cs.state?.terminated?.reason && pod.status.phase !== 'Succeeded') return cs.state.terminated.reason;
+	}
+	return pod.status?.phase ?? 'Unknown';
+}
+
+/** meta.k8s.io/v1 Table for pods (NAME READY STATUS RESTARTS AGE, wide: IP NODE) */
+function podTable(pods: any[], resourceVersion: string, withColumns: boolean) {
+	const col = (name: string, type: string, priority = 0, format = '') => ({name, type, format, description: name, priority});
+	return {
+		kind: 'Table',
+		apiVersion: 'meta.k8s.io/v1',
+		metadata: {resourceVersion},
+		columnDefinitions: withColumns
+			? [col('Name', 'string', 0, 'name'), col('Ready', 'string'), col('Status', 'string'), col('Restarts', 'string'), col('Age', 'string'), col('IP', 'string', 1), col('Node', 'string', 1)]
+			: [],
+		rows: pods.map(p => {
+			const cs: any[] = p.status?.containerStatuses ?? [];
+			return {
+				cells: [
+					p.metadata.name,
+					`${cs.filter(c => c.ready).length}/${cs.length}`,
+					podStatus(p),
+					String(cs.reduce((n, c) => n + (c.restartCount ?? 0), 0)),
+					age(p.metadata.creationTimestamp),
+					p.status?.podIP ?? '<none>',
+					p.spec?.nodeName ?? '<none>',
+				],
+				object: {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: p.metadata},
+			};
+		}),
+	};
+}
+
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimApiServer> {
 	const cluster = opts.cluster ?? new SimCluster();
 	const certs = makeCerts();
@@ -196,6 +244,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 			const [, ns, name] = m as unknown as [string, string, string];
 			if (denied('get', 'pods')) return forbidden(res, 'get', 'pods', ns, name);
 			const pod = cluster.pods.get(`${ns}/${name}`);
+			if (pod && wantsTable(req)) return json(res, 200, podTable([podJson(pod)], String(pod.resourceVersion), true));
 			return pod ? json(res, 200, podJson(pod)) : notFound(res, 'pods', name);
 		}
 		m = p.match(/^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/);
@@ -255,11 +304,21 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 			const fault = cluster.takeFault(['list-status']);
 			if (fault) return json(res, fault.code, statusBody(fault.code, fault.code >= 500 ? 'InternalError' : 'BadRequest', fault.message ?? 'injected failure'));
 			const items = [...cluster.pods.values()].filter(match).map(podJson);
+			if (wantsTable(req)) return json(res, 200, podTable(items, String(cluster.rv), true));
 			return json(res, 200, {kind: 'PodList', apiVersion: 'v1', metadata: {resourceVersion: String(cluster.rv)}, items});
 		}
 		const rvParam = q.get('resourceVersion');
 		res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'});
-		const send = (type: string, object: unknown) => res.write(JSON.stringify({type, object}) + '\n');
+		const table = wantsTable(req);
+		let firstTable = true;
+		const send = (type: string, object: any) => {
+			if (table && object?.kind === 'Pod') {
+				// kubectl get -w: each event carries a one-row Table; column definitions only in the first
+				object = podTable([object], object.metadata.resourceVersion, firstTable);
+				firstTable = false;
+			}
+			res.write(JSON.stringify({type, object}) + '\n');
+		};
 		const gone = cluster.takeFault(['watch-gone']);
 		const since = rvParam && rvParam !== '0' ? Number(rvParam) : null;
 		if (gone || (since !== null && since + 1 < cluster.compactedBelow)) {

@@ -73,19 +73,27 @@ export function App(props: AppProps) {
 	const theme = useMemo(() => createTheme({color: props.color, ascii: props.ascii}), [props.color, props.ascii]);
 	const selectors = useMemo(() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000}), [title, props.findingOptions, props.findingsEveryMs]);
 	const {state, logRevision} = useStoreView(store, props.intervalMs ?? 100);
-	const clock = useClock(props.live);
+	// Ticks once a second while the rollout moves (init timers, ages); once it is serving,
+	// completed or failed and the source is quiet, every 5 s: a full frame costs ~20 ms,
+	// and a dashboard left open on a bastion for hours should cost ~nothing.
+	const [clockPeriod, setClockPeriod] = useState(1000);
+	const clock = useClock(props.live, clockPeriod);
 	const now = props.live ? clock : (state.lastTs ?? clock);
 	const {cols, rows} = useTerminalSize(props.stdout);
 	const [ui, setUi] = useState<UiState>(initialUi);
 
 	const findings = selectors.findings(state, now);
 	const header = selectors.header(state, now);
+	const settled = header.phase === 'serving' || header.phase === 'completed' || header.phase === 'failed';
+	useEffect(() => setClockPeriod(settled ? 5000 : 1000), [settled]);
 	// Findings served from the throttle: redraw once more when they are due, so the last state gets its own.
 	const [, setFindingsTick] = useState(0);
 	const due = selectors.findingsDue();
 	useEffect(() => {
 		if (!due) return;
-		const t = setTimeout(() => setFindingsTick(x => x + 1), due);
+		// +150 ms: while a storm renders every 100 ms this timer is reset before it fires (no extra
+		// renders); once the source goes quiet it fires and the final state gets its findings.
+		const t = setTimeout(() => setFindingsTick(x => x + 1), due + 150);
 		return () => clearTimeout(t);
 	}, [due, state]);
 	const ranks = selectors.ranks(state, now);
@@ -102,12 +110,14 @@ export function App(props: AppProps) {
 	const items = rankItems(ranks, Math.max(1, ranksInner.height - 1), ui.toggled);
 	const itemsRef = useRef<RankItem[]>(items);
 	itemsRef.current = items;
+	const logCountRef = useRef(0);
+	logCountRef.current = logView.lines.length;
 	const findingsRef = useRef<Finding[]>(findings);
 	findingsRef.current = findings;
 
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') return props.onQuit(findingsRef.current);
-		setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current)));
+		setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current), logCountRef.current));
 	}, {isActive: props.interactive ?? true});
 
 	const procLabel = ui.logs.proc ? (state.procs[ui.logs.proc] ? `${state.procs[ui.logs.proc]!.worldRank ?? '?'} ${state.procs[ui.logs.proc]!.pod ?? ''}` : ui.logs.proc) : null;
@@ -248,7 +258,7 @@ interface KeyInfo {
 }
 
 /** Pure key handling: (ui, key) → ui. `quit` is the only side effect. */
-export function handleKey(prev: UiState, input: string, key: KeyInfo, items: readonly RankItem[], quit: () => void): UiState {
+export function handleKey(prev: UiState, input: string, key: KeyInfo, items: readonly RankItem[], quit: () => void, logLines = Number.MAX_SAFE_INTEGER): UiState {
 	// Typing a filter: every printable key goes to the filter.
 	if (prev.logs.editing) {
 		if (key.escape) return {...prev, logs: {...prev.logs, editing: false, filter: ''}};
@@ -312,7 +322,7 @@ export function handleKey(prev: UiState, input: string, key: KeyInfo, items: rea
 	if (prev.focus === 'logs') {
 		if (delta || input === 'g' || input === 'G') {
 			// Up scrolls back (stops following); down towards the newest line.
-			const fromEnd = input === 'G' ? 0 : input === 'g' ? 1e9 : Math.max(0, prev.logs.fromEnd - delta);
+			const fromEnd = Math.min(logLines, input === 'G' ? 0 : input === 'g' ? logLines : Math.max(0, prev.logs.fromEnd - delta));
 			return {...prev, logs: {...prev.logs, fromEnd, follow: fromEnd === 0 && !prev.logs.paused}};
 		}
 		return prev;

@@ -41,3 +41,18 @@ export function sanitize(text: string): string {
 		.replace(bidiControls, '')
 		.replace(/\t/g, '  ');
 }
+
+// Credentials that must never reach the screen, whatever the upstream code forgot:
+// URL user info  "http://admin:s3cr3t@10.0.0.5:8000" → "http://10.0.0.5:8000"
+const urlUserInfo = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+// token-like query/flag values  "?api_key=sk-1", "--api-key sk-1", "token: abc", "Authorization: Bearer abc"
+const secretAssignment = /(\b(?:api[_-]?key|access[_-]?token|auth[_-]?token|token|secret|password|passwd|hf[_-]?token)["']?\s*[=:]\s*["']?|--(?:api-key|token|hf-token)[ =]|\bBearer\s+)[^\s"'&,;]+/gi;
+// well-known token shapes: Hugging Face, OpenAI-style keys
+const knownTokens = /\b(?:hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{16,})\b/g;
+const maybeSecret = /@|=|:|Bearer|hf_|sk-|--/;
+
+/** Replace credentials with REDACTED (user info is dropped). */
+export function redactSecrets(text: string): string {
+	if (!maybeSecret.test(text)) return text;
+	return text.replace(urlUserInfo, '$1').replace(secretAssignment, '$1REDACTED').replace(knownTokens, 'REDACTED');
+}

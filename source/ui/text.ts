@@ -4,7 +4,7 @@
  * characters count 2, combining marks 0 — string-width's rules, which Ink uses).
  */
 import stringWidth from 'string-width';
-import {sanitize} from './sanitize.js';
+import {redactSecrets, sanitize} from './sanitize.js';
 
 const plainAscii = /^[\x20-\x7e]*$/;
 // Narrow, non-combining BMP ranges the panes draw (Latin-1, Greek…, punctuation, arrows,
@@ -44,9 +44,9 @@ export function fit(text: string, width: number, opts: {ascii?: boolean; right?:
 	return opts.right ? ' '.repeat(pad) + t : t + ' '.repeat(pad);
 }
 
-/** Sanitise then cut: for any text that came from a log or the cluster. */
+/** Sanitise, redact credentials, then cut: for any text that came from a log, the cluster or a finding. */
 export function safe(text: string | null | undefined, width: number, ascii = false): string {
-	return truncate(sanitize(text ?? ''), width, ascii);
+	return truncate(redactSecrets(sanitize(text ?? '')), width, ascii);
 }
 
 /** `12.3s`, `4m05s`, `1h02m`: compact durations for narrow columns. */

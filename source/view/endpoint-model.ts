@@ -1,5 +1,6 @@
 /** The endpoint pane's view-model: health in a word, the numbers that matter, a latency history. */
 import type {EndpointState} from '../model/state.js';
+import {safeUrl} from './snapshot.js';
 
 export interface EndpointModel {
 	configured: boolean;
@@ -34,7 +35,8 @@ export function buildEndpoint(ep: EndpointState | null): EndpointModel {
 	];
 	return {
 		configured: true,
-		url: ep.url,
+		// never draw a credential: user info and token-like query values are removed
+		url: safeUrl(ep.url),
 		via: ep.via,
 		health: ep.health ?? 'probing',
 		tone,

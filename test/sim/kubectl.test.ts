@@ -36,6 +36,9 @@ describe.skipIf(!which)('kubectl against the local API server', () => {
 		w.stdout.on('data', d => (out += d));
 		try {
 			await until(() => out.includes('watch-a'), 'initial list');
+			// server-side printing (meta.k8s.io Table), as kubectl asks for it
+			expect(out).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+			expect(out).toMatch(/watch-a\s+1\/1\s+Running\s+0/);
 			server.cluster.addPod({name: 'watch-b'});
 			await until(() => out.includes('watch-b'), 'watched pod');
 		} finally {

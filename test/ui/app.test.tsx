@@ -160,6 +160,21 @@ describe('logs', () => {
 		expect(f).not.toContain('invalid regex');
 	});
 
+	it('p pauses the log view (new lines wait), f follows again and shows them', async () => {
+		const store = withLogs();
+		app = renderApp(crashState(), {cols: 120, rows: 40, store});
+		await app.waitFor('evil');
+		await app.press('7p');
+		await app.waitFor('PAUSED');
+		store.pushLine({pod: 'pod1', container: 'log', at: T_END, text: 'a line that arrived while paused', proc: null});
+		store.dispatch([]);
+		store.flush();
+		await new Promise(r => setTimeout(r, 150));
+		expect(plain(app.frame())).not.toContain('arrived while paused');
+		await app.press('f');
+		expect(plain(await app.waitFor('arrived while paused'))).toContain('following');
+	});
+
 	it('l on a rank shows only its lines', async () => {
 		app = renderApp(crashState(), {cols: 120, rows: 40, store: withLogs()});
 		await app.waitFor('evil');
@@ -167,5 +182,35 @@ describe('logs', () => {
 		const f = plain(await app.waitFor('only (Esc: all)'));
 		expect(f).toContain('about to exit');
 		expect(f).not.toContain('Init COMPLETE');
+	});
+});
+
+describe('endpoint', () => {
+	it('shows health, models and a latency sparkline, and never the credential in the URL', async () => {
+		const state = crashState();
+		state.endpoint = {
+			url: 'http://admin:s3cr3t@10.0.0.5:8000/?api_key=sk-live-123',
+			via: 'direct',
+			health: 'stalled',
+			reason: 'requests running but no tokens for 45s',
+			lastStatus: 200,
+			latencyMs: 12,
+			latencyHistory: [10, 12, 30, 11, 9, 50, 12],
+			models: ['llama-70b'],
+			version: '0.11.0',
+			metrics: null,
+			lastProbeAt: T_END,
+			lastProgressAt: T_END - 45_000,
+			completionLatencyMs: null,
+			errors: [],
+		};
+		app = renderApp(state, {cols: 120, rows: 40});
+		await app.press('5');
+		const f = plain(await app.waitFor('5 Endpoint'));
+		expect(f).toContain('stalled');
+		expect(f).toContain('llama-70b');
+		expect(f).toMatch(/latency\s+[▁▂▃▄▅▆▇█]+/);
+		expect(f).not.toContain('s3cr3t');
+		expect(f).not.toContain('sk-live-123');
 	});
 });

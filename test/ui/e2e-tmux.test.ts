@@ -22,7 +22,8 @@ describe.skipIf(!tmux)('infertop replay in a real terminal', () => {
 	it('shows the crash, answers keys, and restores the terminal on q', async () => {
 		session = new TmuxSession('e2e');
 		session.start(`node --import tsx cli.tsx replay --speed 0 ${crash}; echo EXIT=$?; sleep 120`, 120, 40);
-		let screen = await session.waitFor(s => s.includes('Ranks') && s.includes('exit 3'));
+		// findings are recomputed at most once a second while lines pour in: wait for the settled screen
+		let screen = await session.waitFor(s => s.includes('Ranks') && s.includes('exit 3') && s.includes('rank-exited'));
 		expect(session.alternateOn()).toBe(true);
 		expect(screen).toMatch(/!\s+1 pod0/);
 		expect(screen).toContain('rank-exited');

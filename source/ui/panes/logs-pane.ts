@@ -27,7 +27,8 @@ function clock(at: number | null): string {
 export function logsLines(view: LogView, size: Size, theme: Theme, ui: LogsUi): Line[] {
 	const lines: Line[] = [];
 	const bodyH = Math.max(0, size.height - 1);
-	const end = Math.max(0, view.lines.length - (ui.follow ? 0 : ui.fromEnd));
+	const up = ui.follow ? 0 : Math.min(ui.fromEnd, Math.max(0, view.lines.length - bodyH));
+	const end = Math.max(0, view.lines.length - up);
 	const start = Math.max(0, end - bodyH);
 	const tagW = Math.min(16, Math.max(6, ...[...view.podIndex.keys()].map(p => p.length)));
 	const showClock = size.width >= 100;
@@ -47,7 +48,7 @@ export function logsLines(view: LogView, size: Size, theme: Theme, ui: LogsUi): 
 	else if (ui.filter) status.push(seg(`filter /${ui.filter}/ `, 'accent'));
 	if (view.error) status.push(seg(`  ${view.error}`, 'error', {bold: true}));
 	if (ui.proc) status.push(seg(`  rank ${ui.procLabel ?? ui.proc} only (Esc: all)`, 'accent'));
-	if (!ui.editing) status.push(seg(ui.paused ? '  PAUSED (f: follow)' : ui.follow ? '  following' : `  ${ui.fromEnd} lines up (f: follow)`, ui.paused ? 'warn' : 'muted'));
+	if (!ui.editing) status.push(seg(ui.paused ? '  PAUSED (f: follow)' : ui.follow ? '  following' : `  ${up} lines up (f: follow)`, ui.paused ? 'warn' : 'muted'));
 	if (view.dropped) status.push(seg(`  ${view.dropped} older lines dropped`, 'muted'));
 	lines.push(status);
 	return lines;

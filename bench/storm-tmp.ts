@@ -1,2 +1,0 @@
-import {benchRender} from './render.js';
-await benchRender();
