@@ -99,9 +99,14 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		const React = (await import('react')).default;
 		const {render} = await import('ink');
 		const {App} = await import('../source/ui/app.js');
+		const {createFrameBudget} = await import('../source/ui/hooks/frame-budget.js');
+		const budget = createFrameBudget();
 		const inst = render(
-			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true}),
-			{stdout: tty as never, stdin: keys as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: () => renders++},
+			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true, budget}),
+			{stdout: tty as never, stdin: keys as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: ({renderTime}) => {
+				renders++;
+				budget.record(renderTime);
+			}},
 		);
 		unmount = () => inst.unmount();
 		await new Promise(r => setTimeout(r, 500));
@@ -115,6 +120,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	let sent = 0;
 	let cursor = 0;
 	const keyTimes: number[] = [];
+	let cpuAt: {cpu: NodeJS.CpuUsage; wall: number; frames: number; bytes: number} | null = null;
 	let pendingKey: number | null = null;
 	tty.onWrite = () => {
 		if (pendingKey !== null) {
@@ -139,18 +145,18 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 				for (let i = 0; i < per && sent < Math.floor(elapsed * linesPerSecond); i++, sent++) chunk.push(lines[cursor++ % lines.length]!);
 				if (chunk.length) sink.write(chunk.join('\n') + '\n');
 			}
-			// a key every 250 ms: j/k move the rank cursor
-			if (withUi && ++k % 25 === 0 && pendingKey === null) {
+			// CPU is measured over the first 70% (no keys); then a key every 250 ms for key→frame
+			if (!cpuAt && elapsed >= seconds * 0.7) {
+				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore};
+			}
+			if (withUi && cpuAt && ++k % 25 === 0 && pendingKey === null) {
 				pendingKey = performance.now();
 				keys.write('\t'); // Tab always changes the frame (focus moves)
 			}
 		}, 10);
 	});
-	const wall = (performance.now() - t0) / 1000;
-	const cpu = process.cpuUsage(cpu0);
 	delay.disable();
-	const frames = renders - framesBefore;
-	const bytes = tty.bytes - bytesBefore;
+	const {cpu, wall, frames, bytes} = cpuAt ?? {cpu: process.cpuUsage(cpu0), wall: (performance.now() - t0) / 1000, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore};
 	// idle: the source has stopped; only a ticking clock (live) may redraw once a second
 	store.flush();
 	await new Promise(r => setTimeout(r, 1500));
@@ -177,8 +183,36 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	};
 }
 
+/** Idle CPU of the UI alone over a settled rollout (failed/serving): the live clock ticks every 5 s. */
+async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}> {
+	const React = (await import('react')).default;
+	const {render} = await import('ink');
+	const {App} = await import('../source/ui/app.js');
+	const {createStore} = await import('../source/store/store.js');
+	const {crashState} = await import('../test/ui/states.js');
+	const {defaultFindingOptions} = await import('../source/findings/index.js');
+	const tty = new FakeTty();
+	let renders = 0;
+	const store = createStore(crashState());
+	const inst = render(
+		React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true}),
+		{stdout: tty as never, stdin: new FakeKeys() as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: () => renders++},
+	);
+	await new Promise(r => setTimeout(r, 2000));
+	const r0 = renders;
+	const c0 = process.cpuUsage();
+	const t0 = performance.now();
+	await new Promise(r => setTimeout(r, ms));
+	const c = process.cpuUsage(c0);
+	const pct = ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100;
+	inst.unmount();
+	store.dispose();
+	return {pct, renders: renders - r0};
+}
+
 export async function benchRender(): Promise<void> {
 	console.log(`storm: ${linesPerSecond.toLocaleString('en-US')} lines/s for ${seconds} s (BENCH_SECONDS to change; the issue asks 30), fake TTY 200x60, 8 streams`);
+	console.log('CPU, frames and bytes over the first 70% of the storm (no keys); then a Tab every 250 ms for key→frame; idle = 5 s after the source stops (live clock ticking)');
 	const results: Result[] = [];
 	const only = process.env['BENCH_RENDER_ONLY']; // e.g. `512-ui` for profiling one case
 	if (only) {
@@ -202,11 +236,13 @@ export async function benchRender(): Promise<void> {
 		const ui = results[i + 1]!;
 		console.log(`${ui.label}: UI costs ${(ui.cpuPct - base.cpuPct).toFixed(1)}% of a core over the baseline (${(ui.cpuPct / Math.max(0.1, base.cpuPct)).toFixed(2)}x)`);
 	}
+	const settled = await idleSettled();
+	console.log(`idle, settled rollout (live clock every 5 s): ${settled.pct.toFixed(2)}% of a core, ${settled.renders} frames in 15 s`);
 	const ui512 = results[3]!;
 	const ui64 = results[1]!;
 	const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 	console.log('goals:');
-	console.log(`  idle < 1% core: 64 ranks ${ui64.idlePct.toFixed(2)}%, 512 ranks ${ui512.idlePct.toFixed(2)}% — ${verdict(Math.max(ui64.idlePct, ui512.idlePct) < 1)}`);
+	console.log(`  idle < 1% core: rollout still initialising (1 s clock) 64 ranks ${ui64.idlePct.toFixed(2)}%, 512 ranks ${ui512.idlePct.toFixed(2)}% — ${verdict(Math.max(ui64.idlePct, ui512.idlePct) < 1)}; settled ${settled.pct.toFixed(2)}% — ${verdict(settled.pct < 1)}`);
 	console.log(`  key→frame p95 < 100 ms: 64 ranks ${ui64.keyP95Ms.toFixed(0)} ms, 512 ranks ${ui512.keyP95Ms.toFixed(0)} ms — ${verdict(Math.max(ui64.keyP95Ms, ui512.keyP95Ms) < 100)}`);
 	console.log(`  ≤ 15% core for the UI at 512 ranks, 10 renders/s: ${(ui512.cpuPct - results[2]!.cpuPct).toFixed(1)}% at ${ui512.rendersPerSec.toFixed(1)} renders/s — ${verdict(ui512.cpuPct - results[2]!.cpuPct <= 15)}`);
 }

@@ -20,6 +20,8 @@ interface Shot {
 	/** text that must be on screen before capturing */
 	ready: string;
 	title: string;
+	/** instead of a replay of `scenario` */
+	command?: string;
 }
 
 const shots: Shot[] = [
@@ -30,6 +32,7 @@ const shots: Shot[] = [
 	{name: 'p2p-disabled-paths', scenario: 'p2p-disabled-shm', cols: 120, rows: 40, keys: ['2'], ready: '▶ 2 Paths', title: 'infertop: NCCL_P2P_DISABLE — GPUs talk over SHM'},
 	{name: 'small-80x24', scenario: 'crash-rank1', cols: 80, rows: 24, ready: 'exit 3', title: 'infertop at 80x24: one pane at a time under the worst findings'},
 	{name: 'wide-200x60', scenario: 'tp2x2-two-pods-all', cols: 200, rows: 60, ready: 'Endpoint', title: 'infertop at 200x60: every pane at once'},
+	{name: 'demo-serving', scenario: '', command: 'node --import tsx cli.tsx demo --speed 5', cols: 120, rows: 40, keys: ['5'], ready: 'endpoint healthy', title: 'infertop demo: a simulated LWS rollout reaches serving, endpoint probed'},
 ];
 
 /** The replay is done when the screen stops changing (the clock is the replayed one, so it stops too). */
@@ -54,9 +57,10 @@ async function main() {
 	for (const shot of shots) {
 		const s = new TmuxSession(`shot-${shot.name}`);
 		try {
-			s.start(`node --import tsx cli.tsx replay --speed 0 ${corpus}/${shot.scenario}; sleep 30`, shot.cols, shot.rows, {TERM: 'xterm-256color', FORCE_COLOR: '1', LANG: 'C.UTF-8'});
+			s.start(`${shot.command ?? `node --import tsx cli.tsx replay --speed 0 ${corpus}/${shot.scenario}`}; sleep 30`, shot.cols, shot.rows, {TERM: 'xterm-256color', FORCE_COLOR: '1', LANG: 'C.UTF-8'});
 			await s.waitFor(x => x.includes('Ranks'), 30_000);
-			await stable(s);
+			if (shot.command) await s.waitFor(shot.ready, 60_000);
+			else await stable(s);
 			for (const k of shot.keys ?? []) s.keys(k);
 			await s.waitFor(shot.ready, 10_000);
 			await new Promise(r => setTimeout(r, 300)); // let the last throttled frame land

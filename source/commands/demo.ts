@@ -9,6 +9,18 @@
 import {rmSync} from 'node:fs';
 import type {Options} from '../options.js';
 import {exitCodes, type Io} from './io.js';
+import type {DemoScenario} from '../sim/scenarios.js';
+
+/** ms from the start of the scenario to its last action (line, exit or endpoint change) at real speed. */
+function scenarioLength(s: DemoScenario): number {
+	let end = 0;
+	for (const p of s.pods) {
+		const start = p.createdAt + p.pendingMs;
+		end = Math.max(end, start + (p.container.lines.at(-1)?.at ?? 0), start + (p.container.exit?.at ?? 0));
+	}
+	for (const e of s.endpoint) end = Math.max(end, e.at);
+	return end;
+}
 
 export async function run(options: Options, io: Io): Promise<number> {
 	const [{startApiServer}, {startVllmSim}, {scenario}, {playScenario}] = await Promise.all([
@@ -49,6 +61,16 @@ export async function run(options: Options, io: Io): Promise<number> {
 				io.signal.addEventListener('abort', () => resolve(), {once: true});
 			});
 			return exitCodes.ok;
+		}
+
+		if (!io.stdout.isTTY) {
+			// Piped or redirected, the live path prints one frame once the streams are quiet
+			// (ui/run-tui.tsx). A scenario has quiet stretches (pods Pending, the leader waiting
+			// for a late peer), so a frame taken then shows a rollout that has not happened yet.
+			// Play the scenario to its end first; the frame (and exit code) is then its outcome.
+			const seconds = Math.ceil(scenarioLength(s) / 1000 / (options.speed > 0 ? options.speed : Infinity));
+			if (seconds > 2) io.stderr.write(`infertop demo: stdout is not a terminal: playing "${s.name}" to its end (about ${seconds}s), then printing one frame.\n`);
+			await Promise.race([player.done, new Promise<void>(resolve => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), {once: true})))]);
 		}
 
 		const live = await import('./live.js');

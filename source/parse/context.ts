@@ -31,6 +31,8 @@ export interface ProcCtx {
 	/** comm lines seen before any comm id was known (2.18: no START line) */
 	pending: LogEvent[];
 	topo: TopoAcc | null;
+	/** the host can take the stream parser's fast path (decided once, when created) */
+	fastHead: boolean;
 }
 
 export interface TracebackAcc {

@@ -131,6 +131,82 @@ function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, 
 	}
 }
 
+/** The ` set by environment to ` of an env line, e.g. "NCCL_P2P_LEVEL set by environment to NVL". */
+const SET_BY_ENV = ' set by environment to ';
+
+/**
+ * What handleNcclMessage would do with an INFO message starting at `m` of `t` and
+ * running to its end (no open topology block): 2 count it as a per-collective line,
+ * 1 nothing (noise), 0 it may produce an event (or can't tell here) — take the full path.
+ * Must follow handleNcclMessage's checks; anything not sure is 0. Messages at
+ * SUBSYS=ALL are mostly lower-case proxy chatter ("proxyProgressAsync opId=…",
+ * "resp.opId=… matches …"), "ProxyCall UDS …", "New proxy …", "Received and initiated …",
+ * "channel.cc:42 Cuda Alloc Size …", "Allocated shareable buffer …", "AllReduce: opCount …".
+ */
+/**
+ * Whether t[from, to) holds one of redact.ts's gate words (key, token, bearer, secret,
+ * passw; any case). A short-range loop instead of a slice and an `/i` regex.
+ */
+function hasSecretWord(t: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		const c = t.charCodeAt(i) | 0x20;
+		if (c === 107 ? lowerAt(t, i, 'key', to) || lowerAt(t, i - 2, 'token', to) : c === 98 ? lowerAt(t, i, 'bearer', to) : c === 115 ? lowerAt(t, i, 'secret', to) : c === 112 && lowerAt(t, i, 'passw', to)) return true;
+	}
+	return false;
+}
+
+/** `word` (lower case) at t[i…] ignoring case, ending before `to`. */
+function lowerAt(t: string, i: number, word: string, to: number): boolean {
+	if (i < 0 || i + word.length > to) return false;
+	for (let k = 0; k < word.length; k++) if ((t.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+	return true;
+}
+
+export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
+	const c0 = t.charCodeAt(m);
+	if (c0 === 65 || c0 === 66 || c0 === 82 || c0 === 83 || c0 === 71) {
+		const colon = t.indexOf(':', m);
+		// redaction could move the colon only by rewriting a value after a secret word before it
+		if (colon > m && colon < m + 24 && t.startsWith(': opCount ', colon)) return hasSecretWord(t, m, colon) ? 0 : 2;
+	}
+	if (c0 >= 97 && c0 <= 122) {
+		// only `n…` (caller of an init line) and `c…` (comm, cudaDriverVersion, ≤2.20 init) have handlers
+		if (c0 === 110) return t.endsWith('- Init START') || t.endsWith(' - Init COMPLETE') ? 0 : 1;
+		if (c0 === 99) {
+			if (t.startsWith('channel.cc:', m)) return 1;
+			if (t.startsWith('comm ', m) || t.startsWith('cudaDriverVersion ', m) || t.endsWith('- Init START') || t.endsWith(' - Init COMPLETE')) return 0;
+			return 1;
+		}
+		return 1;
+	}
+	if (c0 >= 65 && c0 <= 90) {
+		switch (c0) {
+			case 67: // 'C'
+				if (t.startsWith('Channel ', m) || t.startsWith('Connected all rings', m)) return 0;
+				if (t.startsWith('Could not find', m) || t.startsWith('Connected to proxy', m) || t.startsWith('CC ', m) || t.startsWith('Check P2P', m)) return 1;
+				break;
+			case 80: // 'P'
+				if (t.startsWith('Pattern ', m)) return 0;
+				break;
+			case 78: // 'N'
+				if (t.startsWith('NCCL version ', m) || t.startsWith('NET/', m)) return 0;
+				break;
+			case 66: // 'B'
+				if (t.startsWith('Bootstrap', m)) return 0;
+				break;
+			case 85: // 'U'
+				if (t.startsWith('Using network ', m)) return 0;
+				break;
+			case 71: // 'G'
+				if (t.startsWith('GPU Direct RDMA ', m)) return 0;
+				break;
+		}
+		// the rest of the upper-case starts: only env lines have a handler
+		return t.indexOf(SET_BY_ENV, m) === -1 ? 1 : 0;
+	}
+	return 0;
+}
+
 export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, where: string | null, msg: string, at: AtFn): void {
 	if (proc.topo) {
 		if (feedTopology(proc.topo, msg)) return;

@@ -26,7 +26,7 @@ import {
 } from './prefix.js';
 import {parseMonthDay, parseRfc3339, parseSpaced} from './times.js';
 import {newStreamCtx, type ProcCtx, type StreamCtx} from './context.js';
-import {flushProc, handleNcclMessage} from './nccl.js';
+import {flushProc, handleNcclMessage, ncclInfoNoise} from './nccl.js';
 import {assignRanks, handleVllmMessage} from './vllm.js';
 import {feedTraceback, handleTorchLine} from './torch.js';
 
@@ -71,6 +71,15 @@ function isRare(t: string): boolean {
 	return CONTROL.test(t) || SECRETISH.test(t) || t.indexOf('Z ') !== -1 || t.indexOf('cluster]') !== -1;
 }
 
+/**
+ * A host the full path reads the same way on every line, so the fast path may take
+ * its head: no `(`/`[` start (process prefix, torch rank, NCCL stamp), no `]` (Ray's
+ * `cluster]`), no secret-ish word (redaction could touch the head), no control.
+ */
+function fastHeadHost(h: string): boolean {
+	return h.length > 0 && h.charCodeAt(0) !== 40 && h.charCodeAt(0) !== 91 && h.indexOf(']') === -1 && !SECRETISH.test(h) && !CONTROL.test(h);
+}
+
 /** A second NCCL head (` NCCL INFO`/` NCCL WARN`) or vLLM head (`… 04-14 16:…`) after `from`. */
 function mayBeGlued(t: string, from: number): boolean {
 	if (t.indexOf(' NCCL ', from) !== -1) return true;
@@ -82,6 +91,46 @@ function mayBeGlued(t: string, from: number): boolean {
 
 function isDigit(c: number): boolean {
 	return c >= 48 && c <= 57;
+}
+
+/**
+ * What the fast path must not skip, by ASCII char: 1 a control (sanitize.ts: C0
+ * but tab, DEL), 2 `Z` (`…Z ` a second k8s stamp), 3 `]` (`… across cluster]`),
+ * 4 `N` (` NCCL ` a glued NCCL head), 5 `-` (`04-14 16:…` a glued vLLM head).
+ */
+const SCAN = new Uint8Array(128);
+for (let c = 0; c < 32; c++) if (c !== 9) SCAN[c] = 1;
+SCAN[127] = 1;
+SCAN[90] = 2;
+SCAN[93] = 3;
+SCAN[78] = 4;
+SCAN[45] = 5;
+
+/**
+ * One pass over a message from `from`: true when the line needs the full path —
+ * anything isRare or mayBeGlued would flag (a superset: a false alarm only costs
+ * the slow path), i.e. controls/C1/bidi, an embedded k8s stamp, Ray's repeat
+ * folding, a second NCCL or vLLM head. Secret words are not looked for here.
+ * Measured (bench/parse.ts): one table-driven loop beats the four scans.
+ */
+function needsFullPath(t: string, from: number): boolean {
+	const len = t.length;
+	for (let i = from; i < len; i++) {
+		const c = t.charCodeAt(i);
+		if (c < 128) {
+			const k = SCAN[c]!;
+			if (k === 0) continue;
+			if (k === 1) return true;
+			if (k === 2) {
+				if (t.charCodeAt(i + 1) === 32) return true;
+			} else if (k === 3) {
+				if (t.startsWith('cluster', i - 7)) return true;
+			} else if (k === 4) {
+				if (t.charCodeAt(i - 1) === 32 && t.startsWith('NCCL ', i)) return true;
+			} else if (isDigit(t.charCodeAt(i - 1)) && isDigit(t.charCodeAt(i + 1)) && t.charCodeAt(i + 3) === 32 && t.charCodeAt(i + 6) === 58) return true;
+		} else if (c <= 0x9f || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+	}
+	return false;
 }
 
 // e.g. "[rank1]:[E1126 22:03:48.455398836 ProcessGroupNCCL.cpp:612] …"
@@ -109,6 +158,18 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	let firstOther: number | null = null;
 	let lastOther: number | null = null;
 	const procLastStamp = new Map<string, string | null>();
+	// the last process's stamp is held here and written to the map only when another
+	// process writes (hot: one Map.set per run of lines instead of per line); the map's
+	// key order (first appearance) is unchanged
+	let stampKey: string | null = null;
+	let stampVal: string | null = null;
+	const noteStamp = (key: string, k8s: string | null): void => {
+		if (key !== stampKey) {
+			if (stampKey !== null) procLastStamp.set(stampKey, stampVal);
+			stampKey = key;
+		}
+		stampVal = k8s;
+	};
 
 	const cur: Line = {k8s: null, stamp: null, stampKind: null, cached: undefined, proc: null};
 	const timeOf = (l: Line): number | null => {
@@ -140,7 +201,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		let p: ProcCtx;
 		const key = `${pod}|${host}|${pid}`;
-		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, pending: [], topo: null};
+		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, pending: [], topo: null, fastHead: fastHeadHost(host)};
 		ctx.procs.set(key, p);
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);
@@ -180,7 +241,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				? lp
 				: procFor(text.slice(head.start, head.hostEnd), head.pid, remote);
 		cur.proc = proc.key;
-		procLastStamp.set(proc.key, cur.k8s);
+		noteStamp(proc.key, cur.k8s);
 		const msg = end === text.length ? text.slice(head.msgStart) : text.slice(head.msgStart, end);
 		handleNcclMessage(ctx, proc, head.level, head.where, msg, at);
 		if (end !== text.length) body(text.slice(end), true, undefined, false);
@@ -315,7 +376,76 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		return last;
 	}
 
+	/**
+	 * The fast path for the bulk of an NCCL_DEBUG=INFO, SUBSYS=ALL log: a line with the
+	 * nanosecond k8s stamp, the NCCL head of a process already seen, and a message that
+	 * produces no event (proxy/alloc chatter, per-collective `AllReduce: opCount …`).
+	 * Decided by fixed-position checks and one scan; no slice, no regex, no allocation.
+	 * Returns false, having changed nothing, whenever the full path is needed; its
+	 * effects are exactly the full path's for such a line (test: property splits, corpus).
+	 */
+	function fastLine(raw: string): boolean {
+		if (ctx.mainPid === null) return false;
+		// k8s `timestamps=true` stamp at full precision, fixed width: "2026-11-26T22:05:02.718062268Z "
+		// (as k8sStampLength reads it: `-` `T` `:` in place, the first space after 19 at 30, `Z` before it)
+		if (raw.charCodeAt(30) !== 32 || raw.charCodeAt(29) !== 90 || raw.charCodeAt(10) !== 84 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(13) !== 58) return false;
+		if (!isDigit(raw.charCodeAt(0))) return false;
+		for (let k = 19; k < 29; k++) if (raw.charCodeAt(k) === 32) return false;
+		// NCCL head "vm:1574:1574 [0] NCCL INFO " as ncclHead reads it (this fixed form only):
+		// host up to the first `:`, no space in it
+		const colon = raw.indexOf(':', 32);
+		if (colon === -1 || colon - 31 > 256) return false;
+		const hostLen = colon - 31;
+		let pid = 0;
+		let q = colon + 1;
+		for (let c = raw.charCodeAt(q); c >= 48 && c <= 57; c = raw.charCodeAt(++q)) pid = pid * 10 + c - 48;
+		if (q === colon + 1 || raw.charCodeAt(q) !== 58) return false;
+		let p = ++q;
+		while (isDigit(raw.charCodeAt(q))) q++;
+		if (q === p || raw.charCodeAt(q) !== 32 || raw.charCodeAt(q + 1) !== 91) return false;
+		p = q += 2;
+		while (isDigit(raw.charCodeAt(q))) q++;
+		if (q === p || raw.charCodeAt(q) !== 93 || !raw.startsWith(' NCCL INFO ', q + 1)) return false;
+		const m = q + 12;
+		// the process, found as nccl()/procFor find it: the last one, else the first of that pid with that host
+		let proc = lastProc;
+		if (proc === null || proc.pid !== pid || proc.host.length !== hostLen || !raw.startsWith(proc.host, 31)) {
+			proc = null;
+			const same = ctx.byPid.get(pid);
+			if (same === undefined) return false;
+			for (const x of same) {
+				if (x.host.length === hostLen && raw.startsWith(x.host, 31)) {
+					proc = x;
+					break;
+				}
+			}
+			if (proc === null) return false;
+		}
+		// an open topology block ends at the next other line (full path)
+		if (!proc.fastHead || proc.topo !== null) return false;
+		if (needsFullPath(raw, m)) return false;
+		const noise = ncclInfoNoise(raw, m);
+		if (noise === 0) return false;
+		let text = '';
+		if (onLine) {
+			text = raw.slice(31);
+			// redaction must see it (the scan does not look for secret words)
+			if (SECRETISH.test(text)) return false;
+		}
+		// the full path's effects for this line
+		lines++;
+		lastProc = proc;
+		if (firstK8s === null) firstK8s = raw;
+		lastK8s = raw;
+		if (ctx.year === null) ctx.year = Number(raw.slice(0, 4));
+		noteStamp(proc.key, raw);
+		if (noise === 2) ctx.counters.collectiveLines++;
+		if (onLine) onLine({pod, container, at: parseRfc3339(raw), text, proc: proc.key});
+		return true;
+	}
+
 	function line(raw: string): void {
+		if (fastLine(raw)) return;
 		lines++;
 		// one Line object per stream, reset per line (no allocation on the hot path)
 		cur.k8s = null;
@@ -365,6 +495,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		ctx.events = [];
 		if (lines > 0 || ctx.counters.collectiveLines || ctx.counters.rayRepeatedLines || ctx.counters.unrecognised) {
 			const procLastAt: Record<string, number | null> = {};
+			if (stampKey !== null) procLastStamp.set(stampKey, stampVal);
 			for (const [k, s] of procLastStamp) procLastAt[k] = s ? parseRfc3339(s) : null;
 			events.push({
 				type: 'log-progress',
@@ -383,6 +514,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		firstK8s = lastK8s = null;
 		firstOther = lastOther = null;
 		procLastStamp.clear();
+		stampKey = stampVal = null;
 		ctx.counters = {collectiveLines: 0, rayRepeatedLines: 0, unrecognised: 0};
 		return events;
 	}

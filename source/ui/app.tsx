@@ -13,6 +13,7 @@ import type {LogView} from '../view/logs-model.js';
 import {Lines, seg, type Line} from './components/lines.js';
 import {contentSize, PaneFrame} from './components/pane-frame.js';
 import {useClock} from './hooks/use-clock.js';
+import type {FrameBudget} from './hooks/frame-budget.js';
 import {useStoreView} from './hooks/use-store.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {computeLayout, type Placement} from './layout.js';
@@ -42,6 +43,8 @@ export interface AppProps {
 	onQuit: (findings: Finding[]) => void;
 	/** render throttle (ms); 100 = at most 10 renders/s */
 	intervalMs?: number;
+	/** adaptive pacing from measured frame cost (overrides intervalMs) */
+	budget?: FrameBudget;
 	/** recompute findings at most this often while the state churns (they are the costly view) */
 	findingsEveryMs?: number;
 	/** keys are read (stdin is a TTY); false in a pipe */
@@ -69,10 +72,12 @@ const initialUi: UiState = {
 };
 
 export function App(props: AppProps) {
+	const started = performance.now();
 	const {store, title} = props;
 	const theme = useMemo(() => createTheme({color: props.color, ascii: props.ascii}), [props.color, props.ascii]);
 	const selectors = useMemo(() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000}), [title, props.findingOptions, props.findingsEveryMs]);
-	const {state, logRevision} = useStoreView(store, props.intervalMs ?? 100);
+	const pace = useMemo(() => (props.budget ? () => props.budget!.interval() : (props.intervalMs ?? 100)), [props.budget, props.intervalMs]);
+	const {state, logRevision} = useStoreView(store, pace);
 	// Ticks once a second while the rollout moves (init timers, ages); once it is serving,
 	// completed or failed and the source is quiet, every 5 s: a full frame costs ~20 ms,
 	// and a dashboard left open on a bastion for hours should cost ~nothing.
@@ -188,8 +193,7 @@ export function App(props: AppProps) {
 	const errors = findings.filter(f => f.severity === 'error').length;
 	const strip: Line[] = layout.findingsStrip ? (findings.length ? findings.slice(0, layout.findingsStrip).map(f => findingLine(f, theme)) : [[seg(`${theme.glyph.ok} no findings`, 'ok')]]) : [];
 	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
-
-	return (
+	const body = (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Lines lines={headerLines(header, theme, countFindings(findings), errors, layout.width)} width={layout.width} theme={theme} />
 			{strip.length ? <Lines lines={strip} width={layout.width} theme={theme} /> : null}
@@ -224,6 +228,8 @@ export function App(props: AppProps) {
 			<Lines lines={[footerLine(layout.mode, ui.focus, theme)]} width={layout.width} theme={theme} />
 		</Box>
 	);
+	props.budget?.addWork(performance.now() - started);
+	return body;
 }
 
 function HelpBox({width, height, border, theme}: {width: number; height: number; border: boolean; theme: ReturnType<typeof createTheme>}) {

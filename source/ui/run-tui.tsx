@@ -14,6 +14,7 @@ import {createSelectors} from '../view/selectors.js';
 import {toSnapshot} from '../view/snapshot.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {App} from './app.js';
+import {createFrameBudget} from './hooks/frame-budget.js';
 import {plainFrame, quitSummary} from './plain-frame.js';
 
 const enterAlt = '\x1b[?1049h\x1b[H';
@@ -96,6 +97,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 	let instance: ReturnType<typeof render> | null = null;
 	let quitFindings: Finding[] | null = null;
 	try {
+		const budget = createFrameBudget();
 		const interactive = Boolean((io.stdin as NodeJS.ReadStream).isTTY && typeof (io.stdin as NodeJS.ReadStream).setRawMode === 'function');
 		await new Promise<void>((resolve, reject) => {
 			const onQuit = (f: Finding[]) => {
@@ -116,6 +118,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 					stdout={out}
 					onQuit={onQuit}
 					interactive={interactive}
+					budget={budget}
 				/>,
 				{
 					stdout: out,
@@ -124,7 +127,9 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 					exitOnCtrlC: false,
 					patchConsole: false,
 					maxFps: 30, // store-driven renders are already coalesced to ≤ 10/s (useStoreView); keys should not wait for a frame slot
-					incrementalRendering: process.env["INFERTOP_INCREMENTAL"] === "1",
+					// Ink 6.8's incremental mode leaves a stale first line in a full-height alternate screen (seen in tmux): off.
+					incrementalRendering: process.env['INFERTOP_INCREMENTAL'] === '1',
+					onRender: ({renderTime}) => budget.record(renderTime),
 				},
 			);
 			instance.waitUntilExit().then(() => resolve(), reject);

@@ -52,7 +52,7 @@ export const phaseLabel: Record<Phase, string> = {
 
 export function describeTitle(t: TuiTitle): string {
 	if (t.kind === 'files') return `replay ${t.label ?? ''}`.trim();
-	const parts = [t.kind === 'demo' ? `demo${t.label ? ` ${t.label}` : ''}` : null, t.context ? `ctx ${t.context}` : null, t.namespace ? `ns ${t.namespace}` : null, t.workload ? `${t.workload}${t.matchedBy ? ` (${t.matchedBy})` : ''}` : null];
+	const parts = [t.kind === 'demo' ? (t.label?.startsWith('demo') ? t.label : `demo${t.label ? ` ${t.label}` : ''}`) : null, t.context ? `ctx ${t.context}` : null, t.namespace ? `ns ${t.namespace}` : null, t.workload ? `${t.workload}${t.matchedBy ? ` (${t.matchedBy})` : ''}` : null];
 	return parts.filter(Boolean).join(' · ') || t.label || t.kind;
 }
 

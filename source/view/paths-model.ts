@@ -24,7 +24,8 @@ export interface PairRow {
 	from: string;
 	to: string;
 	transport: string;
-	intra: boolean;
+	/** same pod (host); null when either rank's process is not known */
+	intra: boolean | null;
 	/** the path NCCL's topology shows between the two GPUs (intra-node), if known */
 	path: LinkType | null;
 	/** NVLink in the topology but the channel went over SHM/NET/PCIe */
@@ -98,7 +99,7 @@ export function buildPaths(state: RolloutState): PathsModel {
 			const b = comm.members[l.toRank];
 			const pa = a ? state.procs[a.proc] : undefined;
 			const pb = b ? state.procs[b.proc] : undefined;
-			const intra = Boolean(pa && pb && pa.pod !== null && pa.pod === pb.pod);
+			const intra = pa && pb && pa.pod !== null && pb.pod !== null ? pa.pod === pb.pod : null;
 			const lo = Math.min(l.fromRank, l.toRank);
 			const hi = Math.max(l.fromRank, l.toRank);
 			const plo = l.fromRank === lo ? pa : pb;

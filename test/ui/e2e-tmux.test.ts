@@ -55,7 +55,7 @@ describe.skipIf(!tmux)('infertop replay in a real terminal', () => {
 		session.keys('q');
 		screen = await session.waitFor('EXIT=');
 		expect(session.alternateOn()).toBe(false);
-		expect(screen).toMatch(/infertop: replay .*crash-rank1 · phase failed/);
+		expect(screen).toMatch(/infertop: phase failed · ranks 0\/4 ready · findings: 1 error.* · replay crash-rank1/);
 		expect(screen).toMatch(/ERROR\s+rank 1 \(pod0, GPU busId 70\)/);
 		expect(screen).toContain('EXIT=1');
 	});

@@ -12,7 +12,8 @@ export interface StoreView {
 	logRevision: number;
 }
 
-export function throttledSubscribe(store: Store, intervalMs: number) {
+export function throttledSubscribe(store: Store, intervalMs: number | (() => number)) {
+	const every = typeof intervalMs === 'function' ? intervalMs : () => intervalMs;
 	return (onChange: () => void) => {
 		let timer: NodeJS.Timeout | null = null;
 		let last = 0;
@@ -23,7 +24,7 @@ export function throttledSubscribe(store: Store, intervalMs: number) {
 		};
 		const unsubscribe = store.subscribe(() => {
 			if (timer) return;
-			const wait = Math.max(0, last + intervalMs - Date.now());
+			const wait = Math.max(0, last + every() - Date.now());
 			timer = setTimeout(fire, wait);
 		});
 		return () => {
@@ -33,7 +34,7 @@ export function throttledSubscribe(store: Store, intervalMs: number) {
 	};
 }
 
-export function useStoreView(store: Store, intervalMs = 100): StoreView {
+export function useStoreView(store: Store, intervalMs: number | (() => number) = 100): StoreView {
 	const subscribe = useMemo(() => throttledSubscribe(store, intervalMs), [store, intervalMs]);
 	// The snapshot must be referentially stable between changes: cache by (state, revision).
 	const getSnapshot = useMemo(() => {

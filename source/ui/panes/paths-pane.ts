@@ -50,7 +50,7 @@ export function pathsLines(model: PathsModel, width: number, theme: Theme): Line
 			lines.push([
 				seg(`  ${fit(safe(p.from, fw - 2), fw - 2)} ${theme.ascii ? '<>' : '↔'} ${fit(safe(p.to, fw), fw)} `),
 				seg(fit(safe(used, 14), 14), p.nvlinkUnused ? 'warn' : transportTone(p.transport), {bold: p.nvlinkUnused}),
-				seg(p.intra ? ' intra' : ' inter', 'muted'),
+				seg(p.intra === null ? ' ?    ' : p.intra ? ' intra' : ' inter', 'muted'),
 				seg(p.path && !p.nvlinkUnused ? ` ${p.path}` : '', 'muted'),
 				seg(p.nvlinkUnused ? `  (topology: NVL, channel: ${safe(p.transport, 20)})` : '', 'warn'),
 			]);

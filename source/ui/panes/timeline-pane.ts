@@ -1,19 +1,28 @@
 /** Header and the timeline pane: where we look, pods and ranks up, the phase timeline with time in each. */
 import type {HeaderModel} from '../../view/header-model.js';
 import {seg, type Line} from '../components/lines.js';
-import {formatDuration, safe} from '../text.js';
+import {formatDuration, safe, widthOf} from '../text.js';
 import type {Theme} from '../theme.js';
 import type {PaneContent, Size} from './pane.js';
 
-export function timelineSegs(h: HeaderModel, theme: Theme): Line {
-	const out: Line = [];
+export function timelineSegs(h: HeaderModel, theme: Theme, width = 1000): Line {
 	const sep = theme.ascii ? ' > ' : ' › ';
-	h.steps.forEach((s, i) => {
-		if (i) out.push(seg(sep, 'muted'));
-		out.push(seg(s.label + (s.detail ? ` ${safe(s.detail, 40, theme.ascii)}` : ''), s.tone, {bold: s.current}));
+	const stepSegs = h.steps.map(s => {
+		const out: Line = [seg(s.label + (s.detail ? ` ${safe(s.detail, 40, theme.ascii)}` : ''), s.tone, {bold: s.current})];
 		if (s.ms !== null) out.push(seg(` ${formatDuration(s.ms)}`, s.current ? 'accent' : 'muted'));
+		return out;
 	});
-	if (h.steps.length === 0) out.push(seg('waiting for the first log line', 'muted'));
+	if (stepSegs.length === 0) return [seg('waiting for the first log line', 'muted')];
+	// The current phase is the one that matters: when the line is too long, the oldest steps go first.
+	const w = (l: Line) => l.reduce((n, x) => n + widthOf(x.text), 0);
+	let first = 0;
+	const total = () => stepSegs.slice(first).reduce((n, l) => n + w(l) + sep.length, 0) + (first ? 2 : 0);
+	while (first < stepSegs.length - 1 && total() > width) first++;
+	const out: Line = first ? [seg(theme.glyph.ellipsis + ' ', 'muted')] : [];
+	stepSegs.slice(first).forEach((l, i) => {
+		if (i) out.push(seg(sep, 'muted'));
+		out.push(...l);
+	});
 	return out;
 }
 
@@ -28,7 +37,7 @@ export function headerLines(h: HeaderModel, theme: Theme, findingsNote: string, 
 			seg(h.ended ? '  (logs ended)' : '', 'muted'),
 			seg(`  findings: ${findingsNote}`, errorCount ? 'error' : 'muted', {bold: errorCount > 0}),
 		],
-		timelineSegs(h, theme),
+		timelineSegs(h, theme, width),
 	];
 }
 
