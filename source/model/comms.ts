@@ -108,8 +108,17 @@ export function reduceCommLink(state: RolloutState, e: CommLinkEvent): RolloutSt
 	const c = state.comms[e.comm];
 	if (!c) return state;
 	const l = e.link;
-	const i = c.links.findIndex(x => x.fromRank === l.fromRank && x.toRank === l.toRank && x.raw === l.raw && x.dir === l.dir);
-	const links = c.links.slice();
+	// hot at SUBSYS=ALL (one event per channel line): a plain loop, no closure
+	const old = c.links;
+	let i = -1;
+	for (let k = 0; k < old.length; k++) {
+		const x = old[k]!;
+		if (x.fromRank === l.fromRank && x.toRank === l.toRank && x.raw === l.raw && x.dir === l.dir) {
+			i = k;
+			break;
+		}
+	}
+	const links = old.slice();
 	if (i === -1) links.push({...l, channels: 1});
 	else links[i] = {...links[i]!, channels: links[i]!.channels + 1};
 	const transports = c.transports.includes(l.transport) ? c.transports : [...c.transports, l.transport];

@@ -1,6 +1,7 @@
 /** The vLLM engine slice. */
 import type {EngineEvent} from '../parse/log-events.js';
 import type {EngineState, RolloutState} from './state.js';
+import {jsonEqual} from './json-equal.js';
 
 const MAX_DEPRECATIONS = 50;
 
@@ -36,13 +37,17 @@ export function emptyEngine(): EngineState {
 export function reduceEngine(state: RolloutState, e: EngineEvent): RolloutState {
 	const old = state.engine ?? emptyEngine();
 	let changed = state.engine === null;
-	const next: EngineState = {...old};
-	for (const [k, v] of Object.entries(e.patch)) {
+	// copied on the first change only: most engine events repeat what is known
+	let next: EngineState | null = null;
+	const patch = e.patch as Record<string, unknown>;
+	for (const k in patch) {
+		const v = patch[k];
 		if (v === undefined) continue;
 		const key = k as keyof EngineState;
 		const cur = old[key];
 		if (cur === v) continue;
-		if (v !== null && typeof v === 'object' && cur !== null && typeof cur === 'object' && JSON.stringify(cur) === JSON.stringify(v)) continue;
+		if (v !== null && typeof v === 'object' && cur !== null && typeof cur === 'object' && jsonEqual(cur, v)) continue;
+		next ??= {...old};
 		(next as unknown as Record<string, unknown>)[key] = v;
 		changed = true;
 	}
@@ -50,21 +55,25 @@ export function reduceEngine(state: RolloutState, e: EngineEvent): RolloutState 
 		let diff = false;
 		for (const [k, v] of Object.entries(e.config)) if (old.config[k] !== v) diff = true;
 		if (diff) {
+			next ??= {...old};
 			next.config = {...old.config, ...e.config};
 			changed = true;
 		}
 	}
 	if (e.milestone && !(e.milestone in old.milestones)) {
+		next ??= {...old};
 		next.milestones = {...old.milestones, [e.milestone]: e.at};
 		changed = true;
 	}
 	if (e.deprecation && !old.deprecations.includes(e.deprecation) && old.deprecations.length < MAX_DEPRECATIONS) {
+		next ??= {...old};
 		next.deprecations = [...old.deprecations, e.deprecation];
 		changed = true;
 	}
 	if (e.dead && old.dead === null) {
+		next ??= {...old};
 		next.dead = {at: e.at, message: e.dead};
 		changed = true;
 	}
-	return changed ? {...state, engine: next} : state;
+	return changed ? {...state, engine: next ?? {...old}} : state;
 }

@@ -1,6 +1,7 @@
 /** NCCL facts, GPU Direct RDMA evidence and per-host topology. */
 import type {GdrEvent, NcclFactEvent, TopologyEvent} from '../parse/log-events.js';
 import type {NcclFacts, NetDevice, RolloutState} from './state.js';
+import {jsonEqual} from './json-equal.js';
 
 const MAX_GDR = 1000;
 const MAX_NET_DEVICES = 256;
@@ -64,6 +65,6 @@ export function reduceGdr(state: RolloutState, e: GdrEvent): RolloutState {
 
 export function reduceTopology(state: RolloutState, e: TopologyEvent): RolloutState {
 	const old = state.topology[e.key];
-	if (old && JSON.stringify(old) === JSON.stringify(e.topology)) return state;
+	if (old && jsonEqual(old, e.topology)) return state;
 	return {...state, topology: {...state.topology, [e.key]: e.topology}};
 }

@@ -131,6 +131,11 @@ function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, 
 	}
 }
 
+/** [A-Z0-9_], the characters of an env name (env()'s key test). */
+function isEnvKeyChar(c: number): boolean {
+	return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /** The ` set by environment to ` of an env line, e.g. "NCCL_P2P_LEVEL set by environment to NVL". */
 const SET_BY_ENV = ' set by environment to ';
 
@@ -166,8 +171,10 @@ export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
 	const c0 = t.charCodeAt(m);
 	if (c0 === 65 || c0 === 66 || c0 === 82 || c0 === 83 || c0 === 71) {
 		const colon = t.indexOf(':', m);
-		// redaction could move the colon only by rewriting a value after a secret word before it
-		if (colon > m && colon < m + 24 && t.startsWith(': opCount ', colon)) return hasSecretWord(t, m, colon) ? 0 : 2;
+		// the full path reads the redacted text: redaction rewrites only values after a secret
+		// word, so with one before the first colon the colon may move (either way): full path
+		if (colon !== -1 && hasSecretWord(t, m, colon)) return 0;
+		if (colon > m && colon < m + 24 && t.startsWith(': opCount ', colon)) return 2;
 	}
 	if (c0 >= 97 && c0 <= 122) {
 		// only `n…` (caller of an init line) and `c…` (comm, cudaDriverVersion, ≤2.20 init) have handlers
@@ -201,10 +208,24 @@ export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
 				if (t.startsWith('GPU Direct RDMA ', m)) return 0;
 				break;
 		}
-		// the rest of the upper-case starts: only env lines have a handler
+		// the rest of the upper-case starts: only env lines have a handler, and env() takes
+		// only `IDENT<spaces>set by environment to …` (its key test): a message whose leading
+		// [A-Z0-9_] run is followed by a non-space, e.g. "ProxyCall UDS …", is noise
+		const len = t.length;
+		let e = m + 1;
+		while (e < len && isEnvKeyChar(t.charCodeAt(e))) e++;
+		if (e === len) return 1;
+		const after = t.charCodeAt(e);
+		if (after < 128 && after !== 32 && (after < 9 || after > 13)) return 1;
 		return t.indexOf(SET_BY_ENV, m) === -1 ? 1 : 0;
 	}
-	return 0;
+	// `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+); else e.g. "[Proxy Service UDS] exit: stop 1 abortFlag 0"
+	if (c0 === 91) return t.startsWith('[Rank ', m) ? 0 : 1;
+	// `2 coll channels, …`; else e.g. the ring order dump "0 : 1 2 3"
+	if (c0 >= 48 && c0 <= 57) return t.indexOf(' coll channels, ', m) === -1 ? 1 : 0;
+	// `=== System : …` opens a topology dump; any other start has no handler, e.g. the
+	// tuning table "  Protocol    |             LL |          LL128 | …"
+	return c0 === 61 ? 0 : 1;
 }
 
 export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, where: string | null, msg: string, at: AtFn): void {

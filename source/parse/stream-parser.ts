@@ -8,6 +8,11 @@
  * to the handler for its format. Multi-line blocks (topology dumps, tracebacks)
  * are grouped per process. Two writes glued into one line are split at the
  * second head and both parts parsed.
+ *
+ * Most lines of an NCCL_DEBUG=INFO (SUBSYS=ALL) log are per-collective and proxy
+ * chatter that produce no event: those take fastLine, which decides them in place
+ * (stamp and head at fixed positions, one scan for anything the full path would
+ * treat specially) and only counts them. Everything else takes the full path.
  */
 import type {LogEvent} from './log-events.js';
 import {createLineSplitter} from './line-splitter.js';
@@ -49,6 +54,11 @@ export interface StreamParserOptions {
 	onLine?: (line: RawLine) => void;
 	/** lines longer than this are cut with a marker (default 64 KiB) */
 	maxLineBytes?: number;
+	/**
+	 * Every line through the full path (default false). For tests: the fast path must
+	 * give exactly what the full path gives (test/parse/fast-path.test.ts).
+	 */
+	fullPathOnly?: boolean;
 }
 
 export interface StreamParser {
@@ -94,41 +104,40 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * What the fast path must not skip, by ASCII char: 1 a control (sanitize.ts: C0
- * but tab, DEL), 2 `Z` (`…Z ` a second k8s stamp), 3 `]` (`… across cluster]`),
- * 4 `N` (` NCCL ` a glued NCCL head), 5 `-` (`04-14 16:…` a glued vLLM head).
+ * What the fast path must not skip in a message: controls/C1/bidi (sanitize.ts), and
+ * the chars that start `Z ` (a second k8s stamp), `… across cluster]` (Ray) and
+ * ` NCCL ` (a glued NCCL head); a hit on those three is looked at in place.
+ * e.g. "\x1b[0m", "…3Z 2026-…", " [repeated 2x across cluster]", "…0 vm:966:966 [1] NCCL INFO …"
+ * Measured (a scan bench over the corpus lines): one character class beats an
+ * alternation of literals (~90 vs ~120 ns a line) and a table-driven char loop (~250).
  */
-const SCAN = new Uint8Array(128);
-for (let c = 0; c < 32; c++) if (c !== 9) SCAN[c] = 1;
-SCAN[127] = 1;
-SCAN[90] = 2;
-SCAN[93] = 3;
-SCAN[78] = 4;
-SCAN[45] = 5;
+const FULL_PATH = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069Z\]N]/g;
+
+// NCCL_DEBUG_TIMESTAMP_FORMAT's default `[%F %T] ` exactly, e.g. "[2026-11-26 22:05:13] " (22 chars)
+const NCCL_STAMP_FIXED = /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] /y;
 
 /**
- * One pass over a message from `from`: true when the line needs the full path —
- * anything isRare or mayBeGlued would flag (a superset: a false alarm only costs
- * the slow path), i.e. controls/C1/bidi, an embedded k8s stamp, Ray's repeat
- * folding, a second NCCL or vLLM head. Secret words are not looked for here.
- * Measured (bench/parse.ts): one table-driven loop beats the four scans.
+ * True when the line needs the full path: anything isRare or mayBeGlued would flag
+ * from `from` on (a superset: a false alarm only costs the slow path). Secret words
+ * are not looked for here.
  */
 function needsFullPath(t: string, from: number): boolean {
 	const len = t.length;
-	for (let i = from; i < len; i++) {
+	FULL_PATH.lastIndex = from;
+	while (FULL_PATH.test(t)) {
+		const i = FULL_PATH.lastIndex - 1;
 		const c = t.charCodeAt(i);
-		if (c < 128) {
-			const k = SCAN[c]!;
-			if (k === 0) continue;
-			if (k === 1) return true;
-			if (k === 2) {
-				if (t.charCodeAt(i + 1) === 32) return true;
-			} else if (k === 3) {
-				if (t.startsWith('cluster', i - 7)) return true;
-			} else if (k === 4) {
-				if (t.charCodeAt(i - 1) === 32 && t.startsWith('NCCL ', i)) return true;
-			} else if (isDigit(t.charCodeAt(i - 1)) && isDigit(t.charCodeAt(i + 1)) && t.charCodeAt(i + 3) === 32 && t.charCodeAt(i + 6) === 58) return true;
-		} else if (c <= 0x9f || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+		if (c === 90) {
+			if (i + 1 < len && t.charCodeAt(i + 1) === 32) return true;
+		} else if (c === 93) {
+			if (t.startsWith('cluster', i - 7)) return true;
+		} else if (c === 78) {
+			if (i > 0 && t.charCodeAt(i - 1) === 32 && t.startsWith('NCCL ', i)) return true;
+		} else return true;
+	}
+	// a glued vLLM head "…requestINFO 04-14 16:08:22 [file.py:206] …", as mayBeGlued looks for it
+	for (let j = t.indexOf('-', from + 1); j !== -1; j = t.indexOf('-', j + 1)) {
+		if (j + 6 < len && t.charCodeAt(j + 3) === 32 && t.charCodeAt(j + 6) === 58 && isDigit(t.charCodeAt(j - 1)) && isDigit(t.charCodeAt(j + 1))) return true;
 	}
 	return false;
 }
@@ -149,6 +158,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	const pod = options.pod;
 	const container = options.container ?? '';
 	const onLine = options.onLine;
+	const fast = options.fullPathOnly !== true;
 	const splitter = createLineSplitter(options.maxLineBytes ?? 64 * 1024);
 	const ctx: StreamCtx = newStreamCtx(pod);
 
@@ -380,41 +390,53 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	 * The fast path for the bulk of an NCCL_DEBUG=INFO, SUBSYS=ALL log: a line with the
 	 * nanosecond k8s stamp, the NCCL head of a process already seen, and a message that
 	 * produces no event (proxy/alloc chatter, per-collective `AllReduce: opCount …`).
-	 * Decided by fixed-position checks and one scan; no slice, no regex, no allocation.
-	 * Returns false, having changed nothing, whenever the full path is needed; its
-	 * effects are exactly the full path's for such a line (test: property splits, corpus).
+	 * Decided by fixed-position checks, one character-class scan of the message and a
+	 * first-characters table (ncclInfoNoise); no slice or allocation unless onLine is set.
+	 * Returns false, having changed nothing, whenever the full path is needed; its effects
+	 * are exactly the full path's for such a line (test/parse/fast-path.test.ts compares
+	 * both on the corpus and on lines with planted escapes, secrets and glued heads).
 	 */
 	function fastLine(raw: string): boolean {
-		if (ctx.mainPid === null) return false;
+		const len = raw.length;
+		// every read below stays inside the line: a read past the end (NaN) deoptimises the
+		// function, and each recompile costs CPU time (the shortest head line is ~51 chars)
+		if (ctx.mainPid === null || len < 51) return false;
 		// k8s `timestamps=true` stamp at full precision, fixed width: "2026-11-26T22:05:02.718062268Z "
 		// (as k8sStampLength reads it: `-` `T` `:` in place, the first space after 19 at 30, `Z` before it)
 		if (raw.charCodeAt(30) !== 32 || raw.charCodeAt(29) !== 90 || raw.charCodeAt(10) !== 84 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(13) !== 58) return false;
-		if (!isDigit(raw.charCodeAt(0))) return false;
-		for (let k = 19; k < 29; k++) if (raw.charCodeAt(k) === 32) return false;
+		if (!isDigit(raw.charCodeAt(0)) || raw.indexOf(' ', 19) !== 30) return false;
+		// NCCL 2.26+ own stamp in its default form (ncclStampLength's reading), e.g. "[2026-11-26 22:05:13] "
+		let h0 = 31;
+		if (raw.charCodeAt(31) === 91) {
+			NCCL_STAMP_FIXED.lastIndex = 31;
+			if (!NCCL_STAMP_FIXED.test(raw)) return false;
+			h0 = 53;
+		}
 		// NCCL head "vm:1574:1574 [0] NCCL INFO " as ncclHead reads it (this fixed form only):
-		// host up to the first `:`, no space in it
-		const colon = raw.indexOf(':', 32);
-		if (colon === -1 || colon - 31 > 256) return false;
-		const hostLen = colon - 31;
+		// host up to the first `:`, then pid, tid, [cudaDev]
+		const colon = raw.indexOf(':', h0 + 1);
+		if (colon === -1 || colon - h0 > 256) return false;
+		const hostLen = colon - h0;
 		let pid = 0;
 		let q = colon + 1;
-		for (let c = raw.charCodeAt(q); c >= 48 && c <= 57; c = raw.charCodeAt(++q)) pid = pid * 10 + c - 48;
+		for (let c = raw.charCodeAt(q); c >= 48 && c <= 57 && q < len - 1; c = raw.charCodeAt(++q)) pid = pid * 10 + c - 48;
 		if (q === colon + 1 || raw.charCodeAt(q) !== 58) return false;
 		let p = ++q;
-		while (isDigit(raw.charCodeAt(q))) q++;
-		if (q === p || raw.charCodeAt(q) !== 32 || raw.charCodeAt(q + 1) !== 91) return false;
+		while (q < len - 1 && isDigit(raw.charCodeAt(q))) q++;
+		if (q === p || q + 1 >= len || raw.charCodeAt(q) !== 32 || raw.charCodeAt(q + 1) !== 91) return false;
 		p = q += 2;
-		while (isDigit(raw.charCodeAt(q))) q++;
+		while (q < len - 1 && isDigit(raw.charCodeAt(q))) q++;
 		if (q === p || raw.charCodeAt(q) !== 93 || !raw.startsWith(' NCCL INFO ', q + 1)) return false;
 		const m = q + 12;
+		if (m >= len) return false;
 		// the process, found as nccl()/procFor find it: the last one, else the first of that pid with that host
 		let proc = lastProc;
-		if (proc === null || proc.pid !== pid || proc.host.length !== hostLen || !raw.startsWith(proc.host, 31)) {
+		if (proc === null || proc.pid !== pid || proc.host.length !== hostLen || !raw.startsWith(proc.host, h0)) {
 			proc = null;
 			const same = ctx.byPid.get(pid);
 			if (same === undefined) return false;
 			for (const x of same) {
-				if (x.host.length === hostLen && raw.startsWith(x.host, 31)) {
+				if (x.host.length === hostLen && raw.startsWith(x.host, h0)) {
 					proc = x;
 					break;
 				}
@@ -445,7 +467,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	}
 
 	function line(raw: string): void {
-		if (fastLine(raw)) return;
+		if (fast && fastLine(raw)) return;
 		lines++;
 		// one Line object per stream, reset per line (no allocation on the hot path)
 		cur.k8s = null;

@@ -1,0 +1,44 @@
+/**
+ * Equality as `JSON.stringify(a) === JSON.stringify(b)` decides it, without building
+ * the two strings: the reducer compares a re-sent topology or engine value with the
+ * stored one on every such event (bench/parse.ts: the stringify pair was the
+ * topology slice's whole cost). Same rules: key order counts, `undefined` and
+ * function members are skipped, non-finite numbers equal `null`.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	const ta = typeof a;
+	const tb = typeof b;
+	if (ta === 'number' || tb === 'number') return jsonScalar(a) === jsonScalar(b);
+	if (a === null || b === null || ta !== 'object' || tb !== 'object') return false;
+	const aa = Array.isArray(a);
+	if (aa !== Array.isArray(b)) return false;
+	if (aa) {
+		const x = a as unknown[];
+		const y = b as unknown[];
+		if (x.length !== y.length) return false;
+		// in arrays JSON writes undefined/functions as null
+		for (let i = 0; i < x.length; i++) if (!jsonEqual(arrayItem(x[i]), arrayItem(y[i]))) return false;
+		return true;
+	}
+	if (typeof (a as {toJSON?: unknown}).toJSON === 'function' || typeof (b as {toJSON?: unknown}).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b);
+	const x = a as Record<string, unknown>;
+	const y = b as Record<string, unknown>;
+	const kx = Object.keys(x).filter(k => written(x[k]));
+	const ky = Object.keys(y).filter(k => written(y[k]));
+	if (kx.length !== ky.length) return false;
+	for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i] || !jsonEqual(x[kx[i]!], y[ky[i]!])) return false;
+	return true;
+}
+
+function written(v: unknown): boolean {
+	return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+}
+
+function arrayItem(v: unknown): unknown {
+	return written(v) ? v : null;
+}
+
+function jsonScalar(v: unknown): unknown {
+	return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
