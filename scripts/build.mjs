@@ -6,19 +6,24 @@ import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-mkdirSync(path.join(root, 'dist'), {recursive: true});
+// INFERTOP_BUILD_OUTFILE: build somewhere else (the dist tests build into a temp folder, so they
+// never race `npm pack` or a developer's build over dist/).
+const outfile = process.env.INFERTOP_BUILD_OUTFILE ? path.resolve(process.env.INFERTOP_BUILD_OUTFILE) : path.join(root, 'dist', 'infertop.mjs');
+mkdirSync(path.dirname(outfile), {recursive: true});
 // Ink imports react-devtools-core only from its development devtools module; never needed here.
-const stub = path.join(root, 'dist', '.devtools-stub.mjs');
+const stub = path.join(path.dirname(outfile), '.devtools-stub.mjs');
 writeFileSync(stub, 'export default {connectToDevTools() {}};\n');
 
 await build({
 	entryPoints: [path.join(root, 'cli.tsx')],
-	outfile: path.join(root, 'dist', 'infertop.mjs'),
+	outfile,
 	bundle: true,
 	platform: 'node',
 	target: 'node20',
 	format: 'esm',
-	minify: false,
+	minify: true,
+	// class and function names stay: error messages and client-node's model classes use them
+	keepNames: true,
 	sourcemap: false,
 	legalComments: 'none',
 	jsx: 'automatic',
@@ -32,5 +37,5 @@ await build({
 	},
 	logLevel: 'warning',
 });
-chmodSync(path.join(root, 'dist', 'infertop.mjs'), 0o755);
-console.log('built dist/infertop.mjs');
+chmodSync(outfile, 0o755);
+console.log(`built ${path.relative(process.cwd(), outfile) || outfile}`);

@@ -129,7 +129,7 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 	io.signal.addEventListener('abort', onUser, {once: true});
 	const sourceIo: Io = {...io, signal: stop.signal};
 	const source = await startKubeSource({options, pipeline, io: sourceIo, once: false});
-	let prober: {stop(): void} | null = null;
+	let prober: {stop(): void; status: 'probing' | 'discovering' | 'none'} | null = null;
 	try {
 		const {startEndpointProber} = await import('../endpoint/prober.js');
 		prober = await startEndpointProber({
@@ -139,9 +139,11 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 			signal: stop.signal,
 			kube: {kubeConfig: source.kubeConfig, namespace: source.describe.namespace, workload: source.describe.workload},
 		});
-		// An endpoint counts when the user named one, or discovery found one and probed it.
+		// An endpoint counts when the user named one, or discovery is still looking for the
+		// leader's Service or found one: "serving" without its endpoint's verdict is not OK yet.
+		// Only a discovery that found no Service (status none) lets the logs decide alone.
 		const explicit = options.endpoint.url !== null || options.endpoint.service !== null;
-		const withEndpoint = (raw: RolloutState) => prober !== null && (explicit || raw.endpoint !== null);
+		const withEndpoint = (raw: RolloutState) => prober !== null && (explicit || raw.endpoint !== null || prober.status !== 'none');
 		const d = source.describe;
 		const live = (): Judged => {
 			store.flush();

@@ -31,7 +31,12 @@ export async function run(options: Options, io: Io): Promise<number> {
 	]);
 	const s = scenario(options.scenario as Parameters<typeof scenario>[0]);
 	const api = await startApiServer({namespace: s.namespace, contextName: 'infertop-demo'});
-	const vllm = await startVllmSim({model: s.servedModelName, mode: 'starting', metricsFlavor: 'v0.11'});
+	const vllm = await startVllmSim({model: s.servedModelName, mode: 'starting', metricsFlavor: 'v0.11'}).catch(async (error: unknown) => {
+		// the API server is up and its folder written: leave nothing behind
+		await api.close().catch(() => {});
+		rmSync(api.dir, {recursive: true, force: true});
+		throw error;
+	});
 	const stopAll = new AbortController();
 	let player: ReturnType<typeof playScenario> | null = null;
 	try {

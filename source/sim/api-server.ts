@@ -6,7 +6,7 @@
  * workloads, the service proxy, and real `Status` bodies for 401/403/404.
  * Tests and `infertop demo` use it; it never leaves the loopback interface.
  */
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type {AddressInfo} from 'node:net';
@@ -565,6 +565,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 			for (const r of open) r.destroy();
 			server.closeAllConnections();
 			await new Promise<void>(resolve => server.close(() => resolve()));
+			// the CA, keys and kubeconfig were for this server only: leave no temp files behind
+			rmSync(certs.dir, {recursive: true, force: true});
 		},
 	};
 }

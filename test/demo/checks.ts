@@ -48,11 +48,11 @@ export async function expectKubectlSees(demo: Demo, pods: string[], status: RegE
 	expect(lines.some(l => / NCCL INFO /.test(l))).toBe(true);
 }
 
-/** SIGINT: exit 0 within a few seconds, nothing listening on either port, the temporary folder removed. */
-export async function expectCleanStop(demo: Demo): Promise<void> {
+/** SIGINT (Ctrl-C; or SIGTERM, as `kubectl delete`/systemd stop it): exit 0 within a few seconds, nothing listening on either port, the temporary folder removed. */
+export async function expectCleanStop(demo: Demo, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
 	const apiPort = demo.apiPort;
 	const endpointPort = Number(new URL(demo.endpoint).port);
-	const exit = await demo.interrupt(10_000);
+	const exit = await demo.interrupt(10_000, signal);
 	expect(exit, `stderr: ${demo.err()}`).toEqual({code: 0, signal: null});
 	expect(await portClosed(apiPort)).toBe(true);
 	expect(await portClosed(endpointPort)).toBe(true);

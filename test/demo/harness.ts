@@ -78,8 +78,8 @@ export interface Demo {
 	child: ChildProcess;
 	out(): string;
 	err(): string;
-	/** SIGINT, then the exit code (null if it had to be killed after graceMs) */
-	interrupt(graceMs?: number): Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+	/** SIGINT (or `signal`), then the exit code (null if it had to be killed after graceMs) */
+	interrupt(graceMs?: number, signal?: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null}>;
 }
 
 /** Starts `infertop demo --serve-only ...args` and resolves once it has printed its kubeconfig and endpoint lines. */
@@ -95,6 +95,7 @@ export function startDemo(cli: Cli, args: string[], opts: {env?: NodeJS.ProcessE
 		}),
 	);
 	child.stderr!.on('data', d => (err += d));
+	let ready = false;
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
@@ -106,9 +107,11 @@ export function startDemo(cli: Cli, args: string[], opts: {env?: NodeJS.ProcessE
 		});
 		child.stdout!.on('data', d => {
 			out += d;
-			const k = /^kubeconfig: (.+)$/m.exec(out);
-			const e = /^endpoint: (\S+)$/m.exec(out);
-			if (!k || !e) return;
+			// whole lines only: a chunk may end mid-line
+			const k = /^kubeconfig: (.+)\n/m.exec(out);
+			const e = /^endpoint: (\S+)\n/m.exec(out);
+			if (ready || !k || !e) return;
+			ready = true;
 			clearTimeout(timer);
 			const kubeconfig = k[1]!.trim();
 			demoDirs.add(path.dirname(kubeconfig));
@@ -121,8 +124,8 @@ export function startDemo(cli: Cli, args: string[], opts: {env?: NodeJS.ProcessE
 				child,
 				out: () => out,
 				err: () => err,
-				async interrupt(graceMs = 10_000) {
-					if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+				async interrupt(graceMs = 10_000, signal: NodeJS.Signals = 'SIGINT') {
+					if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 					const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
 					const r = await exited;
 					clearTimeout(kill);

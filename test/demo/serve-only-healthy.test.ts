@@ -7,7 +7,7 @@
 import {existsSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {expectCleanStop, expectKubectlSees, expectValidSnapshot} from './checks.js';
-import {brief, cleanup, pollUntil, requireKubectl, runCli, snapshotOnce, sourceCli, startDemo, type OnceResult, type Snap} from './harness.js';
+import {brief, cleanup, pollUntil, requireKubectl, runCli, snapshotOnce, sourceCli, startDemo, type OnceResult, type RunResult, type Snap} from './harness.js';
 
 const withKubectl = requireKubectl('the demo end-to-end tests');
 afterEach(cleanup);
@@ -49,14 +49,31 @@ describe.skipIf(!withKubectl)('infertop demo --serve-only --scenario healthy', (
 		expect(snap.endpoint!.url).toContain('inference/vllm-leader');
 		expect(snap.endpoint!.models).toEqual(['llama-3.3-70b']);
 
-		// Without --service, the live path finds the Service by itself (it selects the leader pod only).
-		const check = await runCli(sourceCli, ['check', 'vllm', '--kubeconfig', demo.kubeconfig, '--json', '--timeout', '30s'], {timeoutMs: 45_000});
+		// Without --service, the live path finds the Service by itself (the one selecting only the
+		// leader pod). Piped, it prints one snapshot once the streams are quiet; retried because a
+		// loaded machine may settle before the first probe has answered.
+		let live: RunResult | null = null;
+		const found = await pollUntil(
+			async () => {
+				live = await runCli(sourceCli, ['--kubeconfig', demo.kubeconfig, 'vllm', '--json'], {timeoutMs: 40_000});
+				const s = JSON.parse(live.out || 'null') as Snap | null;
+				return s?.endpoint?.health === 'ok' ? s : undefined;
+			},
+			'the live path to find the leader Service and probe it',
+			40_000,
+			() => `exit ${live?.code}; stderr ${live?.err.slice(0, 300)}; stdout ${live?.out.slice(0, 300)}`,
+		);
+		expect(live!.code).toBe(0);
+		expect(found.phase).toBe('serving');
+		expect(found.endpoint!.url).toContain('inference/vllm-leader');
+
+		// check, live, with the Service named: 0 once serving and healthy
+		const check = await runCli(sourceCli, ['check', 'vllm', '--kubeconfig', demo.kubeconfig, '--service', 'vllm-leader', '--json', '--timeout', '30s'], {timeoutMs: 45_000});
 		expect(check.code, check.err).toBe(0);
 		const checked = JSON.parse(check.out) as Snap;
 		expect(checked.phase).toBe('serving');
-		expect(checked.endpoint?.url).toContain('inference/vllm-leader');
 		expect(checked.endpoint?.health).toBe('ok');
-		expect(check.err).toMatch(/check: /);
+		expect(check.err).toMatch(/^check: OK/m);
 
 		await expectCleanStop(demo);
 		expect(demo.err()).toContain('serving scenario "healthy"');
@@ -79,8 +96,11 @@ describe.skipIf(!withKubectl)('infertop demo --serve-only --scenario healthy', (
 		expectValidSnapshot(snap, done.out);
 		expect(snap.ranks.map(r => r.busId)).toEqual(['60', '70', '80', '90']);
 		const world = snap.communicators.find(c => c.nranks === 4)!;
-		expect(world.transports).toContain('SHM');
-		expect(world.transports.some(t => t.startsWith('P2P'))).toBe(false);
+		expect(world.state).toBe('ready');
+		// NCCL_P2P_DISABLE=1: the recorded channels go through SHM, never P2P (NVLink)
+		const transports = snap.communicators.flatMap(c => c.transports);
+		expect(transports).toContain('SHM');
+		expect(transports.some(t => t.startsWith('P2P'))).toBe(false);
 		expect(snap.findings.find(f => f.id === 'nvlink-unused')!.subject).toMatch(/60, 70, 80 and 90/);
 		await expectCleanStop(demo);
 	});

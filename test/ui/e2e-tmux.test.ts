@@ -34,8 +34,10 @@ describe.skipIf(!tmux)('infertop replay in a real terminal', () => {
 		await session.waitFor(s => !s.includes('Tab / Shift-Tab') && s.includes('Ranks'));
 
 		session.keys('/');
-		await session.waitFor('/_');
+		// the Logs pane's status line (a bare '/_' can also appear inside a Python path in the logs)
+		await session.waitFor(/│\/_ /);
 		session.literal('NCCL WARN');
+		await session.waitFor('/NCCL WARN_');
 		session.keys('Enter');
 		screen = await session.waitFor('filter /NCCL WARN/');
 		const logLines = screen.split('\n').filter(l => /│\d\d:\d\d:\d\d pod[01] /.test(l));
