@@ -35,7 +35,8 @@ export async function expectKubectlSees(demo: Demo, pods: string[], status: RegE
 	await pollUntil(
 		async () => {
 			logs = await kubectl(demo.kubeconfig, ['logs', logPod, '--timestamps']);
-			return logs.code === 0 && logs.out.includes(logNeedle) ? true : undefined;
+			// a pod that just started may have printed only its first lines: wait for a screenful
+			return logs.code === 0 && logs.out.includes(logNeedle) && logs.out.split('\n').length > 51 ? true : undefined;
 		},
 		`kubectl logs ${logPod} containing ${JSON.stringify(logNeedle)}`,
 		30_000,
