@@ -6,7 +6,7 @@ import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, Comm
 import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
 import {procOf} from './procs.js';
 
-function emptyComm(id: string, nranks: number, at: number | null): CommState {
+export function emptyComm(id: string, nranks: number, at: number | null): CommState {
 	return {
 		id,
 		nranks,

@@ -2,6 +2,8 @@
  * Building RolloutStates by hand for rule tests: emptyState plus the fields a rule
  * reads, with the same shapes the reducer produces (state.ts is the contract).
  */
+import {emptyComm} from '../../source/model/comms.js';
+import {emptyProc} from '../../source/model/procs.js';
 import {emptyPod, emptyState, type CommState, type FailureRecord, type HostTopology, type ProcState, type RolloutState} from '../../source/model/state.js';
 
 export const T0 = Date.UTC(2026, 10, 26, 22, 0, 0);
@@ -18,26 +20,11 @@ export function addPod(st: RolloutState, name: string): void {
 export function proc(st: RolloutState, o: Partial<ProcState> & {pod: string; pid: number}): ProcState {
 	const key = `${o.pod}|vm|${o.pid}`;
 	const p: ProcState = {
-		key,
-		host: 'vm',
+		...emptyProc(key, o.pod, 'vm', o.pid, T0),
 		cudaDev: 0,
 		nvmlDev: 0,
-		busId: null,
-		worldRank: null,
-		tpRank: null,
-		ppRank: null,
-		dpRank: null,
 		state: 'ready',
-		firstSeenAt: T0,
 		lastLineAt: T0,
-		comms: [],
-		initStartAt: null,
-		initCompleteAt: null,
-		initSeconds: null,
-		exitCode: null,
-		failedAt: null,
-		failure: null,
-		warnings: 0,
 		...o,
 	};
 	p.key = key;
@@ -54,24 +41,7 @@ export interface MemberSpec {
 }
 
 export function comm(st: RolloutState, id: string, nranks: number, members: MemberSpec[], o: Partial<CommState> = {}): CommState {
-	const c: CommState = {
-		id,
-		nranks,
-		nNodes: null,
-		localRanks: null,
-		members: {},
-		ranksStarted: 0,
-		ranksComplete: 0,
-		transports: [],
-		links: [],
-		channels: null,
-		patterns: [],
-		state: 'initializing',
-		firstStartAt: null,
-		lastCompleteAt: null,
-		ringsGdr: null,
-		...o,
-	};
+	const c: CommState = {...emptyComm(id, nranks, null), ...o};
 	for (const m of members) {
 		const startAt = m.startAt === undefined ? T0 : m.startAt;
 		const completeAt = m.completeAt === undefined ? null : m.completeAt;

@@ -4,34 +4,20 @@
  * a synthetic 512-rank rollout. Values are the corpus's: bus ids 60/70/80/90,
  * NVL 370.8 GB/s, `GPU Direct RDMA Disabled for HCA 0 'eth0'`.
  */
+import {emptyComm} from '../../source/model/comms.js';
+import {emptyProc} from '../../source/model/procs.js';
 import {emptyPod, emptyState, type CommState, type ProcState, type RolloutState} from '../../source/model/state.js';
 
 const T0 = Date.parse('2026-11-26T22:02:03.337Z');
 
 function proc(pod: string, pid: number, fields: Partial<ProcState>): ProcState {
 	return {
-		key: `${pod}|vm|${pid}`,
-		pod,
-		host: 'vm',
-		pid,
-		cudaDev: null,
-		nvmlDev: null,
-		busId: null,
-		worldRank: null,
-		tpRank: null,
-		ppRank: null,
-		dpRank: null,
+		...emptyProc(`${pod}|vm|${pid}`, pod, 'vm', pid, T0),
 		state: 'ready',
-		firstSeenAt: T0,
 		lastLineAt: T0 + 20_000,
-		comms: [],
 		initStartAt: T0 + 1000,
 		initCompleteAt: T0 + 3000,
 		initSeconds: 2,
-		exitCode: null,
-		failedAt: null,
-		failure: null,
-		warnings: 0,
 		...fields,
 	};
 }
@@ -43,19 +29,14 @@ function comm(id: string, procs: ProcState[], fields: Partial<CommState> = {}): 
 		p.comms.push(id);
 	});
 	return {
-		id,
-		nranks: procs.length,
+		...emptyComm(id, procs.length, T0 + 1000),
 		nNodes: 2,
 		localRanks: 2,
 		members,
 		ranksStarted: procs.length,
 		ranksComplete: procs.filter(p => p.initCompleteAt).length,
-		transports: [],
-		links: [],
 		channels: {coll: 2, nvls: 0, p2p: 2},
-		patterns: [],
 		state: 'ready',
-		firstStartAt: T0 + 1000,
 		lastCompleteAt: T0 + 3000,
 		ringsGdr: 0,
 		...fields,

@@ -1,4 +1,7 @@
 /** Hand-built states for edge cases: emptyState plus the fields a test sets. */
+import {emptyComm} from '../../source/model/comms.js';
+import {emptyEngine} from '../../source/model/engine.js';
+import {emptyProc} from '../../source/model/procs.js';
 import {emptyPod, type CommMember, type CommState, type ContainerState, type EngineState, type PodState, type ProcState, type RolloutState} from '../../source/model/state.js';
 
 export function pod(name: string, fields: Partial<PodState> = {}): PodState {
@@ -10,84 +13,17 @@ export function container(fields: Partial<ContainerState> = {}): ContainerState 
 }
 
 export function proc(pod: string, pid: number, fields: Partial<ProcState> = {}): ProcState {
-	return {
-		key: `${pod}|${pod}|${pid}`,
-		pod,
-		host: pod,
-		pid,
-		cudaDev: null,
-		nvmlDev: null,
-		busId: null,
-		worldRank: null,
-		tpRank: null,
-		ppRank: null,
-		dpRank: null,
-		state: 'starting',
-		firstSeenAt: null,
-		lastLineAt: null,
-		comms: [],
-		initStartAt: null,
-		initCompleteAt: null,
-		initSeconds: null,
-		exitCode: null,
-		failedAt: null,
-		failure: null,
-		warnings: 0,
-		...fields,
-	};
+	return {...emptyProc(`${pod}|${pod}|${pid}`, pod, pod, pid, null), firstSeenAt: null, ...fields};
 }
 
 export function comm(id: string, nranks: number, members: {proc: ProcState; rank: number}[], fields: Partial<CommState> = {}): CommState {
 	const m: Record<number, CommMember> = {};
 	for (const x of members) m[x.rank] = {proc: x.proc.key, rank: x.rank, ptr: `0x${x.rank}`, startAt: null, completeAt: null, state: fields.state ?? 'initializing'};
-	return {
-		id,
-		nranks,
-		nNodes: null,
-		localRanks: null,
-		members: m,
-		ranksStarted: members.length,
-		ranksComplete: 0,
-		transports: [],
-		links: [],
-		channels: null,
-		patterns: [],
-		state: 'initializing',
-		firstStartAt: null,
-		lastCompleteAt: null,
-		ringsGdr: null,
-		...fields,
-	};
+	return {...emptyComm(id, nranks, null), members: m, ranksStarted: members.length, ...fields};
 }
 
 export function engine(fields: Partial<EngineState> = {}): EngineState {
-	return {
-		vllmVersion: null,
-		model: null,
-		servedModelName: null,
-		architecture: null,
-		dtype: null,
-		quantization: null,
-		maxSeqLen: null,
-		tensorParallelSize: null,
-		pipelineParallelSize: null,
-		dataParallelSize: null,
-		chunkedPrefill: null,
-		maxNumBatchedTokens: null,
-		prefixCaching: null,
-		kvCacheTokens: null,
-		gpuBlocks: null,
-		maxConcurrency: null,
-		weightsLoadSeconds: null,
-		graphCaptureSeconds: null,
-		config: {},
-		weightsShards: null,
-		graphCapture: null,
-		milestones: {},
-		dead: null,
-		deprecations: [],
-		...fields,
-	};
+	return {...emptyEngine(), ...fields};
 }
 
 export function withPods(state: RolloutState, ...pods: PodState[]): RolloutState {
