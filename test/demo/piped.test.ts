@@ -3,23 +3,23 @@
  * end, prints one plain frame of the outcome and exits with the ordinary code
  * (0 serving, 1 on an error finding), leaving no temporary folder behind.
  */
-import {existsSync, readdirSync} from 'node:fs';
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {cleanup, runCli, sourceCli} from './harness.js';
+import {childEnv, cleanup, runCli, sourceCli} from './harness.js';
 import {snapshotValidator} from '../view/schema.js';
 
 afterEach(cleanup);
 
-const simDirs = () => new Set(readdirSync(tmpdir()).filter(n => n.startsWith('infertop-sim-')));
 
 describe('infertop demo, stdout not a terminal', () => {
 	// straggler has a quiet stretch (8 s at --speed 5: the leader waiting for the late pod) in which
 	// a frame taken "once the streams are quiet" would show a rollout still pending
 	it('straggler: one frame of the outcome (serving), not of the quiet wait before it; exit 0', async () => {
-		const before = simDirs();
-		const r = await runCli(sourceCli, ['demo', '--scenario', 'straggler', '--speed', '5'], {timeoutMs: 55_000});
+		// its own TMPDIR: other tests' servers come and go in the shared one meanwhile
+		const tmp = mkdtempSync(path.join(tmpdir(), 'infertop-piped-'));
+		const r = await runCli(sourceCli, ['demo', '--scenario', 'straggler', '--speed', '5'], {timeoutMs: 55_000, env: {...childEnv(), TMPDIR: tmp}});
 		expect(r.code, r.err).toBe(0);
 		// one frame, not a stream of redraws: no cursor movement, the header once
 		expect(r.out).not.toContain('\x1b[');
@@ -29,9 +29,9 @@ describe('infertop demo, stdout not a terminal', () => {
 		expect(r.out).toMatch(/TP 2 PP 2/);
 		expect(r.out).not.toContain('sk-demo-not-a-real-key');
 		expect(r.err).toMatch(/playing "straggler" to its end \(about \d+s\)/);
-		// this run's folder is gone (others' runs may come and go meanwhile)
-		const mine = [...simDirs()].filter(n => !before.has(n));
-		expect(mine.filter(n => existsSync(path.join(tmpdir(), n, 'kubeconfig')))).toEqual([]);
+		// the CA, keys and kubeconfig it made are gone
+		expect(readdirSync(tmp).filter(n => n.startsWith('infertop-'))).toEqual([]); // (tsx keeps its compile cache here)
+		rmSync(tmp, {recursive: true, force: true});
 	});
 
 	it('crash --json: the snapshot of the failed rollout, exit 1', async () => {
