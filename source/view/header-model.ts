@@ -73,7 +73,7 @@ export function buildHeader(state: RolloutState, title: TuiTitle, phase: Phase, 
 		if (s.phase === 'capturing-graphs' && state.engine?.graphCapture) detail = `${state.engine.graphCapture.done}/${state.engine.graphCapture.total}`;
 		if (s.phase === 'nccl-init') {
 			const comms = Object.values(state.comms);
-			if (comms.length) detail = `${comms.filter(c => c.state === 'ready').length}/${comms.length} comms`;
+			if (comms.length) detail = `${comms.filter(c => c.state === 'ready' || c.state === 'destroyed').length}/${comms.length} comms`;
 		}
 		return {
 			label: phaseLabel[s.phase],
