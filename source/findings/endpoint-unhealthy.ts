@@ -11,21 +11,14 @@
  * nothing).
  */
 import type {Rule} from './types.js';
-import {derivePhase} from '../model/phase.js';
+import {derivePhase, phaseOrder} from '../model/phase.js';
 import type {Phase} from '../model/state.js';
 
 /** probes in a row before an endpoint with no sign of starting is called down */
 export const failuresBeforeError = 3;
 
-const startingPhases: ReadonlySet<Phase> = new Set<Phase>([
-	'pending',
-	'starting',
-	'nccl-init',
-	'initialized',
-	'loading-weights',
-	'profiling',
-	'capturing-graphs',
-]);
+/** the phases before vLLM's API server is up: a closed port is normal there */
+const startingPhases: ReadonlySet<Phase> = new Set(phaseOrder.slice(phaseOrder.indexOf('pending'), phaseOrder.indexOf('serving')));
 
 export const endpointUnhealthy: Rule = state => {
 	const ep = state.endpoint;
