@@ -172,10 +172,23 @@ function build(name: ScenarioName, description: string, plans: PodPlan[], tp: nu
 		} else {
 			let init = asTimed(initPart(rec), ncclStart);
 			if (plan.holdAfterInitStartMs) {
-				// Hold the lines that need every peer (after this pod's Init START) until the late pod arrives.
-				const firstStart = init.findIndex(l => l.text(new Date(0)).includes('Init START'));
-				const lastStart = init.findLastIndex(l => l.text(new Date(0)).includes('Init START') && l.at - (init[firstStart]?.at ?? 0) < 200);
-				init = init.map((l, i) => (i > lastStart ? {...l, at: l.at + plan.holdAfterInitStartMs!} : l));
+				// Each GPU process blocks in its first Init START until every peer has joined: hold
+				// that process's later lines (and the untagged lines after the first START) until
+				// the late pod arrives. Lines before a process's own START play as recorded.
+				const hold = plan.holdAfterInitStartMs;
+				const started = new Set<string>();
+				let anyStarted = false;
+				init = init.map(l => {
+					const text = l.text(new Date(0));
+					const pid = /^\S+:(\d+):\d+ /.exec(text)?.[1] ?? null;
+					const held = pid ? started.has(pid) : anyStarted;
+					if (text.includes('Init START')) {
+						if (pid) started.add(pid);
+						anyStarted = true;
+					}
+					return held ? {...l, at: l.at + hold} : l;
+				});
+				init.sort((a, b) => a.at - b.at);
 			}
 			lines.push(...init);
 			const afterInit = (init.at(-1)?.at ?? ncclStart) + 500;

@@ -48,8 +48,16 @@ describe('demo scenarios play the recorded logs unchanged', () => {
 		for (const pid of workerPids) expect(ncclPids.has(pid)).toBe(true);
 	});
 
-	it('straggler: the worker pod starts 40 s after the leader', () => {
+	it('straggler: the worker pod starts 40 s after the leader, whose every GPU process starts init and then waits', () => {
 		const s = scenario('straggler');
 		expect(s.pods[1]!.pendingMs - s.pods[0]!.pendingMs).toBeGreaterThanOrEqual(40_000);
+		const leader = s.pods[0]!.container.lines.map(l => ({at: l.at, text: l.text(new Date(0))}));
+		// both local ranks print their world Init START before the wait (the recording has them 1.4 s apart)
+		const starts = leader.filter(l => / ncclCommInitRankConfig .* Init START/.test(l.text));
+		expect(starts.map(l => /^\S+:(\d+):/.exec(l.text)![1])).toEqual(['964', '966']);
+		expect(starts[1]!.at - starts[0]!.at).toBeLessThan(5000);
+		// and nothing of theirs completes until the late pod has arrived
+		const complete = leader.find(l => l.text.includes('Init COMPLETE'))!;
+		expect(complete.at - starts[0]!.at).toBeGreaterThanOrEqual(40_000);
 	});
 });
