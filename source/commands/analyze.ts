@@ -2,6 +2,8 @@
  * `infertop analyze [--json] PATH...` (contract/cli.md): read saved logs to the
  * end, print the readable report or the snapshot. Exit 1 on an error-severity
  * finding, 0 otherwise, 2 on bad usage or unreadable input (UserError).
+ * `--endpoint URL` works here too (cli.md: endpoint flags work with every source):
+ * the endpoint is probed once after the logs are read and is part of the snapshot.
  */
 import {computeFindings} from '../findings/index.js';
 import {emptyState} from '../model/state.js';
@@ -11,14 +13,26 @@ import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore} from '../store/store.js';
 import {formatReport} from '../view/report.js';
 import {toSnapshot} from '../view/snapshot.js';
-import {exitCodes, type Io} from './io.js';
+import {exitCodes, UserError, type Io} from './io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
 	const entries = await resolveLogPaths(options.args);
 	const onlyStdin = entries.every(e => e.path === '-');
 	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
 	const pipeline = createPipeline(store, {keepLines: false});
+	if (options.endpoint.service && !options.endpoint.url) {
+		throw new UserError('analyze reads saved logs: it can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
+	}
 	await readSavedLogs(entries, pipeline, {speed: 0, signal: io.signal, stdin: io.stdin});
+	if (options.endpoint.url) {
+		const {startEndpointProber} = await import('../endpoint/prober.js');
+		const prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: io.signal, autoStart: false});
+		try {
+			await prober?.probeOnce();
+		} finally {
+			prober?.stop();
+		}
+	}
 	store.flush();
 	const state = store.getState();
 	// For saved logs, findings are computed against the last timestamp read (contract/snapshot.md).
