@@ -12,6 +12,7 @@ import {EventEmitter} from 'node:events';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
+import {FakeKeyboard} from '../test/ui/harness.js';
 
 delete process.env['CI']; // Ink writes only the last frame under CI=true: that would measure nothing
 // React's development build is several times slower; the shipped bundle is production.
@@ -38,25 +39,6 @@ class FakeTty extends EventEmitter {
 	};
 }
 
-class FakeKeys extends EventEmitter {
-	isTTY = true;
-	private data: string | null = null;
-	write = (d: string) => {
-		this.data = d;
-		this.emit('readable');
-	};
-	read = () => {
-		const d = this.data;
-		this.data = null;
-		return d;
-	};
-	setEncoding() {}
-	setRawMode() {}
-	resume() {}
-	pause() {}
-	ref() {}
-	unref() {}
-}
 
 const pct = (xs: number[], p: number) => {
 	if (!xs.length) return NaN;
@@ -92,7 +74,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	const pipeline = createPipeline(store);
 	const sinks = Array.from({length: 8}, (_, i) => pipeline.openStream(`storm-${i}`, 'main'));
 	const tty = new FakeTty();
-	const keys = new FakeKeys();
+	const keys = new FakeKeyboard();
 	let renders = 0; // Ink frames (one frame may be several writes: synchronized-output markers)
 	let unmount = () => {};
 	if (withUi) {
@@ -196,7 +178,7 @@ async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}>
 	const store = createStore(crashState());
 	const inst = render(
 		React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true}),
-		{stdout: tty as never, stdin: new FakeKeys() as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: () => renders++},
+		{stdout: tty as never, stdin: new FakeKeyboard() as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: () => renders++},
 	);
 	await new Promise(r => setTimeout(r, 2000));
 	const r0 = renders;
