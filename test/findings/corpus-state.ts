@@ -21,14 +21,20 @@ export interface Truth {
 	nccl_env?: Record<string, string>;
 }
 
-export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all'] as const;
+/** logs recorded by this project on the device machine (fixtures/corpus/recorded/README.md) */
+export const recordedDir = path.resolve(import.meta.dirname, '../fixtures/corpus/recorded');
+const recorded = ['straggler-h200x4'] as const;
+
+export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all', ...recorded] as const;
+
+const dirOf = (name: string) => path.join((recorded as readonly string[]).includes(name) ? recordedDir : corpusDir, name);
 
 export function truthOf(name: string): Truth {
-	return JSON.parse(readFileSync(path.join(corpusDir, name, 'truth.json'), 'utf8')) as Truth;
+	return JSON.parse(readFileSync(path.join(dirOf(name), 'truth.json'), 'utf8')) as Truth;
 }
 
 export async function corpusState(name: string): Promise<RolloutState> {
-	return stateOf(path.join(corpusDir, name));
+	return stateOf(dirOf(name));
 }
 
 /** The final state of the logs in `dir` (or one file), read as check reads them. */

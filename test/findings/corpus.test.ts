@@ -38,6 +38,17 @@ describe.each(scenarios)('corpus %s', name => {
 });
 
 describe('corpus specifics', () => {
+	it('straggler-h200x4 (recorded here): rank 3 (pod1, busId 90), which slept 30 s before init, is the one straggler', async ctx => {
+		const {findings, landed} = await findingsOf('straggler-h200x4');
+		if (!landed) ctx.skip();
+		const late = findings.filter(f => f.id === 'straggler');
+		expect(late.map(f => f.subject)).toEqual(['rank 3 (pod1, GPU busId 90)']);
+		// joined ~30 s after its peers' median (the sleep), not "completed late": its peers waited for it
+		expect(late[0]!.message).toMatch(/^started init of communicator 0x3127d8b2e104cfb7 \(4 ranks\) (29|30|31) s after the median of its peers/);
+		// it is one rank, not a whole late pod: the advice is about the rank
+		expect(late[0]!.message).not.toContain('every rank of pod');
+	});
+
 	it('crash-rank1: the root cause is global rank 1 (pod0, busId 70), exit code 3; peers are follow-ons', async ctx => {
 		const {findings, landed} = await findingsOf('crash-rank1');
 		if (!landed) ctx.skip();
