@@ -26,7 +26,7 @@ export function emptyComm(id: string, nranks: number, at: number | null): CommSt
 	};
 }
 
-function withComm(state: RolloutState, comm: CommState): RolloutState {
+export function withComm(state: RolloutState, comm: CommState): RolloutState {
 	return {...state, comms: {...state.comms, [comm.id]: comm}};
 }
 
@@ -39,6 +39,28 @@ function recount(comm: CommState): CommState {
 	else if (members.some(m => m.state === 'failed')) st = 'failed';
 	else st = ranksComplete >= comm.nranks ? 'ready' : 'initializing';
 	return {...comm, ranksStarted, ranksComplete, state: st};
+}
+
+/**
+ * A process's init time. NCCL's own `Init timings` total (2.22+) for its largest
+ * communicator (ties: the first it joined) when printed: it needs no log stamps, is
+ * not skewed by when the lines were flushed, and counts the time before Init START is
+ * printed. Else its first Init START to its last Init COMPLETE by the line stamps,
+ * which also spans the gaps between communicators.
+ */
+export function initSecondsOf(state: RolloutState, proc: ProcState): {seconds: number | null; from: 'nccl' | 'stamps' | null} {
+	let largest: CommState | null = null;
+	for (const id of proc.comms) {
+		const c = state.comms[id];
+		if (c && (largest === null || c.nranks > largest.nranks)) largest = c;
+	}
+	if (largest) {
+		for (const m of Object.values(largest.members)) {
+			if (m.proc === proc.key && m.initTimings) return {seconds: m.initTimings.total, from: 'nccl'};
+		}
+	}
+	if (proc.initStartAt !== null && proc.initCompleteAt !== null) return {seconds: Math.max(0, (proc.initCompleteAt - proc.initStartAt) / 1000), from: 'stamps'};
+	return {seconds: proc.initSeconds, from: proc.initSecondsFrom ?? null};
 }
 
 /** A proc's world rank: logged (vLLM/torch) wins; else its rank in the largest comm containing it. */
@@ -64,7 +86,9 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: e.at, completeAt: null, state: 'initializing'};
 		if (old && old.proc === e.proc && old.ptr === e.ptr && old.startAt === e.at) return state;
 	} else {
-		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready'};
+		// the rank's ring/tree lines came between its START and this COMPLETE: keep them
+		const kept = old && old.proc === e.proc ? old : undefined;
+		member = {...kept, proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready'};
 	}
 	let comm: CommState = {
 		...comm0,
@@ -90,7 +114,9 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 		});
 		if (allReady && (proc.state === 'starting' || proc.state === 'initializing')) proc.state = 'ready';
 		proc.initCompleteAt = e.at ?? proc.initCompleteAt;
-		if (proc.initStartAt !== null && proc.initCompleteAt !== null) proc.initSeconds = Math.max(0, (proc.initCompleteAt - proc.initStartAt) / 1000);
+		const init = initSecondsOf(s, proc);
+		proc.initSeconds = init.seconds;
+		proc.initSecondsFrom = init.from;
 	}
 	s = {...s, procs: {...s.procs, [proc.key]: proc}};
 	proc = deriveWorldRank(s, proc);

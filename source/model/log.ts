@@ -7,6 +7,7 @@ import {emptyPod, type RolloutState} from './state.js';
 import {reduceProcExit, reduceProcRanks, reduceProcSeen} from './procs.js';
 import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommPattern, reduceCommRings} from './comms.js';
 import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
+import {reduceCommInitTimings, reduceCommRing, reduceCommRingOrder, reduceCommTree} from './comm-graph.js';
 import {reduceEngine} from './engine.js';
 import {reduceFailure, reduceNcclWarn} from './failures.js';
 
@@ -34,6 +35,14 @@ export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
 			return reduceCommRings(state, event);
 		case 'comm-end':
 			return reduceCommEnd(state, event);
+		case 'comm-init-timings':
+			return reduceCommInitTimings(state, event);
+		case 'comm-ring-order':
+			return reduceCommRingOrder(state, event);
+		case 'comm-ring':
+			return reduceCommRing(state, event);
+		case 'comm-tree':
+			return reduceCommTree(state, event);
 		case 'nccl-fact':
 			return reduceNcclFact(state, event);
 		case 'gdr':

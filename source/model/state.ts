@@ -110,6 +110,11 @@ export interface ProcState {
 	initStartAt: number | null;
 	initCompleteAt: number | null;
 	initSeconds: number | null;
+	/**
+	 * where initSeconds came from: NCCL's own `Init timings` total for the process's largest
+	 * communicator (`nccl`), else its first Init START to its last Init COMPLETE (`stamps`)
+	 */
+	initSecondsFrom?: 'nccl' | 'stamps' | null;
 	exitCode: number | null;
 	failedAt: number | null;
 	/** short reason for failure/exit, e.g. the first error's text */
@@ -125,6 +130,39 @@ export interface CommMember {
 	startAt: number | null;
 	completeAt: number | null;
 	state: 'initializing' | 'ready' | 'failed' | 'destroyed';
+	/** NCCL's `Init timings` for this rank in this comm (seconds: total, kernels, alloc, bootstrap, …) */
+	initTimings?: InitTimings | null;
+	/** `Ring NN : prev -> rank -> next`, one per channel, sorted by channel (≤ 64) */
+	ring?: RingNeighbours[];
+	/** `Trees [c] d0/d1/d2->rank->up` / `Tree c : up -> rank -> d0/d1/d2`, one per channel, sorted (≤ 64) */
+	tree?: TreePosition[];
+}
+
+/** NCCL's init time breakdown in seconds; 2.22 has no `alloc`, later parts keep their printed names. */
+export interface InitTimings {
+	total: number;
+	[part: string]: number;
+}
+
+export interface RingNeighbours {
+	channel: number;
+	prev: number;
+	next: number;
+}
+
+export interface TreePosition {
+	channel: number;
+	/** null at the root */
+	up: number | null;
+	down: number[];
+}
+
+/** One channel's ring as rank 0 printed it (`Channel 00/02 : 0 1 2 3`). */
+export interface RingOrder {
+	channel: number;
+	ranks: number[];
+	/** the line was cut (NCCL prints at most 20 ranks ≤2.22, 127 characters 2.23+) */
+	truncated: boolean;
 }
 
 export interface ChannelLink {
@@ -166,6 +204,8 @@ export interface CommState {
 	lastCompleteAt: number | null;
 	/** `Connected all rings ... GDR n` as printed — NOT evidence of GDR use */
 	ringsGdr: number | null;
+	/** ring order per channel from rank 0's dump, sorted by channel (≤ 64) */
+	ringOrders?: RingOrder[];
 }
 
 export type LinkType = 'LOC' | 'NVL' | 'C2C' | 'PIX' | 'PXB' | 'PXN' | 'P2C' | 'PHB' | 'SYS' | 'NET' | 'DIS' | 'PCI' | 'NVB';

@@ -29,6 +29,23 @@ export interface ParsedPattern {
 	typeInter: string;
 }
 
+/**
+ * NCCL's `Init timings` breakdown in seconds (log-formats.md §1.2): `total` and each
+ * part as printed — 2.22: kernels, bootstrap, allgathers, topo, graphs, connections,
+ * rest; 2.23+ adds alloc. A part a later version adds is kept under its own name.
+ */
+export interface ParsedInitTimings {
+	total: number;
+	[part: string]: number;
+}
+
+/** A rank's place in one channel's tree: `up` null at the root (NCCL's -1), `down` without NCCL's -1 slots. */
+export interface ParsedTreePosition {
+	channel: number;
+	up: number | null;
+	down: number[];
+}
+
 export interface ParsedNetDevice {
 	name: string;
 	port: number | null;
@@ -199,6 +216,50 @@ export interface CommRingsEvent extends LogEventBase {
 	gdr: number | null;
 }
 
+/** `Init timings …: rank R nranks N total T (kernels …, bootstrap …, …)` (2.22+), just after the comm's Init COMPLETE. */
+export interface CommInitTimingsEvent extends LogEventBase {
+	type: 'comm-init-timings';
+	proc: string;
+	comm: string;
+	rank: number;
+	nranks: number;
+	/** the init call as printed (2.23+), e.g. ncclCommInitRankConfig, ncclCommSplit */
+	caller: string | null;
+	timings: ParsedInitTimings;
+}
+
+/** The ring order of one channel, `Channel 00/02 : 0 1 2 3` (printed by rank 0 only). */
+export interface CommRingOrderEvent extends LogEventBase {
+	type: 'comm-ring-order';
+	proc: string;
+	comm: string;
+	channel: number;
+	nChannels: number;
+	ranks: number[];
+	/** NCCL cut the line: `ranks` is the start of the ring only */
+	truncated: boolean;
+}
+
+/** One rank's neighbours on one ring channel, `Ring 00 : 3 -> 0 -> 1` (prev -> rank -> next). */
+export interface CommRingEvent extends LogEventBase {
+	type: 'comm-ring';
+	proc: string;
+	comm: string;
+	rank: number;
+	channel: number;
+	prev: number;
+	next: number;
+}
+
+/** One rank's tree positions: `Trees [0] 1/2/-1->0->-1 …` (every channel) or `Tree 0 : -1 -> 0 -> 1/2/-1` (one). */
+export interface CommTreeEvent extends LogEventBase {
+	type: 'comm-tree';
+	proc: string;
+	comm: string;
+	rank: number;
+	trees: ParsedTreePosition[];
+}
+
 export interface CommEndEvent extends LogEventBase {
 	type: 'comm-end';
 	proc: string;
@@ -285,6 +346,10 @@ export type LogEvent =
 	| CommChannelsEvent
 	| CommPatternEvent
 	| CommRingsEvent
+	| CommInitTimingsEvent
+	| CommRingOrderEvent
+	| CommRingEvent
+	| CommTreeEvent
 	| CommEndEvent
 	| TopologyEvent
 	| GdrEvent

@@ -7,6 +7,7 @@
 import type {LogEvent, ParsedLink, ParsedNetDevice} from './log-events.js';
 import type {ProcCtx, StreamCtx} from './context.js';
 import {feedTopology, startTopology} from './nccl-topology.js';
+import {parseInitTimings, parseRingOrder, parseRing, parseTrees} from './nccl-rings.js';
 
 export type AtFn = () => number | null;
 
@@ -85,6 +86,43 @@ function emitCommScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: str
 	}
 	ev.comm = comm;
 	ctx.events.push(ev);
+}
+
+/**
+ * Ring and tree lines are printed only while a comm is set up (between its Init START
+ * and COMPLETE): they go to the comm being set up, or, with none open (2.18 prints no
+ * START; a log read from mid-init), wait for the next COMPLETE to name it.
+ */
+function initScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}): void {
+	const comm = proc.initComm;
+	if (comm === null) {
+		if (proc.pending.length < 5000) proc.pending.push(ev);
+		return;
+	}
+	ev.comm = comm;
+	ctx.events.push(ev);
+}
+
+/**
+ * `Init timings` follows its comm's Init COMPLETE in the same process (src/init.cc): the
+ * comm just completed, checked by the rank and size the line names; else the latest comm
+ * of this process where they fit.
+ */
+function initTimings(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const t = parseInitTimings(msg);
+	if (!t) return;
+	const fits = (id: string | null) => {
+		if (id === null) return false;
+		const r = proc.commRanks.get(id);
+		return !!r && r.rank === t.rank && r.nranks === t.nranks;
+	};
+	let comm: string | null = fits(proc.lastComm) ? proc.lastComm : null;
+	if (comm === null) {
+		const ids = [...proc.commRanks.keys()];
+		for (let k = ids.length - 1; k >= 0 && comm === null; k--) if (fits(ids[k]!)) comm = ids[k]!;
+	}
+	if (comm === null) return;
+	ctx.events.push({type: 'comm-init-timings', pod: ctx.pod, at: at(), proc: proc.key, comm, rank: t.rank, nranks: t.nranks, caller: t.caller, timings: t.timings});
 }
 
 /**
@@ -195,6 +233,15 @@ export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
 			case 80: // 'P'
 				if (t.startsWith('Pattern ', m)) return 0;
 				break;
+			case 73: // 'I': "Init timings - ncclCommInitRankConfig: rank 0 …" (2.22+)
+				if (t.startsWith('Init timings', m)) return 0;
+				break;
+			case 82: // 'R': "Ring 00 : 3 -> 0 -> 1"
+				if (t.startsWith('Ring ', m)) return 0;
+				break;
+			case 84: // 'T': "Trees [0] 1/2/-1->0->-1 …", "Tree 0 : -1 -> 0 -> 1/2/-1"
+				if (t.startsWith('Tree', m)) return 0;
+				break;
 			case 78: // 'N'
 				if (t.startsWith('NCCL version ', m) || t.startsWith('NET/', m)) return 0;
 				break;
@@ -251,7 +298,12 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 	switch (c0) {
 		case 67: // 'C'
 			if (msg.startsWith('Channel ')) {
-				if (msg.indexOf(' via ') === -1) return; // ring order dump `Channel 00/02 : 0 1`
+				if (msg.indexOf(' via ') === -1) {
+					// ring order dump `Channel 00/02 : 0 1 2 3` (rank 0 only)
+					const o = parseRingOrder(msg);
+					if (o) initScoped(ctx, proc, {type: 'comm-ring-order', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...o});
+					return;
+				}
 				const m = CHANNEL_LINK.exec(msg);
 				if (!m) return;
 				const raw = m[5]!;
@@ -312,6 +364,26 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 						comm: '',
 						pattern: {pattern: Number(p[1]), nChannels: Number(p[2]), bwIntra: Number(p[3]), bwInter: Number(p[4]), typeIntra: p[5]!, typeInter: p[6]!},
 					});
+				return;
+			}
+			break;
+		case 73: // 'I'
+			if (msg.startsWith('Init timings')) {
+				initTimings(ctx, proc, msg, at);
+				return;
+			}
+			break;
+		case 82: // 'R'
+			if (msg.startsWith('Ring ')) {
+				const r = parseRing(msg);
+				if (r) initScoped(ctx, proc, {type: 'comm-ring', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...r});
+				return;
+			}
+			break;
+		case 84: // 'T'
+			if (msg.startsWith('Tree')) {
+				const t = parseTrees(msg);
+				if (t) initScoped(ctx, proc, {type: 'comm-tree', pod: ctx.pod, at: at(), proc: proc.key, comm: '', rank: t.rank, trees: t.trees});
 				return;
 			}
 			break;

@@ -4,7 +4,7 @@
  * when asked (the caller honours NO_COLOR / --no-color / not a TTY). All text comes
  * from the sanitised state, so nothing here needs redacting again.
  */
-import type {Snapshot, SnapshotTopology} from './snapshot.js';
+import type {Snapshot, SnapshotCommunicator, SnapshotTopology} from './snapshot.js';
 
 export interface ReportOptions {
 	color: boolean;
@@ -77,6 +77,54 @@ function gpuPairs(t: SnapshotTopology, arrow: string): string[] {
 	return out;
 }
 
+/** Channel lists as ranges: [0,1,2,3,12,13] → `0-3,12-13`. */
+export function channelRanges(channels: readonly number[]): string {
+	const out: string[] = [];
+	for (let i = 0; i < channels.length; ) {
+		let j = i;
+		while (j + 1 < channels.length && channels[j + 1] === channels[j]! + 1) j++;
+		out.push(j === i ? String(channels[i]) : `${channels[i]}-${channels[j]}`);
+		i = j + 1;
+	}
+	return out.join(',');
+}
+
+/** Each channel's tree as its edges `up->rank` (and the root), channels with the same tree grouped. */
+function treeLines(m: SnapshotCommunicator): string[] {
+	const perChannel = new Map<number, {edges: string[]; roots: number[]}>();
+	for (const r of m.members) {
+		for (const t of r.tree) {
+			for (const ch of t.channels) {
+				let c = perChannel.get(ch);
+				if (!c) perChannel.set(ch, (c = {edges: [], roots: []}));
+				if (t.up === null) c.roots.push(r.rank);
+				else c.edges.push(`${t.up}->${r.rank}`);
+			}
+		}
+	}
+	const groups = new Map<string, number[]>();
+	for (const ch of [...perChannel.keys()].sort((a, b) => a - b)) {
+		const c = perChannel.get(ch)!;
+		const text = `root ${c.roots.join(',') || '-'}${c.edges.length ? `  ${c.edges.join(' ')}` : ''}`;
+		const g = groups.get(text);
+		if (g) g.push(ch);
+		else groups.set(text, [ch]);
+	}
+	return [...groups].map(([text, chs]) => `    tree ch ${channelRanges(chs)}: ${text}`);
+}
+
+/** Per-rank `Init timings` of one communicator as a table (seconds), when NCCL printed them. */
+function timingsTable(m: SnapshotCommunicator): string[] {
+	const rows = m.members.filter(r => r.initTimings !== null);
+	if (rows.length === 0) return [];
+	const parts: string[] = [];
+	for (const r of rows) for (const k of Object.keys(r.initTimings!)) if (k !== 'total' && !parts.includes(k)) parts.push(k);
+	const header = ['RANK', 'POD', 'BUSID', 'TOTAL', ...parts.map(p => p.toUpperCase())];
+	const sec = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+	const body = rows.map(r => [String(r.rank), show(r.pod), show(r.busId), sec(r.initTimings!.total), ...parts.map(p => sec(r.initTimings![p]))]);
+	return ['    init timings (s, NCCL):', ...table(header, body).map(l => `      ${l}`)];
+}
+
 export function formatReport(s: Snapshot, opts: ReportOptions): string {
 	const c = palette(opts.color);
 	const rule = opts.ascii ? '-' : '─';
@@ -120,6 +168,14 @@ export function formatReport(s: Snapshot, opts: ReportOptions): string {
 		const st = m.state === 'failed' ? c.error(m.state) : m.state === 'initializing' ? c.warn(m.state) : m.state;
 		out.push(`  ${m.id}  nranks=${m.nranks} nNodes=${show(m.nNodes)} localRanks=${show(m.localRanks)} started=${m.ranksStarted} complete=${m.ranksComplete} state=${st}`);
 		out.push(`    transports: ${m.transports.length ? m.transports.join(', ') : '-'}  ${ch}`);
+		for (const r of m.rings ?? []) {
+			const note = [r.truncated ? 'cut' : null, r.from === 'ranks' ? 'from Ring lines' : null].filter(Boolean).join(', ');
+			out.push(`    ring ch ${channelRanges(r.channels)}: ${r.ranks.join(' ')}${r.truncated ? ' ...' : ''}${note ? `  (${note})` : ''}`);
+		}
+		if (m.members) {
+			out.push(...treeLines(m));
+			out.push(...timingsTable(m));
+		}
 	}
 
 	const n = s.nccl;

@@ -6,6 +6,7 @@
  */
 import type {Finding} from '../findings/types.js';
 import {derivePhase} from '../model/phase.js';
+import {ringOrdersOf} from '../model/comm-graph.js';
 import type {
 	CommState,
 	EndpointHealth,
@@ -47,7 +48,27 @@ export interface SnapshotRank {
 	globalRank: number | null;
 	state: RankState;
 	initSeconds: number | null;
+	/** addition: `nccl` (NCCL's `Init timings` total for the rank's largest communicator) or `stamps` (first Init START to last COMPLETE) */
+	initSecondsFrom: 'nccl' | 'stamps' | null;
 	exitCode: number | null;
+}
+
+/** Channels that share one value, listed once: `{channels: [0, 1, 2], …}`. */
+export type ByChannels<T> = {channels: number[]} & T;
+
+/** Addition: one rank of a communicator as NCCL printed it at that communicator's init. */
+export interface SnapshotCommMember {
+	rank: number;
+	pod: string | null;
+	host: string | null;
+	pid: number | null;
+	busId: string | null;
+	/** NCCL's `Init timings` (2.22+) in seconds: total, kernels, alloc (2.23+), bootstrap, allgathers, topo, graphs, connections, rest */
+	initTimings: {total: number; [part: string]: number} | null;
+	/** `Ring NN : prev -> rank -> next`, channels with the same neighbours grouped */
+	ring: ByChannels<{prev: number; next: number}>[];
+	/** tree position (`Trees [c] d/d/d->rank->up`): up null at the root, down without NCCL's -1 */
+	tree: ByChannels<{up: number | null; down: number[]}>[];
 }
 
 export interface SnapshotCommunicator {
@@ -60,6 +81,13 @@ export interface SnapshotCommunicator {
 	transports: string[];
 	channels: {coll: number; nvls: number; p2p: number; collnet?: number} | null;
 	state: CommState['state'];
+	/**
+	 * addition: the ring order of each channel, channels with the same order grouped; `from`
+	 * `dump` (rank 0's `Channel 00/02 : 0 1 2 3`) or `ranks` (walked from every rank's `Ring` line)
+	 */
+	rings: ByChannels<{ranks: number[]; truncated: boolean; from: 'dump' | 'ranks'}>[];
+	/** addition: per rank, its init timings, ring neighbours and tree position */
+	members: SnapshotCommMember[];
 }
 
 export type SnapshotLinkType = Exclude<LinkType, 'PCI' | 'NVB'>;
@@ -241,6 +269,7 @@ function ranks(state: RolloutState): SnapshotRank[] {
 			globalRank,
 			state: p.state,
 			initSeconds: p.initSeconds,
+			initSecondsFrom: p.initSeconds === null ? null : p.initSecondsFrom ?? null,
 			exitCode: p.exitCode,
 		});
 	}
@@ -249,12 +278,43 @@ function ranks(state: RolloutState): SnapshotRank[] {
 	let missing = world - procs.length;
 	for (let r = 0; missing > 0; r++) {
 		if (taken.has(r)) continue;
-		out.push({pod: null, host: null, pid: null, cudaDev: null, nvmlDev: null, busId: null, globalRank: r, state: 'unseen', initSeconds: null, exitCode: null});
+		out.push({pod: null, host: null, pid: null, cudaDev: null, nvmlDev: null, busId: null, globalRank: r, state: 'unseen', initSeconds: null, initSecondsFrom: null, exitCode: null});
 		missing--;
 	}
 	return out.sort(
 		(a, b) => cmpNum(a.globalRank, b.globalRank) || cmpStr(a.pod, b.pod) || cmpStr(a.busId, b.busId) || cmpNum(a.pid, b.pid) || cmpStr(a.host, b.host),
 	);
+}
+
+/** `items` (sorted by channel) with equal values merged into one entry listing their channels, in first-channel order. */
+function byChannels<T extends {channel: number}, V extends object>(items: readonly T[], value: (t: T) => V): ByChannels<V>[] {
+	const groups = new Map<string, ByChannels<V>>();
+	for (const t of items) {
+		const v = value(t);
+		const key = JSON.stringify(v);
+		const g = groups.get(key);
+		if (g) g.channels.push(t.channel);
+		else groups.set(key, {channels: [t.channel], ...v});
+	}
+	return [...groups.values()];
+}
+
+function members(state: RolloutState, c: CommState): SnapshotCommMember[] {
+	return Object.values(c.members)
+		.map(m => {
+			const p = state.procs[m.proc];
+			return {
+				rank: m.rank,
+				pod: p?.pod ?? null,
+				host: p?.host ?? null,
+				pid: p?.pid ?? null,
+				busId: p?.busId ?? null,
+				initTimings: m.initTimings ? {...m.initTimings} : null,
+				ring: byChannels(m.ring ?? [], r => ({prev: r.prev, next: r.next})),
+				tree: byChannels(m.tree ?? [], t => ({up: t.up, down: [...t.down]})),
+			};
+		})
+		.sort((a, b) => a.rank - b.rank);
 }
 
 function communicators(state: RolloutState): SnapshotCommunicator[] {
@@ -269,6 +329,8 @@ function communicators(state: RolloutState): SnapshotCommunicator[] {
 			transports: [...c.transports].sort(),
 			channels: c.channels ? {...c.channels} : null,
 			state: c.state,
+			rings: byChannels(ringOrdersOf(c), o => ({ranks: o.ranks, truncated: o.truncated, from: o.from})),
+			members: members(state, c),
 		}))
 		.sort((a, b) => b.nranks - a.nranks || cmpStr(a.id, b.id));
 }
