@@ -443,11 +443,10 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			}
 			if (proc === null) return false;
 		}
-		// an open topology block ends at the next other line (full path)
-		if (!proc.fastHead || proc.topo !== null) return false;
-		if (needsFullPath(raw, m)) return false;
-		const noise = ncclInfoNoise(raw, m);
-		if (noise === 0) return false;
+		if (!proc.fastHead || needsFullPath(raw, m)) return false;
+		// inside a topology dump every line goes to the dump's reader
+		const noise = proc.topo !== null ? 0 : ncclInfoNoise(raw, m);
+		if (noise === 0) return handledLine(raw, proc, m);
 		let text = '';
 		if (onLine) {
 			text = raw.slice(31);
@@ -463,6 +462,34 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		noteStamp(proc.key, raw);
 		if (noise === 2) ctx.counters.collectiveLines++;
 		if (onLine) onLine({pod, container, at: parseRfc3339(raw), text, proc: proc.key});
+		return true;
+	}
+
+	/**
+	 * A clean NCCL INFO line with a message to read (fastLine found its head and process,
+	 * and that nothing in it needs sanitising or splitting): the full path's effects
+	 * for it, without peeling the line again. A secret-ish word sends it to the full
+	 * path (redaction may rewrite the message).
+	 */
+	function handledLine(raw: string, proc: ProcCtx, m: number): boolean {
+		if (SECRETISH.test(raw)) return false;
+		lines++;
+		cur.k8s = raw;
+		cur.stamp = null;
+		cur.stampKind = null;
+		cur.cached = undefined;
+		cur.proc = proc.key;
+		if (firstK8s === null) firstK8s = raw;
+		lastK8s = raw;
+		if (ctx.year === null) ctx.year = Number(raw.slice(0, 4));
+		lastProc = proc;
+		noteStamp(proc.key, raw);
+		try {
+			handleNcclMessage(ctx, proc, 'INFO', null, raw.slice(m), at);
+		} catch {
+			ctx.counters.unrecognised++;
+		}
+		if (onLine) onLine({pod, container, at: cur.cached !== undefined ? cur.cached : timeOf(cur), text: raw.slice(31), proc: proc.key});
 		return true;
 	}
 

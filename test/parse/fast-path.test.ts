@@ -87,6 +87,15 @@ const MESSAGES = [
 	'AllR Bearer abc duce: opCount 0 sendbuff 0x1',
 	"Re token='aaaaaaaaaaaaaaaaaaaaaaa' x: opCount 5 sendbuff 0x1",
 	'=== System : maxBw 24.0 totalBw 24.0 ===',
+	// NCCL 2.23+ `Init timings`, ring and tree summaries (log-formats.md §Init timings, rings/trees)
+	'Init timings - ncclCommInitRankConfig: rank 1 nranks 4 total 0.48 (kernels 0.39, alloc 0.03, bootstrap 0.02, allgathers 0.00, topo 0.03, graphs 0.00, connections 0.00, rest 0.00)',
+	'Init timings: rank 0 nranks 2 total 0.37 (kernels 0.28, bootstrap 0.00, allgathers 0.00, topo 0.03, graphs 0.00, connections 0.01, rest 0.00)',
+	'Channel 00/02 : 0 1 2 3',
+	'Ring 00 : 3 -> 0 -> 1',
+	'Trees [0] 1/-1/-1->0->-1 [1] 1/-1/-1->0->-1',
+	'Tree 0 : -1 -> 0 -> 1/-1/-1',
+	// a handled message with a secret in it: redaction runs on the full path only
+	'Channel 01/0 : 0[0] -> 1[1] via P2P/CUMEM api_key=sk-PLANTED4',
 ];
 
 function plant(text: string, picks: [number, number, number][]): Buffer {
