@@ -94,7 +94,6 @@ const cli = meow(help, {
 		probeInterval: {type: 'string'},
 		stallAfter: {type: 'string'},
 		probeCompletion: {type: 'boolean'},
-		portForward: {type: 'string'},
 		color: {type: 'boolean', default: true},
 		ascii: {type: 'boolean'},
 		stragglerAfter: {type: 'string'},

@@ -33,7 +33,6 @@ export interface RawFlags {
 	probeInterval?: string;
 	stallAfter?: string;
 	probeCompletion?: boolean;
-	portForward?: string;
 	color?: boolean;
 	ascii?: boolean;
 	stragglerAfter?: string;
@@ -52,7 +51,6 @@ export interface EndpointOptions {
 	probeIntervalMs: number;
 	stallAfterMs: number;
 	probeCompletion: boolean;
-	portForward: string | null;
 }
 
 export interface Options {
@@ -197,7 +195,6 @@ export function toOptions(
 				probeIntervalMs,
 				stallAfterMs,
 				probeCompletion: flags.probeCompletion ?? false,
-				portForward: flags.portForward ?? null,
 			},
 			color: flags.color !== false && !noColor,
 			ascii: flags.ascii ?? !utf8,

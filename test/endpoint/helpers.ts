@@ -15,7 +15,6 @@ export function endpointOptions(over: Partial<EndpointOptions> = {}): EndpointOp
 		probeIntervalMs: 2000,
 		stallAfterMs: 30_000,
 		probeCompletion: false,
-		portForward: null,
 		...over,
 	};
 }
