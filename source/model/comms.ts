@@ -151,6 +151,46 @@ export function reduceCommLink(state: RolloutState, e: CommLinkEvent): RolloutSt
 	return withComm(state, {...c, links, transports});
 }
 
+/**
+ * A run of channel lines (one per channel and peer: hundreds at SUBSYS=ALL, thousands
+ * with 512 ranks) folded at once: each communicator's links are copied once and found
+ * by key, instead of a copy and a scan per line. The result equals reduceCommLink
+ * applied in order (test/model/reduce-batch.test.ts).
+ */
+export function reduceCommLinks(state: RolloutState, events: readonly CommLinkEvent[]): RolloutState {
+	const touched = new Map<string, {c: CommState; links: CommState['links']; index: Map<string, number>; transports: string[] | null}>();
+	for (const e of events) {
+		let t = touched.get(e.comm);
+		if (!t) {
+			const c = state.comms[e.comm];
+			if (!c) continue;
+			const index = new Map<string, number>();
+			// the first of equal keys wins, as reduceCommLink's scan finds it
+			c.links.forEach((x, k) => {
+				const key = linkKey(x.fromRank, x.toRank, x.raw, x.dir);
+				if (!index.has(key)) index.set(key, k);
+			});
+			t = {c, links: c.links.slice(), index, transports: null};
+			touched.set(e.comm, t);
+		}
+		const l = e.link;
+		const key = linkKey(l.fromRank, l.toRank, l.raw, l.dir);
+		const i = t.index.get(key);
+		if (i === undefined) {
+			t.index.set(key, t.links.length);
+			t.links.push({...l, channels: 1});
+		} else t.links[i] = {...t.links[i]!, channels: t.links[i]!.channels + 1};
+		const have = t.transports ?? t.c.transports;
+		if (!have.includes(l.transport)) t.transports = [...have, l.transport];
+	}
+	if (touched.size === 0) return state;
+	const comms = {...state.comms};
+	for (const [id, t] of touched) comms[id] = {...t.c, links: t.links, transports: t.transports ?? t.c.transports};
+	return {...state, comms};
+}
+
+const linkKey = (from: number, to: number, raw: string, dir: string | null) => `${from}|${to}|${dir ?? ''}|${raw}`;
+
 export function reduceCommChannels(state: RolloutState, e: CommChannelsEvent): RolloutState {
 	const c = state.comms[e.comm];
 	if (!c) return state;

@@ -4,7 +4,7 @@
  */
 import type {InfertopEvent} from '../parse/events.js';
 import type {RawLine} from '../parse/stream-parser.js';
-import {reduce} from '../model/reduce.js';
+import {reduceAll} from '../model/reduce.js';
 import type {RolloutState} from '../model/state.js';
 import {RingBuffer} from './ring-buffer.js';
 
@@ -53,7 +53,7 @@ export function createStore(initial: RolloutState, options: StoreOptions = {}): 
 		const before = state;
 		const q = queue;
 		queue = [];
-		for (const e of q) state = reduce(state, e);
+		state = reduceAll(state, q);
 		if (state !== before || logRev !== notifiedLogRev) {
 			notifiedLogRev = logRev;
 			notify();
