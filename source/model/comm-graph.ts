@@ -16,6 +16,13 @@ export const MAX_CHANNELS = 64;
 
 /** `items` merged into `list` by channel (an item replaces its channel's entry), sorted; null when nothing changes. */
 function mergeByChannel<T extends {channel: number}>(list: readonly T[] | undefined, items: readonly T[]): T[] | null {
+	// hot at SUBSYS=GRAPH (a Ring and a Tree line per channel per rank, channels in order):
+	// one new channel after the last is an append
+	if (items.length === 1) {
+		const it = items[0]!;
+		const last = list?.[list.length - 1];
+		if (it.channel >= 0 && it.channel < MAX_CHANNELS && (last === undefined || it.channel > last.channel)) return list ? [...list, it] : [it];
+	}
 	const out = list ? list.slice() : [];
 	let changed = false;
 	for (const it of items) {

@@ -4,7 +4,8 @@
  */
 import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommPatternEvent, CommRingsEvent} from '../parse/log-events.js';
 import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
-import {procOf} from './procs.js';
+import {procOf, withProc} from './procs.js';
+import {withEntry} from './batch.js';
 
 export function emptyComm(id: string, nranks: number, at: number | null): CommState {
 	return {
@@ -27,7 +28,8 @@ export function emptyComm(id: string, nranks: number, at: number | null): CommSt
 }
 
 export function withComm(state: RolloutState, comm: CommState): RolloutState {
-	return {...state, comms: {...state.comms, [comm.id]: comm}};
+	const comms = withEntry(state.comms, comm.id, comm);
+	return comms === state.comms ? state : {...state, comms};
 }
 
 function recount(comm: CommState): CommState {
@@ -118,9 +120,9 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 		proc.initSeconds = init.seconds;
 		proc.initSecondsFrom = init.from;
 	}
-	s = {...s, procs: {...s.procs, [proc.key]: proc}};
+	s = withProc(s, proc);
 	proc = deriveWorldRank(s, proc);
-	return {...s, procs: {...s.procs, [proc.key]: proc}};
+	return withProc(s, proc);
 }
 
 export function reduceCommInfo(state: RolloutState, e: CommInfoEvent): RolloutState {

@@ -4,6 +4,7 @@
  */
 import type {ProcExitEvent, ProcRanksEvent, ProcSeenEvent} from '../parse/log-events.js';
 import type {ProcState, RolloutState} from './state.js';
+import {withEntry} from './batch.js';
 
 export function emptyProc(key: string, pod: string | null, host: string | null, pid: number | null, at: number | null): ProcState {
 	return {
@@ -42,7 +43,8 @@ export function procOf(state: RolloutState, key: string, at: number | null): Pro
 }
 
 export function withProc(state: RolloutState, proc: ProcState): RolloutState {
-	return {...state, procs: {...state.procs, [proc.key]: proc}};
+	const procs = withEntry(state.procs, proc.key, proc);
+	return procs === state.procs ? state : {...state, procs};
 }
 
 export function reduceProcSeen(state: RolloutState, e: ProcSeenEvent): RolloutState {

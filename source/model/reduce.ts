@@ -9,6 +9,7 @@ import {reducePods} from './pods.js';
 import {reduceLog} from './log.js';
 import {reduceEndpoint} from './endpoint.js';
 import {reduceCommLinks} from './comms.js';
+import {inBatch} from './batch.js';
 import type {CommLinkEvent} from '../parse/log-events.js';
 
 export function reduce(state: RolloutState, event: InfertopEvent): RolloutState {
@@ -22,6 +23,11 @@ export function reduce(state: RolloutState, event: InfertopEvent): RolloutState 
  * events folded together (reduceCommLinks).
  */
 export function reduceAll(state: RolloutState, events: readonly InfertopEvent[]): RolloutState {
+	const s = inBatch(() => fold(state, events));
+	return s === state ? state : {...s, revision: state.revision + 1};
+}
+
+function fold(state: RolloutState, events: readonly InfertopEvent[]): RolloutState {
 	let s = state;
 	for (let i = 0; i < events.length; i++) {
 		const e = events[i]!;
@@ -32,7 +38,7 @@ export function reduceAll(state: RolloutState, events: readonly InfertopEvent[])
 			i = j - 1;
 		} else s = step(s, e);
 	}
-	return s === state ? state : {...s, revision: state.revision + 1};
+	return s;
 }
 
 function step(state: RolloutState, event: InfertopEvent): RolloutState {
