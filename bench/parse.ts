@@ -2,7 +2,9 @@
  * Parser throughput: the recorded corpus replayed to ~100 MB (each file copy is
  * its own stream, fed in 64 KiB chunks), parse + reduce into one state, against
  * a raw `indexOf('\n')` line split over the same bytes in the same process.
- * Goals: ≥ 1M lines/s, ratio ≥ 0.5, RSS flat from 25 to 100 MB.
+ * Goals: ≥ 1M lines/s, ratio ≥ 0.5, RSS flat from 25 to 100 MB. Both sides are
+ * warmed up once and measured three times, interleaved (the median is printed):
+ * a cold baseline would flatter the ratio.
  *
  * Run alone: `npx tsx bench/parse.ts`
  */
@@ -71,81 +73,96 @@ function rawLines(bytes: Buffer): number {
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 
+interface Run {
+	lines: number;
+	wallMs: number;
+	cpuMs: number;
+}
+
+function timed(fn: () => number): Run {
+	const t0 = performance.now();
+	const c0 = process.cpuUsage();
+	const lines = fn();
+	return {lines, wallMs: performance.now() - t0, cpuMs: cpuMs(process.cpuUsage(c0))};
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 export async function benchParse(): Promise<void> {
 	const files = corpusFiles();
 	const perRound = files.reduce((a, f) => a + f.bytes.length, 0);
 	const rounds = Math.max(1, Math.ceil(TARGET / perRound));
-	console.log(`parse bench: ${files.length} corpus files (${mb(perRound)} MB) × ${rounds} rounds ≈ ${mb(perRound * rounds)} MB, one stream per file copy, ${CHUNK / 1024} KiB chunks`);
+	const reps = Number(process.env['BENCH_PARSE_REPS'] ?? 3);
+	console.log(`parse bench: ${files.length} corpus files (${mb(perRound)} MB) × ${rounds} rounds ≈ ${mb(perRound * rounds)} MB, one stream per file copy, ${CHUNK / 1024} KiB chunks; each measure warmed up once, then ${reps} runs interleaved, median`);
 
-	// raw split baseline over the same bytes
-	let rawCount = 0;
-	let t0 = performance.now();
-	const rc0 = process.cpuUsage();
-	for (let r = 0; r < rounds; r++) for (const f of files) rawCount += rawLines(f.bytes);
-	const rawMs = performance.now() - t0;
-	const rawCpu = cpuMs(process.cpuUsage(rc0));
+	const raw = () => {
+		let n = 0;
+		for (let r = 0; r < rounds; r++) for (const f of files) n += rawLines(f.bytes);
+		return n;
+	};
+	// parse only (events dropped): the parser's own cost
+	const parseOnly = () => {
+		let n = 0;
+		for (let r = 0; r < rounds; r++) {
+			for (const f of files) {
+				const parser = createStreamParser({pod: `${f.name}#${r}`, container: 'main'});
+				for (let o = 0; o < f.bytes.length; o += CHUNK) for (const e of parser.push(f.bytes.subarray(o, o + CHUNK))) if (e.type === 'log-progress') n += e.lines;
+				for (const e of parser.end()) if (e.type === 'log-progress') n += e.lines;
+			}
+		}
+		return n;
+	};
+	// parse + reduce: each round is one rollout (its own state: the corpus's streams, one per file)
+	let state = emptyState({kind: 'files', files: []});
+	const rss: string[] = [];
+	const parseReduce = (watchRss: boolean) => () => {
+		let lines = 0;
+		let bytes = 0;
+		let marks = watchRss ? [25, 50, 100] : [];
+		for (let r = 0; r < rounds; r++) {
+			state = emptyState({kind: 'files', files: []});
+			for (const f of files) {
+				const parser = createStreamParser({pod: f.name, container: 'main'});
+				for (let o = 0; o < f.bytes.length; o += CHUNK) state = reduceAll(state, parser.push(f.bytes.subarray(o, o + CHUNK)));
+				state = reduceAll(state, parser.end());
+				bytes += f.bytes.length;
+				while (marks.length && bytes >= (marks[0]! / 100) * perRound * rounds) {
+					rss.push(`${marks[0]} MB: rss ${mb(process.memoryUsage().rss)} MB, maxRSS ${mb(resourceUsage().maxRSS * 1024)} MB`);
+					marks = marks.slice(1);
+				}
+			}
+			lines += Object.values(state.pods).reduce((a, p) => a + p.lines, 0);
+		}
+		return lines;
+	};
+
+	// warm-up: the JIT sees every hot path (the baseline's too) before anything is measured
+	raw();
+	parseReduce(false)();
+	const runs = {raw: [] as Run[], parse: [] as Run[], parseReduce: [] as Run[]};
+	for (let k = 0; k < reps; k++) {
+		runs.raw.push(timed(raw));
+		runs.parse.push(timed(parseOnly));
+		runs.parseReduce.push(timed(parseReduce(k === 0)));
+	}
+	const med = (xs: Run[]): Run => ({lines: xs[0]!.lines, wallMs: median(xs.map(x => x.wallMs)), cpuMs: median(xs.map(x => x.cpuMs))});
+	const rawRun = med(runs.raw);
+	const parseRun = med(runs.parse);
+	const prRun = med(runs.parseReduce);
 	let scanned = 0;
 	const s0 = process.cpuUsage();
 	for (let r = 0; r < rounds; r++) for (const f of files) scanned += byteScan(f.bytes);
 	const scanCpu = cpuMs(process.cpuUsage(s0));
 
-	// warm-up: one unmeasured rollout so the JIT has seen the hot paths
-	{
-		let w = emptyState({kind: 'files', files: []});
-		for (const f of files) {
-			const parser = createStreamParser({pod: f.name});
-			w = reduceAll(w, parser.push(f.bytes));
-			w = reduceAll(w, parser.end());
-		}
-	}
-
-	// parse only (events dropped): the parser's own cost
-	let parsedLines = 0;
-	t0 = performance.now();
-	let c0 = process.cpuUsage();
-	for (let r = 0; r < rounds; r++) {
-		for (const f of files) {
-			const parser = createStreamParser({pod: `${f.name}#${r}`, container: 'main'});
-			for (let o = 0; o < f.bytes.length; o += CHUNK) for (const e of parser.push(f.bytes.subarray(o, o + CHUNK))) if (e.type === 'log-progress') parsedLines += e.lines;
-			for (const e of parser.end()) if (e.type === 'log-progress') parsedLines += e.lines;
-		}
-	}
-	const parseOnlyMs = performance.now() - t0;
-	const parseOnlyCpu = cpuMs(process.cpuUsage(c0));
-
-	// parse + reduce: each round is one rollout (its own state: the corpus's streams, one per file)
-	let state = emptyState({kind: 'files', files: []});
-	let lines = 0;
-	let bytes = 0;
-	let marks = [25, 50, 100];
-	const rss: string[] = [];
-	t0 = performance.now();
-	c0 = process.cpuUsage();
-	for (let r = 0; r < rounds; r++) {
-		lines += Object.values(state.pods).reduce((a, p) => a + p.lines, 0);
-		state = emptyState({kind: 'files', files: []});
-		for (const f of files) {
-			const parser = createStreamParser({pod: f.name, container: 'main'});
-			for (let o = 0; o < f.bytes.length; o += CHUNK) state = reduceAll(state, parser.push(f.bytes.subarray(o, o + CHUNK)));
-			state = reduceAll(state, parser.end());
-			bytes += f.bytes.length;
-			while (marks.length && bytes >= (marks[0]! / 100) * perRound * rounds) {
-				rss.push(`${marks[0]} MB: rss ${mb(process.memoryUsage().rss)} MB, maxRSS ${mb(resourceUsage().maxRSS * 1024)} MB`);
-				marks = marks.slice(1);
-			}
-		}
-	}
-	const parseMs = performance.now() - t0;
-	const parseCpu = cpuMs(process.cpuUsage(c0));
-	lines += Object.values(state.pods).reduce((a, p) => a + p.lines, 0);
 	const rate = (n: number, ms: number) => `${(n / (ms / 1000) / 1e6).toFixed(2)}M lines/s`;
-	const parseRate = lines / (parseCpu / 1000);
-	const rawRate = rawCount / (rawCpu / 1000);
+	const parseRate = prRun.lines / (prRun.cpuMs / 1000);
+	const rawRate = rawRun.lines / (rawRun.cpuMs / 1000);
 	const ratio = parseRate / rawRate;
+	const spread = (xs: Run[]) => `${Math.min(...xs.map(x => x.cpuMs)).toFixed(0)}–${Math.max(...xs.map(x => x.cpuMs)).toFixed(0)}`;
 	console.log(`  byte scan     : ${scanned} newlines, cpu ${scanCpu.toFixed(0)} ms (${rate(scanned, scanCpu)}) — memchr only, no strings (context)`);
-	console.log(`  raw split     : ${rawCount} lines, wall ${rawMs.toFixed(0)} ms (${rate(rawCount, rawMs)}), cpu ${rawCpu.toFixed(0)} ms (${rate(rawCount, rawCpu)})`);
-	console.log(`  parse only    : ${parsedLines} lines, wall ${parseOnlyMs.toFixed(0)} ms (${rate(parsedLines, parseOnlyMs)}), cpu ${parseOnlyCpu.toFixed(0)} ms (${rate(parsedLines, parseOnlyCpu)})`);
-	console.log(`  parse+reduce  : ${lines} lines, wall ${parseMs.toFixed(0)} ms (${rate(lines, parseMs)}), cpu ${parseCpu.toFixed(0)} ms (${rate(lines, parseCpu)}, ${(bytes / 1024 / 1024 / (parseCpu / 1000)).toFixed(0)} MB/s)`);
+	console.log(`  raw split     : ${rawRun.lines} lines, wall ${rawRun.wallMs.toFixed(0)} ms (${rate(rawRun.lines, rawRun.wallMs)}), cpu ${rawRun.cpuMs.toFixed(0)} ms (${rate(rawRun.lines, rawRun.cpuMs)}; runs ${spread(runs.raw)} ms)`);
+	console.log(`  parse only    : ${parseRun.lines} lines, wall ${parseRun.wallMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.wallMs)}), cpu ${parseRun.cpuMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.cpuMs)}; runs ${spread(runs.parse)} ms)`);
+	console.log(`  parse+reduce  : ${prRun.lines} lines, wall ${prRun.wallMs.toFixed(0)} ms (${rate(prRun.lines, prRun.wallMs)}), cpu ${prRun.cpuMs.toFixed(0)} ms (${rate(prRun.lines, prRun.cpuMs)}, ${(perRound * rounds / 1024 / 1024 / (prRun.cpuMs / 1000)).toFixed(0)} MB/s; runs ${spread(runs.parseReduce)} ms)`);
 	console.log(`  ratio parse+reduce/raw (cpu): ${ratio.toFixed(3)}`);
 	for (const r of rss) console.log(`  ${r}`);
 	console.log(`  goal ≥1M lines/s (cpu): ${parseRate >= 1e6 ? 'met' : 'NOT met'} (${(parseRate / 1e6).toFixed(2)}M); goal ratio ≥0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);
