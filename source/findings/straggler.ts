@@ -5,6 +5,7 @@
  * each node's kubelet clock: the threshold is never below clock skew, and ranks
  * within skew of each other are ties.
  */
+import type {RolloutState} from '../model/state.js';
 import type {Finding, Rule} from './types.js';
 import {CLOCK_SKEW_MS, commLabel, fmtSeconds, globalRank, median, rankLabel} from './subject.js';
 
@@ -14,7 +15,7 @@ interface Late {
 	comm: string;
 }
 
-export const straggler: Rule = (state, _now, options) => {
+export const straggler: Rule = (state, now, options) => {
 	// NCCL init is collective: once a rank starts late, everyone completes late with it,
 	// so a late COMPLETE only counts for a rank whose START was on time.
 	const thresholdMs = Math.max(options.stragglerSeconds * 1000, 2 * CLOCK_SKEW_MS);
@@ -66,5 +67,36 @@ export const straggler: Rule = (state, _now, options) => {
 			message: `${late.what === 'joined' ? 'started' : 'completed'} init of ${commLabel(comm)} ${fmtSeconds(late.lateMs)} after the median of its peers (threshold ${fmtSeconds(thresholdMs)}). Fix: ${fix}`,
 		});
 	}
+	out.push(...notJoined(state, now, thresholdMs));
 	return out;
 };
+
+/**
+ * While it happens: a communicator whose present ranks all started init more than the
+ * threshold ago and none has completed (NCCL init is collective: they are all waiting in
+ * bootstrap) is held up by the ranks that have not joined. Said now, not when the late
+ * rank finally arrives. Once any member completed, nobody is waiting (ranks missing then
+ * are lines not read, e.g. Ray's folding).
+ */
+function notJoined(state: RolloutState, now: number, thresholdMs: number): Finding[] {
+	const out: Finding[] = [];
+	for (const comm of Object.values(state.comms)) {
+		const members = Object.values(comm.members);
+		if (members.length === 0 || members.length >= comm.nranks || comm.state !== 'initializing') continue;
+		if (members.some(m => m.completeAt !== null || m.state !== 'initializing')) continue;
+		const starts = members.map(m => m.startAt).filter((t): t is number => t !== null);
+		if (starts.length === 0) continue;
+		const waitedMs = now - median(starts);
+		if (waitedMs <= thresholdMs) continue;
+		const missing: number[] = [];
+		for (let r = 0; r < comm.nranks && missing.length <= 8; r++) if (!comm.members[r]) missing.push(r);
+		const names = missing.slice(0, 8).map(r => `rank ${r}`).join(', ') + (missing.length > 8 ? ', …' : '');
+		out.push({
+			id: 'straggler',
+			severity: 'warn',
+			subject: `${names} of ${commLabel(comm)}`,
+			message: `not in init yet: its ${members.length} peer${members.length === 1 ? ' has' : 's have'} waited ${fmtSeconds(waitedMs)} in bootstrap for ${missing.length === 1 ? 'it' : 'them'} (threshold ${fmtSeconds(thresholdMs)}). Fix: find the pod of the missing rank (its log may not be read yet, or its process is still loading, downloading or stuck before init_process_group) and look at what it is doing.`,
+		});
+	}
+	return out;
+}

@@ -44,12 +44,11 @@ export function buildRankDetail(state: RolloutState, key: string, lines: readonl
 		['pid', p.pid],
 		['cuda/nvml dev', p.cudaDev !== null || p.nvmlDev !== null ? `${p.cudaDev ?? '?'} / ${p.nvmlDev ?? '?'}` : null],
 		['bus id', p.busId],
-		['world rank', p.worldRank],
+		// the ring neighbours ride on the world rank's row: the detail pane has few rows to spare at 80x24
+		['world rank', p.worldRank !== null ? withRing(String(p.worldRank), largest ? ringText(neighbours(largest.c, largest.m)) : null) : null],
 		['tp/pp/dp', p.tpRank !== null || p.ppRank !== null || p.dpRank !== null ? `${p.tpRank ?? '-'}/${p.ppRank ?? '-'}/${p.dpRank ?? '-'}` : null],
 		['state', p.state],
-		['init', p.initSeconds !== null ? `${p.initSeconds.toFixed(2)}s` : null],
-		['init timings', largest?.m.initTimings ? timingsText(largest.m.initTimings, largest.c) : null],
-		['ring', largest ? ringText(neighbours(largest.c, largest.m)) : null],
+		['init', largest?.m.initTimings ? timingsText(largest.m.initTimings, largest.c) : p.initSeconds !== null ? `${p.initSeconds.toFixed(2)}s` : null],
 		['exit code', p.exitCode],
 		['failure', p.failure],
 		['warnings', p.warnings || null],
@@ -71,6 +70,8 @@ function timingsText(t: NonNullable<CommMember['initTimings']>, c: CommState): s
 		.map(([k, v]) => `${k} ${v.toFixed(2)}s${k === 'bootstrap' && t.total >= 1 && v >= t.total / 2 ? ' — waited for its peers' : ''}`);
 	return `${t.total.toFixed(2)}s in ${c.id} (${c.nranks} ranks)${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
+
+const withRing = (rank: string, ring: string | null) => (ring ? `${rank} · ring ${ring}` : rank);
 
 /** The member's own `Ring` lines (SUBSYS GRAPH); else its place in rank 0's ring dumps. */
 function neighbours(c: CommState, m: CommMember): NonNullable<CommMember['ring']> {

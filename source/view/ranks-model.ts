@@ -78,6 +78,9 @@ export function buildRanks(state: RolloutState, now: number, opts: RanksOptions)
 	const ranks = commRanks(state);
 	const completes = procs.map(p => p.initCompleteAt).filter((x): x is number => x !== null);
 	const medComplete = median(completes);
+	// NCCL init is collective: a rank that joins late holds every peer in bootstrap, and
+	// they all complete together, so lateness shows at START, not at COMPLETE
+	const medStart = median(procs.map(p => p.initStartAt).filter((x): x is number => x !== null));
 	const latestLine = procs.reduce((m, p) => Math.max(m, p.lastLineAt ?? 0), 0);
 	const maxComms = procs.reduce((m, p) => Math.max(m, p.comms.length), 0);
 	// The earliest abnormal exit is the root cause; ranks that failed after it
@@ -97,7 +100,7 @@ export function buildRanks(state: RolloutState, now: number, opts: RanksOptions)
 			if (m.state === 'ready' || m.state === 'destroyed') readyByProc.set(m.proc, (readyByProc.get(m.proc) ?? 0) + 1);
 		}
 	}
-	const rows: RankRow[] = procs.map(p => rowFor(state, p, ranks.get(p.key) ?? null, now, {medComplete, latestLine, maxComms, readyByProc, firstFailure, roots: new Set(roots.map(p => p.key)), ...opts}));
+	const rows: RankRow[] = procs.map(p => rowFor(state, p, ranks.get(p.key) ?? null, now, {medComplete, medStart, latestLine, maxComms, readyByProc, firstFailure, roots: new Set(roots.map(p => p.key)), ...opts}));
 
 	// Ranks the largest communicator promises but that never logged: the silent ones.
 	const world = Object.values(state.comms).reduce<null | (typeof state.comms)[string]>((a, c) => (!a || c.nranks > a.nranks ? c : a), null);
@@ -123,7 +126,7 @@ export function buildRanks(state: RolloutState, now: number, opts: RanksOptions)
 				lastLineAgeMs: null,
 				warnings: 0,
 				severity: 'warn',
-				reason: 'never seen',
+				reason: medStart !== null && now - medStart > opts.stragglerMs ? `never seen, peers waiting ${Math.round((now - medStart) / 1000)}s` : 'never seen',
 				problem: true,
 			});
 		}
@@ -166,7 +169,7 @@ function rowFor(
 	p: ProcState,
 	commRank: number | null,
 	now: number,
-	ctx: {medComplete: number | null; latestLine: number; maxComms: number; readyByProc: Map<string, number>; firstFailure: number | null; roots: Set<string>} & RanksOptions,
+	ctx: {medComplete: number | null; medStart: number | null; latestLine: number; maxComms: number; readyByProc: Map<string, number>; firstFailure: number | null; roots: Set<string>} & RanksOptions,
 ): RankRow {
 	const pod = p.pod ? state.pods[p.pod] : undefined;
 	const commsReady = ctx.readyByProc.get(p.key) ?? 0;
@@ -183,6 +186,12 @@ function rowFor(
 		severity = followOn ? 'warn' : 'error';
 		const what = p.exitCode !== null ? `exit ${p.exitCode}${p.failure && !p.failure.includes(String(p.exitCode)) ? `: ${p.failure}` : ''}` : (p.failure ?? 'failed');
 		reason = followOn ? `${what}, follow-on` : `${what}${ctx.firstFailure !== null ? ' — first failure' : ''}`;
+	} else if (ctx.medStart !== null && p.initStartAt !== null && p.initStartAt - ctx.medStart > ctx.stragglerMs) {
+		severity = 'warn';
+		reason = `late +${Math.round((p.initStartAt - ctx.medStart) / 1000)}s joining init`;
+	} else if (ctx.medStart !== null && p.initStartAt === null && p.state !== 'exited' && now - ctx.medStart > ctx.stragglerMs) {
+		severity = 'warn';
+		reason = `not in init, peers waiting ${Math.round((now - ctx.medStart) / 1000)}s`;
 	} else if (ctx.medComplete !== null && p.initCompleteAt !== null && p.initCompleteAt - ctx.medComplete > ctx.stragglerMs) {
 		severity = 'warn';
 		reason = `late +${Math.round((p.initCompleteAt - ctx.medComplete) / 1000)}s`;

@@ -63,6 +63,24 @@ describe('corpus specifics', () => {
 		expect(findings.filter(f => f.severity === 'error').map(f => f.id)).toEqual(['rank-exited']);
 	});
 
+	it('straggler-h200x4 while it happens: 20 s into the wait, the rank that has not joined is named', async () => {
+		const {readFileSync} = await import('node:fs');
+		const {podLogs, parseInto} = await import('../helpers/load-scenario.js');
+		const {emptyState} = await import('../../source/model/state.js');
+		// what a live view had read by 04:57:20 (rank 3 joins at 04:57:28)
+		const cut = '2026-11-27T04:57:20';
+		let state = emptyState({kind: 'kubernetes', context: 'test', namespace: 'llm', selector: null, workload: 'straggler'});
+		for (const {pod, file} of podLogs('straggler-h200x4')) {
+			const early = readFileSync(file, 'utf8').split('\n').filter(l => l !== '' && l < cut);
+			state = parseInto(state, pod, [early.join('\n') + '\n']);
+		}
+		const late = computeFindings(state, Date.parse(`${cut}Z`), defaultFindingOptions).filter(f => f.id === 'straggler');
+		expect(late.map(f => f.subject)).toEqual(['rank 3 of communicator 0x3127d8b2e104cfb7 (4 ranks)']);
+		expect(late[0]!.message).toMatch(/^not in init yet: its 3 peers have waited 2[01] s in bootstrap for it/);
+		// before the threshold nothing is said
+		expect(computeFindings(state, Date.parse('2026-11-27T04:57:05Z'), defaultFindingOptions).filter(f => f.id === 'straggler')).toEqual([]);
+	});
+
 	it('bad-socket-ifname names NCCL_SOCKET_IFNAME=net1', async ctx => {
 		const {findings, landed} = await findingsOf('bad-socket-ifname');
 		if (!landed && findings.length === 0) ctx.skip();

@@ -13,18 +13,18 @@ describe('rank detail from the recorded straggler', () => {
 	const fact = (r: number, label: string) => buildRankDetail(state, byRank(r).key, [])!.facts.find(f => f.label === label)?.value;
 
 	it('an on-time rank spent its init waiting in bootstrap for its peers', () => {
-		expect(fact(0, 'init timings')).toMatch(/^30\.47s in 0x3127d8b2e104cfb7 \(4 ranks\): bootstrap 29\.88s — waited for its peers, kernels 0\.49s/);
+		expect(fact(0, 'init')).toMatch(/^30\.47s in 0x3127d8b2e104cfb7 \(4 ranks\): bootstrap 29\.88s — waited for its peers, kernels 0\.49s/);
 	});
 
 	it('the late rank itself did not wait: its bootstrap is short and not flagged', () => {
-		const t = fact(3, 'init timings')!;
+		const t = fact(3, 'init')!;
 		expect(t).toMatch(/^0\.44s in 0x3127d8b2e104cfb7 \(4 ranks\): kernels 0\.37s/);
 		expect(t).not.toContain('waited');
 	});
 
 	it('names the ring neighbours in the world communicator', () => {
 		// rank 0's dump: ring ch 0-1 is 0 1 2 3, so rank 1 sits between 0 and 2
-		expect(fact(1, 'ring')).toBe('prev 0 → next 2 (ch 0-1)');
-		expect(fact(3, 'ring')).toBe('prev 2 → next 0 (ch 0-1)');
+		expect(fact(1, 'world rank')).toBe('1 · ring prev 0 → next 2 (ch 0-1)');
+		expect(fact(3, 'world rank')).toBe('3 · ring prev 2 → next 0 (ch 0-1)');
 	});
 });
