@@ -17,6 +17,7 @@ import {gdrDisabled} from './gdr-disabled.js';
 import {lowBandwidth} from './low-bandwidth.js';
 import {netPluginMissing} from './net-plugin-missing.js';
 import {ibDisabled} from './ib-disabled.js';
+import {ncclEnvMismatch} from './nccl-env-mismatch.js';
 import {deprecatedFlag} from './deprecated-flag.js';
 import {torchThreads} from './torch-threads.js';
 import {engineStalled} from './engine-stalled.js';
@@ -50,6 +51,7 @@ const rules: Rule[] = [
 	lowBandwidth,
 	gdrDisabled,
 	ibDisabled,
+	ncclEnvMismatch,
 	ncclWarn,
 	netPluginMissing,
 	deprecatedFlag,

@@ -41,8 +41,16 @@ export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutSt
 			const ib = f.devices.some(d => d.linkLayer === 'IB' || d.linkLayer === 'RoCE');
 			return withNccl(state, {netDevices: devices, ...(ib ? {ibDeviceFound: true} : {})});
 		}
-		case 'env':
-			return n.env[f.key] === f.value ? state : withNccl(state, {env: {...n.env, [f.key]: f.value}});
+		case 'env': {
+			// several processes per pod print the same line: most events change nothing
+			const pod = e.pod ?? '';
+			const mine = n.envByPod[pod];
+			if (mine?.[f.key] === f.value) return state;
+			return withNccl(state, {
+				env: f.key in n.env ? n.env : {...n.env, [f.key]: f.value},
+				envByPod: {...n.envByPod, [pod]: {...mine, [f.key]: f.value}},
+			});
+		}
 		case 'torch-threads':
 			return withNccl(state, {torchThreadsReduced: f.text});
 	}

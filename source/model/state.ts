@@ -255,8 +255,10 @@ export interface NcclFacts {
 	externalNetPlugin: boolean | null;
 	bootstrapInterface: string | null;
 	netDevices: NetDevice[];
+	/** NCCL_* read from the environment as NCCL reported them ("set by environment to"): the first value seen */
 	env: Record<string, string>;
-	/** NCCL_* read from the environment as NCCL reported them ("set by environment to") */
+	/** the same per pod (pods may be configured differently: a value here is never overwritten by another pod's) */
+	envByPod: Record<string, Record<string, string>>;
 	ibDeviceFound: boolean | null;
 	/** per-collective lines seen (SUBSYS=COLL): counted, never stored */
 	collectiveLines: number;
@@ -422,6 +424,7 @@ export function emptyNcclFacts(): NcclFacts {
 		bootstrapInterface: null,
 		netDevices: [],
 		env: {},
+		envByPod: {},
 		ibDeviceFound: null,
 		collectiveLines: 0,
 		torchThreadsReduced: null,

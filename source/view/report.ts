@@ -192,7 +192,12 @@ export function formatReport(s: Snapshot, opts: ReportOptions): string {
 	}
 	const env = Object.entries(n.env);
 	if (env.length === 0) out.push('  env: -');
-	for (const [k, v] of env) out.push(`  env: ${k}=${v}`);
+	for (const [k, v] of env) {
+		// pods that disagree are all shown: `NCCL_HOSTID=node0 (pod0), node1 (pod1)`
+		const byPod = Object.entries(n.envByPod ?? {}).filter(([, vars]) => k in vars);
+		const values = new Set(byPod.map(([, vars]) => vars[k]));
+		out.push(values.size > 1 ? `  env: ${k}=${byPod.map(([pod, vars]) => `${vars[k]} (${pod})`).join(', ')}` : `  env: ${k}=${v}`);
+	}
 
 	out.push(...heading('Topology'));
 	if (s.topology.length === 0) out.push('  not printed (NCCL_DEBUG_SUBSYS without GRAPH?)');

@@ -110,6 +110,8 @@ export interface SnapshotNccl {
 	bootstrapInterface: string | null;
 	netDevices: {name: string; port: number | null; linkLayer: 'IB' | 'RoCE' | 'Ethernet' | null; speedGbps: number | null; pod: string | null}[];
 	env: Record<string, string>;
+	/** addition: the NCCL_* values each pod's processes reported (pods may differ; `env` keeps the first seen) */
+	envByPod: Record<string, Record<string, string>>;
 }
 
 export interface SnapshotEngine {
@@ -367,6 +369,11 @@ function nccl(state: RolloutState): SnapshotNccl {
 	const n = state.nccl;
 	const env: Record<string, string> = {};
 	for (const k of Object.keys(n.env).sort()) env[k] = n.env[k]!;
+	const envByPod: Record<string, Record<string, string>> = {};
+	for (const pod of Object.keys(n.envByPod).sort()) {
+		const vars = n.envByPod[pod]!;
+		envByPod[pod] = Object.fromEntries(Object.keys(vars).sort().map(k => [k, vars[k]!]));
+	}
 	return {
 		version: n.version,
 		cudaDriverVersion: n.cudaDriverVersion,
@@ -378,6 +385,7 @@ function nccl(state: RolloutState): SnapshotNccl {
 			d => `${d.pod}|${d.name}|${d.port}`,
 		).sort((a, b) => cmpStr(a.pod, b.pod) || cmpStr(a.name, b.name) || cmpNum(a.port, b.port)),
 		env,
+		envByPod,
 	};
 }
 

@@ -93,6 +93,7 @@ export function crashState(opts: {shm?: boolean} = {}): RolloutState {
 		bootstrapInterface: 'eth0',
 		netDevices: [{name: 'eth0', port: 0, linkLayer: 'Ethernet', speedGbps: null, pod: 'pod0'}],
 		env: {NCCL_SOCKET_IFNAME: 'eth0', NCCL_IB_DISABLE: '1'},
+		envByPod: {pod0: {NCCL_SOCKET_IFNAME: 'eth0', NCCL_IB_DISABLE: '1'}},
 		ibDeviceFound: false,
 		collectiveLines: 0,
 		torchThreadsReduced: null,
