@@ -82,6 +82,8 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		const {render} = await import('ink');
 		const {App} = await import('../source/ui/app.js');
 		const {createFrameBudget} = await import('../source/ui/hooks/frame-budget.js');
+		const {installInkFrameCache} = await import('../source/ui/ink-frame-cache.js');
+		installInkFrameCache(); // as runTui does
 		const budget = createFrameBudget();
 		const inst = render(
 			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true, budget}),
@@ -173,6 +175,8 @@ async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}>
 	const {createStore} = await import('../source/store/store.js');
 	const {crashState} = await import('../test/ui/states.js');
 	const {defaultFindingOptions} = await import('../source/findings/index.js');
+	const {installInkFrameCache} = await import('../source/ui/ink-frame-cache.js');
+	installInkFrameCache(); // as runTui does
 	const tty = new FakeTty();
 	let renders = 0;
 	const store = createStore(crashState());

@@ -10,9 +10,9 @@ import type {Store} from '../store/store.js';
 import {buildRankDetail} from '../view/rank-detail-model.js';
 import {createSelectors, type TuiTitle} from '../view/selectors.js';
 import type {LogView} from '../view/logs-model.js';
-import {Lines, seg, type Line} from './components/lines.js';
+import {Lines, sameShown, seg, type Line} from './components/lines.js';
 import {contentSize, PaneFrame} from './components/pane-frame.js';
-import {useClock} from './hooks/use-clock.js';
+import {useClock, type ClockGate} from './hooks/use-clock.js';
 import type {FrameBudget} from './hooks/frame-budget.js';
 import {useStoreView} from './hooks/use-store.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -28,7 +28,7 @@ import {pathsPane} from './panes/paths-pane.js';
 import {rankDetailPane} from './panes/rank-detail-pane.js';
 import {defaultCursor, rankItems, ranksPane, type RankItem} from './panes/ranks-pane.js';
 import {headerLines, timelinePane} from './panes/timeline-pane.js';
-import {createTheme} from './theme.js';
+import {createTheme, type Theme} from './theme.js';
 
 export interface AppProps {
 	store: Store;
@@ -79,11 +79,15 @@ export function App(props: AppProps) {
 	const pace = useMemo(() => (props.budget ? () => props.budget!.interval() : (props.intervalMs ?? 100)), [props.budget, props.intervalMs]);
 	const {state, logRevision} = useStoreView(store, pace);
 	// Ticks once a second while the rollout moves (init timers, ages); once it is serving,
-	// completed or failed and the source is quiet, every 5 s: a full frame costs ~20 ms,
-	// and a dashboard left open on a bastion for hours should cost ~nothing.
+	// completed or failed and the source is quiet, every 5 s: a dashboard left open on a
+	// bastion for hours should cost ~nothing.
 	const [clockPeriod, setClockPeriod] = useState(1000);
-	const clock = useClock(props.live, clockPeriod);
-	const now = props.live ? clock : (state.lastTs ?? clock);
+	// A tick redraws only when a shown time would read differently (see clockLines below).
+	const clockChanged = useRef<ClockGate | null>(null);
+	const clock = useClock(props.live, clockPeriod, clockChanged);
+	// Live: the time of this render, also when the store (not the clock) caused it — a tick
+	// that changed nothing shown did not redraw, so the last tick's time can be old.
+	const now = props.live ? Date.now() : (state.lastTs ?? clock);
 	const {cols, rows} = useTerminalSize(props.stdout);
 	const [ui, setUi] = useState<UiState>(initialUi);
 
@@ -103,6 +107,7 @@ export function App(props: AppProps) {
 	}, [due, state]);
 	const ranks = selectors.ranks(state, now);
 	const layout = computeLayout(cols, rows, ui.focus, findings.length);
+	const errors = findings.filter(f => f.severity === 'error').length;
 
 	const frozen = useRef<LogView | null>(null);
 	const liveLogs = selectors.logs(() => store.logs.toArray(), logRevision, {filter: ui.logs.filter, proc: ui.logs.proc}, store.logs.dropped);
@@ -112,7 +117,8 @@ export function App(props: AppProps) {
 	// Rank rows as the ranks pane shows them, for cursor moves and `n`.
 	const ranksPlacement = layout.rows.flatMap(r => r.cells.flatMap(c => c.stack)).find(p => p.pane === 'ranks');
 	const ranksInner = ranksPlacement ? contentSize(ranksPlacement.width, ranksPlacement.height, layout.border) : {width: cols, height: rows};
-	const items = rankItems(ranks, Math.max(1, ranksInner.height - 1), ui.toggled);
+	const ranksRows = Math.max(1, ranksInner.height - 1);
+	const items = rankItems(ranks, ranksRows, ui.toggled);
 	const itemsRef = useRef<RankItem[]>(items);
 	itemsRef.current = items;
 	const logCountRef = useRef(0);
@@ -137,6 +143,38 @@ export function App(props: AppProps) {
 		paneCache.current.set(id, {keys, value});
 		return value;
 	};
+	// Everything on screen that depends on the clock: the header, the ranks pane (init
+	// timers, line ages, late notes), the timeline, and findings (re-evaluated every 10 s).
+	// A tick asks clockChanged(t) first: these lines at t, against the ones on screen.
+	const ranksContent = (m: typeof ranks): PaneContent => {
+		const its = m === ranks ? items : rankItems(m, ranksRows, ui.toggled);
+		return ranksPane(m, ranksInner, theme, {cursor: ui.focus === 'ranks' ? (ui.rankCursor ?? defaultCursor(its)) : null, toggled: ui.toggled});
+	};
+	const timelinePlacement = layout.rows.flatMap(r => r.cells.flatMap(c => c.stack)).find(p => p.pane === 'timeline');
+	const timelineWidth = timelinePlacement ? contentSize(timelinePlacement.width, timelinePlacement.height, layout.border).width : 0;
+	const clockFacing = (t: number, h: typeof header, m: typeof ranks, ranksC: PaneContent | null) => ({
+		header: headerLines(h, theme, countFindings(findings), errors, layout.width),
+		ranks: ranksPlacement && !ui.detail ? (ranksC ?? ranksContent(m)) : null,
+		timeline: timelinePlacement ? timelinePane(h, ranksInner, theme) : null,
+		findingsBucket: Math.floor(t / 10_000),
+	});
+	const shown = clockFacing(
+		now,
+		header,
+		ranks,
+		ranksPlacement && !ui.detail ? cached('ranks', [ranks, ranksInner.width, ranksInner.height, theme, ui.focus, ui.rankCursor, ui.toggled], () => ranksContent(ranks)) : null,
+	);
+	clockChanged.current = t => {
+		const next = clockFacing(t, selectors.header(state, t), selectors.ranks(state, t), null);
+		// Compared as drawn (cut to the pane's width): a note's hidden tail may tick on its own.
+		return (
+			next.findingsBucket !== shown.findingsBucket ||
+			!sameShown(next.header, shown.header, layout.width, theme) ||
+			!sameContent(next.ranks, shown.ranks, ranksInner.width, theme) ||
+			!sameContent(next.timeline, shown.timeline, timelineWidth, theme)
+		);
+	};
+
 	const content = (p: Placement): PaneContent => {
 		const size = contentSize(p.width, p.height, layout.border);
 		const scroll = ui.scroll[p.pane] ?? 0;
@@ -172,7 +210,7 @@ export function App(props: AppProps) {
 		if (ui.detail && p.pane === 'ranks') return rankDetailPane(buildRankDetail(state, ui.detail, store.logs.toArray()), size, theme, scroll);
 		switch (p.pane) {
 			case 'ranks':
-				return ranksPane(ranks, size, theme, {cursor: ui.focus === 'ranks' ? (ui.rankCursor ?? defaultCursor(items)) : null, toggled: ui.toggled});
+				return shown.ranks ?? ranksContent(ranks);
 			case 'paths':
 				return pathsPane(selectors.paths(state), size, theme, scroll);
 			case 'gdr':
@@ -186,16 +224,15 @@ export function App(props: AppProps) {
 			case 'logs':
 				return logsPane(logView, size, theme, {...ui.logs, procLabel});
 			case 'timeline':
-				return timelinePane(header, size, theme);
+				return shown.timeline ?? timelinePane(header, size, theme);
 		}
 	};
 
-	const errors = findings.filter(f => f.severity === 'error').length;
 	const strip: Line[] = layout.findingsStrip ? (findings.length ? findings.slice(0, layout.findingsStrip).map(f => findingLine(f, theme)) : [[seg(`${theme.glyph.ok} no findings`, 'ok')]]) : [];
 	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
 	const body = (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
-			<Lines lines={headerLines(header, theme, countFindings(findings), errors, layout.width)} width={layout.width} theme={theme} />
+			<Lines lines={shown.header} width={layout.width} theme={theme} />
 			{strip.length ? <Lines lines={strip} width={layout.width} theme={theme} /> : null}
 			{ui.help ? (
 				<HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
@@ -231,6 +268,9 @@ export function App(props: AppProps) {
 	props.budget?.addWork(performance.now() - started);
 	return body;
 }
+
+const sameContent = (a: PaneContent | null, b: PaneContent | null, width: number, theme: Theme) =>
+	a === b || (a !== null && b !== null && a.title === b.title && a.note === b.note && sameShown(a.lines, b.lines, width, theme));
 
 function HelpBox({width, height, border, theme}: {width: number; height: number; border: boolean; theme: ReturnType<typeof createTheme>}) {
 	const c = helpPane();

@@ -15,6 +15,7 @@ import {toSnapshot} from '../view/snapshot.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {App} from './app.js';
 import {createFrameBudget} from './hooks/frame-budget.js';
+import {installInkFrameCache} from './ink-frame-cache.js';
 import {plainFrame, quitSummary} from './plain-frame.js';
 
 const enterAlt = '\x1b[?1049h\x1b[H';
@@ -97,6 +98,8 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 	let instance: ReturnType<typeof render> | null = null;
 	let quitFindings: Finding[] | null = null;
 	try {
+		// Ink repaints every row of every frame; this reuses the rows that did not change.
+		installInkFrameCache();
 		const budget = createFrameBudget();
 		const interactive = Boolean((io.stdin as NodeJS.ReadStream).isTTY && typeof (io.stdin as NodeJS.ReadStream).setRawMode === 'function');
 		await new Promise<void>((resolve, reject) => {

@@ -57,6 +57,8 @@ export function fakeTerminal(columns: number, rows: number) {
 export interface Rendered {
 	store: Store;
 	frame(): string;
+	/** frames Ink has drawn so far (debug mode: one per React commit) */
+	frames(): number;
 	press(keys: string): Promise<void>;
 	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
 	unmount(): void;
@@ -88,6 +90,7 @@ export function renderApp(state: RolloutState, opts: {cols?: number; rows?: numb
 	Object.assign(out, {
 		store,
 		frame,
+		frames: () => term.frames.length,
 		unmount: () => app.unmount(),
 		async press(keys: string) {
 			for (const k of keys) {

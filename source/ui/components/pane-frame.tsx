@@ -1,6 +1,6 @@
 /** A pane's box: border (or none at small sizes), a title line, and exactly `height` rows. */
 import {Box, Text} from 'ink';
-import React from 'react';
+import React, {useMemo} from 'react';
 import {truncate} from '../text.js';
 import type {Theme} from '../theme.js';
 import {Lines, type Line} from './lines.js';
@@ -22,12 +22,13 @@ export function contentSize(width: number, height: number, border: boolean): {wi
 	return border ? {width: Math.max(0, width - 2), height: Math.max(0, height - 3)} : {width, height: Math.max(0, height - 1)};
 }
 
-export function PaneFrame({title, note, focused, width, height, border, theme, lines}: FrameProps) {
+/** Memoised: a pane whose props did not change (cached lines, same focus and size) is skipped by React. */
+export const PaneFrame = React.memo(function PaneFrame({title, note, focused, width, height, border, theme, lines}: FrameProps) {
 	const inner = contentSize(width, height, border);
 	const head = `${focused ? theme.glyph.cursor + ' ' : ''}${title}`;
 	const noteText = note ? truncate(note, Math.max(0, inner.width - head.length - 1), theme.ascii) : '';
 	const gap = Math.max(1, inner.width - head.length - noteText.length);
-	const shown = lines.slice(0, inner.height);
+	const shown = useMemo(() => lines.slice(0, inner.height), [lines, inner.height]);
 	return (
 		<Box
 			flexDirection="column"
@@ -45,4 +46,4 @@ export function PaneFrame({title, note, focused, width, height, border, theme, l
 			<Lines lines={shown} width={inner.width} theme={theme} />
 		</Box>
 	);
-}
+});

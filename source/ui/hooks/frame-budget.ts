@@ -1,6 +1,6 @@
 /**
- * Adaptive frame pacing: under a log storm each frame costs real CPU (Ink
- * rebuilds the whole screen: ~10–30 ms at 200x60), so store-driven renders are
+ * Adaptive frame pacing: under a log storm each frame costs real CPU (view-models,
+ * React, Ink's layout and changed rows: ~5–20 ms at 200x60), so store-driven renders are
  * spaced to keep the UI near `share` of one core — 10/s when frames are cheap,
  * fewer when they are not (never slower than one every `maxMs`). Key presses
  * are not paced: they render at once.
