@@ -137,6 +137,12 @@ interface PodPlan {
 	exitCode: number | null;
 }
 
+/** `… total 0.48 (kernels 0.39, alloc 0.03, bootstrap 0.02, …)` with `seconds` more in total and bootstrap. */
+function withWait(line: string, seconds: number): string {
+	const add = (_m: string, head: string, v: string) => `${head}${(Number(v) + seconds).toFixed(2)}`;
+	return line.replace(/( total )(\d+\.\d+)/, add).replace(/( bootstrap )(\d+\.\d+)/, add);
+}
+
 function build(name: ScenarioName, description: string, plans: PodPlan[], tp: number, pp: number): DemoScenario {
 	const workload = 'vllm';
 	const size = plans.length;
@@ -177,6 +183,7 @@ function build(name: ScenarioName, description: string, plans: PodPlan[], tp: nu
 				// the late pod arrives. Lines before a process's own START play as recorded.
 				const hold = plan.holdAfterInitStartMs;
 				const started = new Set<string>();
+				const timed = new Set<string>();
 				let anyStarted = false;
 				init = init.map(l => {
 					const text = l.text(new Date(0));
@@ -186,7 +193,15 @@ function build(name: ScenarioName, description: string, plans: PodPlan[], tp: nu
 						if (pid) started.add(pid);
 						anyStarted = true;
 					}
-					return held ? {...l, at: l.at + hold} : l;
+					if (!held) return l;
+					// the wait happened in that init's bootstrap, and NCCL's own `Init timings` for it
+					// says so (as in the recorded straggler, test/fixtures/corpus/recorded)
+					if (pid && !timed.has(pid) && text.includes(' Init timings - ')) {
+						timed.add(pid);
+						const waited = withWait(text, hold / 1000);
+						return {at: l.at + hold, text: () => waited};
+					}
+					return {...l, at: l.at + hold};
 				});
 				init.sort((a, b) => a.at - b.at);
 			}
