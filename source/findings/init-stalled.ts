@@ -13,7 +13,7 @@ import {commLabel, fmtSeconds, joinList, podsOfComm, rankLabel} from './subject.
  * when its `nNodes` says more nodes belong to it than have joined (or, without
  * `nNodes`, pods that have not joined any communicator yet).
  */
-function likelyPods(state: RolloutState, comm: CommState): string[] {
+export function likelyPods(state: RolloutState, comm: CommState): string[] {
 	const inComm = new Set(podsOfComm(state, comm));
 	if (comm.nNodes !== null && inComm.size >= comm.nNodes) return [];
 	const joinedAny = new Set<string>();

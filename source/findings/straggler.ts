@@ -7,7 +7,8 @@
  */
 import type {RolloutState} from '../model/state.js';
 import type {Finding, Rule} from './types.js';
-import {CLOCK_SKEW_MS, commLabel, fmtSeconds, globalRank, median, rankLabel} from './subject.js';
+import {CLOCK_SKEW_MS, commLabel, fmtSeconds, globalRank, joinList, median, rankLabel} from './subject.js';
+import {likelyPods} from './init-stalled.js';
 
 interface Late {
 	lateMs: number;
@@ -91,11 +92,18 @@ function notJoined(state: RolloutState, now: number, thresholdMs: number): Findi
 		const missing: number[] = [];
 		for (let r = 0; r < comm.nranks && missing.length <= 8; r++) if (!comm.members[r]) missing.push(r);
 		const names = missing.slice(0, 8).map(r => `rank ${r}`).join(', ') + (missing.length > 8 ? ', …' : '');
+		// where they probably are: pods with no rank in this communicator, and why they are not running yet
+		const pods = likelyPods(state, comm).map(name => {
+			const p = state.pods[name];
+			const why = p?.pendingReason ?? (p?.phase && p.phase !== 'Running' ? p.phase : null);
+			return why ? `${name} (${why})` : name;
+		});
+		const where = pods.length ? ` Likely in pod ${joinList(pods)}.` : '';
 		out.push({
 			id: 'straggler',
 			severity: 'warn',
 			subject: `${names} of ${commLabel(comm)}`,
-			message: `not in init yet: its ${members.length} peer${members.length === 1 ? ' has' : 's have'} waited ${fmtSeconds(waitedMs)} in bootstrap for ${missing.length === 1 ? 'it' : 'them'} (threshold ${fmtSeconds(thresholdMs)}). Fix: find the pod of the missing rank (its log may not be read yet, or its process is still loading, downloading or stuck before init_process_group) and look at what it is doing.`,
+			message: `not in init yet: its ${members.length} peer${members.length === 1 ? ' has' : 's have'} waited ${fmtSeconds(waitedMs)} in bootstrap for ${missing.length === 1 ? 'it' : 'them'} (threshold ${fmtSeconds(thresholdMs)}).${where} Fix: find the pod of the missing rank (its log may not be read yet, or its process is still loading, downloading or stuck before init_process_group) and look at what it is doing.`,
 		});
 	}
 	return out;

@@ -81,6 +81,26 @@ describe('corpus specifics', () => {
 		expect(computeFindings(state, Date.parse('2026-11-27T04:57:05Z'), defaultFindingOptions).filter(f => f.id === 'straggler')).toEqual([]);
 	});
 
+	it('straggler-h200x4 while it happens: a pod that is still Pending is named as where the missing ranks are', async () => {
+		const {readFileSync} = await import('node:fs');
+		const {podLogs, parseInto} = await import('../helpers/load-scenario.js');
+		const {emptyState} = await import('../../source/model/state.js');
+		const {reduceAll} = await import('../../source/model/reduce.js');
+		// pod0's lines up to 04:57:20; pod1 exists but is Pending (so its ranks 2 and 3 never logged)
+		const cut = '2026-11-27T04:57:20';
+		let state = emptyState({kind: 'kubernetes', context: 'test', namespace: 'llm', selector: null, workload: 'straggler'});
+		const pod = (name: string, phase: string, pendingReason: string | null) => ({
+			type: 'pod-upsert' as const,
+			pod: {name, uid: `uid-${name}`, node: null, phase, pendingReason, workload: 'straggler', group: 0, role: null, workerIndex: null, createdAt: null, containers: []},
+		});
+		state = reduceAll(state, [pod('pod0', 'Running', null), pod('pod1', 'Pending', 'Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu')]);
+		const early = readFileSync(podLogs('straggler-h200x4')[0]!.file, 'utf8').split('\n').filter(l => l !== '' && l < cut);
+		state = parseInto(state, 'pod0', [early.join('\n') + '\n']);
+		const late = computeFindings(state, Date.parse(`${cut}Z`), defaultFindingOptions).filter(f => f.id === 'straggler');
+		expect(late.map(f => f.subject)).toEqual(['rank 2, rank 3 of communicator 0x3127d8b2e104cfb7 (4 ranks)']);
+		expect(late[0]!.message).toContain('Likely in pod pod1 (Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu).');
+	});
+
 	it('bad-socket-ifname names NCCL_SOCKET_IFNAME=net1', async ctx => {
 		const {findings, landed} = await findingsOf('bad-socket-ifname');
 		if (!landed && findings.length === 0) ctx.skip();
