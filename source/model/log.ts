@@ -4,6 +4,7 @@
  */
 import type {LogEvent, LogProgressEvent} from '../parse/log-events.js';
 import {emptyPod, type RolloutState} from './state.js';
+import {withEntry} from './batch.js';
 import {reduceProcExit, reduceProcRanks, reduceProcSeen} from './procs.js';
 import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommPattern, reduceCommRings} from './comms.js';
 import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
@@ -70,17 +71,17 @@ function reduceProgress(state: RolloutState, e: LogProgressEvent): RolloutState 
 		lastLineAt: e.lastAt ?? pod.lastLineAt,
 		rayRepeatedLines: pod.rayRepeatedLines + e.rayRepeatedLines,
 	};
+	// one progress event per stream per push: with 512 ranks a copy of procs each was the
+	// store's largest cost under a storm; inside a batch the copy is made once (batch.ts)
 	let procs = state.procs;
-	for (const [key, at] of Object.entries(e.procLastAt)) {
+	for (const key in e.procLastAt) {
+		const at = e.procLastAt[key]!;
 		const p = procs[key];
-		if (p && at !== null && p.lastLineAt !== at) {
-			if (procs === state.procs) procs = {...procs};
-			procs[key] = {...p, lastLineAt: at};
-		}
+		if (p && at !== null && p.lastLineAt !== at) procs = withEntry(procs, key, {...p, lastLineAt: at});
 	}
 	return {
 		...state,
-		pods: {...state.pods, [e.pod]: next},
+		pods: withEntry(state.pods, e.pod, next),
 		procs,
 		nccl: e.collectiveLines ? {...state.nccl, collectiveLines: state.nccl.collectiveLines + e.collectiveLines} : state.nccl,
 		unrecognised: state.unrecognised + e.unrecognised,

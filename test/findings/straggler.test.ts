@@ -57,3 +57,21 @@ describe('straggler', () => {
 		expect(f.map(x => x.subject)).toEqual(['rank 1 (pod0, GPU busId 70)']);
 	});
 });
+
+describe('medianWithout (each rank against the median of all the others)', () => {
+	it('equals the median of the list with that one value taken out, for any list', async () => {
+		const fc = (await import('fast-check')).default;
+		const {medianWithout} = await import('../../source/findings/straggler.js');
+		const {median} = await import('../../source/findings/subject.js');
+		fc.assert(
+			fc.property(fc.array(fc.integer({min: 0, max: 50}), {minLength: 2, maxLength: 40}), fc.nat(), (xs, pick) => {
+				const sorted = [...xs].sort((a, b) => a - b);
+				const v = xs[pick % xs.length]!;
+				const rest = [...xs];
+				rest.splice(rest.indexOf(v), 1);
+				expect(medianWithout(sorted, v)).toBe(median(rest));
+			}),
+			{numRuns: 500},
+		);
+	});
+});
