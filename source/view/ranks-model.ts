@@ -126,7 +126,7 @@ export function buildRanks(state: RolloutState, now: number, opts: RanksOptions)
 				lastLineAgeMs: null,
 				warnings: 0,
 				severity: 'warn',
-				reason: medStart !== null && now - medStart > opts.stragglerMs ? `never seen, peers waiting ${Math.round((now - medStart) / 1000)}s` : 'never seen',
+				reason: medStart !== null && now - medStart > opts.stragglerMs ? `never seen, peers wait ${Math.round((now - medStart) / 1000)}s` : 'never seen',
 				problem: true,
 			});
 		}
@@ -188,10 +188,10 @@ function rowFor(
 		reason = followOn ? `${what}, follow-on` : `${what}${ctx.firstFailure !== null ? ' — first failure' : ''}`;
 	} else if (ctx.medStart !== null && p.initStartAt !== null && p.initStartAt - ctx.medStart > ctx.stragglerMs) {
 		severity = 'warn';
-		reason = `late +${Math.round((p.initStartAt - ctx.medStart) / 1000)}s joining init`;
+		reason = `joined ${Math.round((p.initStartAt - ctx.medStart) / 1000)}s late`;
 	} else if (ctx.medStart !== null && p.initStartAt === null && p.state !== 'exited' && now - ctx.medStart > ctx.stragglerMs) {
 		severity = 'warn';
-		reason = `not in init, peers waiting ${Math.round((now - ctx.medStart) / 1000)}s`;
+		reason = `not joined for ${Math.round((now - ctx.medStart) / 1000)}s`;
 	} else if (ctx.medComplete !== null && p.initCompleteAt !== null && p.initCompleteAt - ctx.medComplete > ctx.stragglerMs) {
 		severity = 'warn';
 		reason = `late +${Math.round((p.initCompleteAt - ctx.medComplete) / 1000)}s`;

@@ -78,7 +78,9 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 				return findingsValue;
 			}
 			const t = Date.now();
-			if (findingsKey && t - findingsAt < findingsEvery) {
+			// the source just ended (a replay read to its end): its final state gets its findings now
+			const justEnded = s.ended && !(findingsKey?.[0] as RolloutState | undefined)?.ended;
+			if (findingsKey && t - findingsAt < findingsEvery && !justEnded) {
 				findingsStale = true;
 				return findingsValue;
 			}

@@ -18,7 +18,7 @@ describe('straggler-h200x4', () => {
 		const {state} = loadScenario('straggler-h200x4');
 		const model = buildRanks(state, state.lastTs!, opts);
 		const flagged = rows(model).filter(r => r.reason !== null);
-		expect(flagged.map(r => [r.globalRank, r.pod, r.busId, r.severity, r.reason])).toEqual([[3, 'pod1', '90', 'warn', 'late +30s joining init']]);
+		expect(flagged.map(r => [r.globalRank, r.pod, r.busId, r.severity, r.reason])).toEqual([[3, 'pod1', '90', 'warn', 'joined 30s late']]);
 		expect(model.groups.find(g => g.id === 'pod1')!.rows[0]!.globalRank).toBe(3);
 	});
 
@@ -35,7 +35,7 @@ describe('straggler-h200x4', () => {
 		const flagged = rows(model).filter(r => r.reason !== null);
 		expect(flagged).toHaveLength(1);
 		expect(flagged[0]!.globalRank).toBe(3);
-		expect(flagged[0]!.reason).toMatch(/^never seen, peers waiting 2[01]s$/);
+		expect(flagged[0]!.reason).toMatch(/^never seen, peers wait 2[01]s$/);
 		// the three that are waiting are initialising, not late
 		expect(rows(model).filter(r => r.globalRank !== 3).map(r => r.state)).toEqual(['initializing', 'initializing', 'initializing']);
 	});
