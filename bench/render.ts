@@ -62,6 +62,8 @@ interface Result {
 	keyP95Ms: number;
 	keyP50Ms: number;
 	rendersPerSec: number;
+	/** screen rows painted per frame (the rest reused from the last frame) */
+	rowsPaintedPerFrame: number;
 }
 
 async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
@@ -98,13 +100,15 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	const delay = monitorEventLoopDelay({resolution: 5});
 	delay.enable();
 	const framesBefore = renders;
+	const {inkFrameCacheStats} = await import('../source/ui/ink-frame-cache.js');
+	const paint0 = inkFrameCacheStats();
 	const bytesBefore = tty.bytes;
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	let sent = 0;
 	let cursor = 0;
 	const keyTimes: number[] = [];
-	let cpuAt: {cpu: NodeJS.CpuUsage; wall: number; frames: number; bytes: number} | null = null;
+	let cpuAt: {cpu: NodeJS.CpuUsage; wall: number; frames: number; bytes: number; painted: number} | null = null;
 	let pendingKey: number | null = null;
 	tty.onWrite = () => {
 		if (pendingKey !== null) {
@@ -131,7 +135,8 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 			}
 			// CPU is measured over the first 70% (no keys); then a key every 250 ms for key→frame
 			if (!cpuAt && elapsed >= seconds * 0.7) {
-				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore};
+				const p = inkFrameCacheStats();
+				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: (p.rowsPainted - paint0.rowsPainted) / Math.max(1, p.frames - paint0.frames)};
 			}
 			if (withUi && cpuAt && ++k % 25 === 0 && pendingKey === null) {
 				pendingKey = performance.now();
@@ -140,7 +145,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		}, 10);
 	});
 	delay.disable();
-	const {cpu, wall, frames, bytes} = cpuAt ?? {cpu: process.cpuUsage(cpu0), wall: (performance.now() - t0) / 1000, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore};
+	const {cpu, wall, frames, bytes, painted} = cpuAt ?? {cpu: process.cpuUsage(cpu0), wall: (performance.now() - t0) / 1000, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: 0};
 	// idle: the source has stopped; only a ticking clock (live) may redraw once a second
 	store.flush();
 	await new Promise(r => setTimeout(r, 1500));
@@ -164,6 +169,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		keyP95Ms: pct(keyTimes, 95),
 		keyP50Ms: pct(keyTimes, 50),
 		rendersPerSec: frames / wall,
+		rowsPaintedPerFrame: painted,
 	};
 }
 
@@ -211,10 +217,10 @@ export async function benchRender(): Promise<void> {
 		results.push(await storm(pods, false));
 		results.push(await storm(pods, true));
 	}
-	console.log('case                          CPU %core  idle %core  loop p99  loop max  frames  frames/s  bytes/frame  key→frame p50/p95');
+	console.log('case                          CPU %core  idle %core  loop p99  loop max  frames  frames/s  bytes/frame  rows painted  key→frame p50/p95');
 	for (const r of results) {
 		console.log(
-			`${r.label.padEnd(30)}${r.cpuPct.toFixed(1).padStart(9)}  ${r.idlePct.toFixed(2).padStart(10)}  ${r.loopP99Ms.toFixed(1).padStart(6)}ms  ${r.loopMaxMs.toFixed(1).padStart(6)}ms  ${String(r.frames).padStart(6)}  ${r.rendersPerSec.toFixed(1).padStart(8)}  ${r.bytesPerFrame.toFixed(0).padStart(11)}  ${Number.isNaN(r.keyP95Ms) ? '-' : `${r.keyP50Ms.toFixed(0)}/${r.keyP95Ms.toFixed(0)} ms`}`,
+			`${r.label.padEnd(30)}${r.cpuPct.toFixed(1).padStart(9)}  ${r.idlePct.toFixed(2).padStart(10)}  ${r.loopP99Ms.toFixed(1).padStart(6)}ms  ${r.loopMaxMs.toFixed(1).padStart(6)}ms  ${String(r.frames).padStart(6)}  ${r.rendersPerSec.toFixed(1).padStart(8)}  ${r.bytesPerFrame.toFixed(0).padStart(11)}  ${r.rowsPaintedPerFrame.toFixed(1).padStart(12)}  ${Number.isNaN(r.keyP95Ms) ? '-' : `${r.keyP50Ms.toFixed(0)}/${r.keyP95Ms.toFixed(0)} ms`}`,
 		);
 	}
 	for (let i = 0; i < results.length; i += 2) {

@@ -49,6 +49,16 @@ export function safe(text: string | null | undefined, width: number, ascii = fal
 	return truncate(redactSecrets(sanitize(text ?? '')), width, ascii);
 }
 
+/**
+ * How long ago, to the second (`<1s`, `7s`, `4m05s`): a line age only has to show a rank
+ * going quiet, and tenths would change every row on every frame of a log storm.
+ */
+export function formatAge(ms: number | null | undefined): string {
+	if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+	if (ms < 1000) return '<1s';
+	return ms < 60_000 ? `${Math.floor(ms / 1000)}s` : formatDuration(ms);
+}
+
 /** `12.3s`, `4m05s`, `1h02m`: compact durations for narrow columns. */
 export function formatDuration(ms: number | null | undefined): string {
 	if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';

@@ -37,6 +37,8 @@ export function buildGdr(state: RolloutState): GdrModel {
 		seen.add(key);
 		rows.push({where, status, tone: g.enabled ? 'ok' : socket ? 'muted' : 'warn', evidence: g.evidence.replace(ncclPrefix, '')});
 	}
+	// by pod, GPU and HCA (pod10 after pod9): a stable order, not the order lines happened to arrive in
+	rows.sort((a, b) => a.where.localeCompare(b.where, 'en', {numeric: true}));
 	const enabled = rows.filter(r => r.status === 'enabled').length;
 	const disabled = rows.filter(r => r.status === 'disabled').length;
 	let summary: string;

@@ -7,7 +7,7 @@
 import type {RankGroup, RankRow, RanksModel} from '../../view/ranks-model.js';
 import {seg, type Line} from '../components/lines.js';
 import type {PaneContent, Size} from './pane.js';
-import {fit, formatDuration, safe} from '../text.js';
+import {fit, formatAge, formatDuration, safe} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
 
 export type RankItem = {kind: 'group'; key: string; group: RankGroup; collapsed: boolean} | {kind: 'rank'; key: string; row: RankRow; group: RankGroup};
@@ -105,7 +105,7 @@ function rankLine(r: RankRow, c: Cols, theme: Theme, selected: boolean): Line {
 	if (c.bus) line.push(seg(fit(safe(r.busId ?? '-', 6), 7), 'muted', {inverse: selected}));
 	line.push(seg(fit(stateText(r), 12), r.state === 'ready' ? 'ok' : t, {inverse: selected}));
 	line.push(seg(fit(r.commsTotal ? `${r.commsReady}/${r.commsTotal}` : '-', 6), r.commsReady < r.commsTotal ? 'warn' : 'muted', {inverse: selected}));
-	if (c.age) line.push(seg(fit(r.lastLineAgeMs !== null ? formatDuration(r.lastLineAgeMs) : '-', 6), 'muted', {inverse: selected}));
+	if (c.age) line.push(seg(fit(formatAge(r.lastLineAgeMs), 6), 'muted', {inverse: selected}));
 	line.push(seg(fit(r.warnings ? String(r.warnings) : '', 5), r.warnings ? 'warn' : 'muted', {inverse: selected}));
 	if (r.reason) line.push(seg(safe(r.reason, 200, theme.ascii), t, {bold: r.severity === 'error', inverse: selected}));
 	return line;
