@@ -9,6 +9,7 @@ import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {createPipeline} from '../../source/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {createStore} from '../../source/store/store.js';
+import {scenarioDir} from '../helpers/load-scenario.js';
 
 export const corpusDir = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
 
@@ -21,13 +22,10 @@ export interface Truth {
 	nccl_env?: Record<string, string>;
 }
 
-/** logs recorded by this project on the device machine (fixtures/corpus/recorded/README.md) */
-export const recordedDir = path.resolve(import.meta.dirname, '../fixtures/corpus/recorded');
-const recorded = ['straggler-h200x4'] as const;
+export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all', 'straggler-h200x4'] as const;
 
-export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all', ...recorded] as const;
-
-const dirOf = (name: string) => path.join((recorded as readonly string[]).includes(name) ? recordedDir : corpusDir, name);
+// where a scenario lives (the shared corpus's copies or the ones recorded here) is decided in one place
+const dirOf = scenarioDir;
 
 export function truthOf(name: string): Truth {
 	return JSON.parse(readFileSync(path.join(dirOf(name), 'truth.json'), 'utf8')) as Truth;
