@@ -8,15 +8,13 @@
  *
  * BENCH_SECONDS (default 10) sets the storm length; the issue's 30 s is `BENCH_SECONDS=30`.
  */
+import './production-env.js'; // first: before anything loads React
 import {EventEmitter} from 'node:events';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import {FakeKeyboard} from '../test/ui/harness.js';
 
-delete process.env['CI']; // Ink writes only the last frame under CI=true: that would measure nothing
-// React's development build is several times slower; the shipped bundle is production.
-process.env['NODE_ENV'] = 'production';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const linesPerSecond = Number(process.env['BENCH_LINES_PER_SECOND'] ?? 50_000);
@@ -64,6 +62,8 @@ interface Result {
 	rendersPerSec: number;
 	/** screen rows painted per frame (the rest reused from the last frame) */
 	rowsPaintedPerFrame: number;
+	/** of the painted rows, the share painted by runs (plain text) rather than cell by cell */
+	byRunsShare: number;
 }
 
 async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
@@ -108,7 +108,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	let sent = 0;
 	let cursor = 0;
 	const keyTimes: number[] = [];
-	let cpuAt: {cpu: NodeJS.CpuUsage; wall: number; frames: number; bytes: number; painted: number} | null = null;
+	let cpuAt: {cpu: NodeJS.CpuUsage; wall: number; frames: number; bytes: number; painted: number; byRuns: number} | null = null;
 	let pendingKey: number | null = null;
 	tty.onWrite = () => {
 		if (pendingKey !== null) {
@@ -136,7 +136,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 			// CPU is measured over the first 70% (no keys); then a key every 250 ms for key→frame
 			if (!cpuAt && elapsed >= seconds * 0.7) {
 				const p = inkFrameCacheStats();
-				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: (p.rowsPainted - paint0.rowsPainted) / Math.max(1, p.frames - paint0.frames)};
+				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: (p.rowsPainted - paint0.rowsPainted) / Math.max(1, p.frames - paint0.frames), byRuns: (p.rowsPaintedByRuns - paint0.rowsPaintedByRuns) / Math.max(1, p.rowsPainted - paint0.rowsPainted)};
 			}
 			if (withUi && cpuAt && ++k % 25 === 0 && pendingKey === null) {
 				pendingKey = performance.now();
@@ -145,7 +145,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		}, 10);
 	});
 	delay.disable();
-	const {cpu, wall, frames, bytes, painted} = cpuAt ?? {cpu: process.cpuUsage(cpu0), wall: (performance.now() - t0) / 1000, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: 0};
+	const {cpu, wall, frames, bytes, painted, byRuns} = cpuAt ?? {cpu: process.cpuUsage(cpu0), wall: (performance.now() - t0) / 1000, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: 0, byRuns: 0};
 	// idle: the source has stopped; only a ticking clock (live) may redraw once a second
 	store.flush();
 	await new Promise(r => setTimeout(r, 1500));
@@ -170,6 +170,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		keyP50Ms: pct(keyTimes, 50),
 		rendersPerSec: frames / wall,
 		rowsPaintedPerFrame: painted,
+		byRunsShare: byRuns,
 	};
 }
 
@@ -217,10 +218,10 @@ export async function benchRender(): Promise<void> {
 		results.push(await storm(pods, false));
 		results.push(await storm(pods, true));
 	}
-	console.log('case                          CPU %core  idle %core  loop p99  loop max  frames  frames/s  bytes/frame  rows painted  key→frame p50/p95');
+	console.log('case                          CPU %core  idle %core  loop p99  loop max  frames  frames/s  bytes/frame  rows painted (by runs)  key→frame p50/p95');
 	for (const r of results) {
 		console.log(
-			`${r.label.padEnd(30)}${r.cpuPct.toFixed(1).padStart(9)}  ${r.idlePct.toFixed(2).padStart(10)}  ${r.loopP99Ms.toFixed(1).padStart(6)}ms  ${r.loopMaxMs.toFixed(1).padStart(6)}ms  ${String(r.frames).padStart(6)}  ${r.rendersPerSec.toFixed(1).padStart(8)}  ${r.bytesPerFrame.toFixed(0).padStart(11)}  ${r.rowsPaintedPerFrame.toFixed(1).padStart(12)}  ${Number.isNaN(r.keyP95Ms) ? '-' : `${r.keyP50Ms.toFixed(0)}/${r.keyP95Ms.toFixed(0)} ms`}`,
+			`${r.label.padEnd(30)}${r.cpuPct.toFixed(1).padStart(9)}  ${r.idlePct.toFixed(2).padStart(10)}  ${r.loopP99Ms.toFixed(1).padStart(6)}ms  ${r.loopMaxMs.toFixed(1).padStart(6)}ms  ${String(r.frames).padStart(6)}  ${r.rendersPerSec.toFixed(1).padStart(8)}  ${r.bytesPerFrame.toFixed(0).padStart(11)}  ${r.rowsPaintedPerFrame.toFixed(1).padStart(12)} (${(r.byRunsShare * 100).toFixed(0).padStart(3)}%)  ${Number.isNaN(r.keyP95Ms) ? '-' : `${r.keyP50Ms.toFixed(0)}/${r.keyP95Ms.toFixed(0)} ms`}`,
 		);
 	}
 	for (let i = 0; i < results.length; i += 2) {

@@ -19,7 +19,7 @@
  * class is imported by path: the same file Ink's renderer imports, hence the
  * same class in Node, tsx, vitest and the esbuild bundle.
  */
-import {ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type AnsiCode, type StyledChar} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode, type StyledChar} from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import Output from '../../node_modules/ink/build/output.js';
 
@@ -45,11 +45,13 @@ export interface FrameCacheStats {
 	/** rows reused from the previous frame / painted */
 	rowsReused: number;
 	rowsPainted: number;
+	/** of those, rows painted by runs (plain writes side by side) rather than cell by cell */
+	rowsPaintedByRuns: number;
 	/** frames handed to Ink's own get() (clipping, or a line the cache cannot key) */
 	fallbacks: number;
 }
 
-const stats: FrameCacheStats = {frames: 0, rowsReused: 0, rowsPainted: 0, fallbacks: 0};
+const stats: FrameCacheStats = {frames: 0, rowsReused: 0, rowsPainted: 0, rowsPaintedByRuns: 0, fallbacks: 0};
 let installed = false;
 let original: (() => {output: string; height: number}) | null = null;
 
@@ -101,10 +103,16 @@ const sameStyles = (a: AnsiCode[], b: AnsiCode[]) => {
  * styled characters placed from its x (a wide character blanks the cells it covers),
  * holes dropped, then styledCharsToString and trimEnd. The one difference is speed:
  * between two characters of the same style the (empty) diff is not computed — Ink's
- * diffAnsiCodes builds three Sets per character. test/ui/ink-frame-cache.test.ts checks
- * rows against Ink's own get() for arbitrary styled, wide and overlapping writes.
+ * diffAnsiCodes builds three Sets per character — and a row of plain writes is painted
+ * by runs (paintRuns) instead of by cells. test/ui/ink-frame-cache.test.ts checks rows
+ * against Ink's own get() for arbitrary styled, wide and overlapping writes.
  */
 export function paintRow(width: number, writes: readonly {x: number; line: string}[]): string {
+	const byRuns = paintRuns(width, writes);
+	if (byRuns !== null) {
+		stats.rowsPaintedByRuns++;
+		return byRuns;
+	}
 	const cells: StyledChar[] = [];
 	for (let x = 0; x < width; x++) cells.push(blank);
 	for (const w of writes) {
@@ -128,6 +136,127 @@ export function paintRow(width: number, writes: readonly {x: number; line: strin
 		out += c.value;
 		if (i === chars.length - 1) out += ansiCodesToString(diffAnsiCodes(c.styles, []));
 	}
+	return out.trimEnd();
+}
+
+/** A line as runs of same-styled text, when every character is one cell wide. */
+interface PlainLine {
+	runs: {styles: AnsiCode[]; text: string}[];
+	width: number;
+}
+
+// Same two generations as the styled characters.
+let runsPrevious = new Map<string, PlainLine | null>();
+let runsCurrent = new Map<string, PlainLine | null>();
+// An SGR sequence → its tokens as Ink's tokenizer splits it (compound codes apart), or
+// null when the tokenizer would not read it as one escape. A UI uses a few dozen.
+const sgrTokens = new Map<string, AnsiCode[] | null>();
+
+/**
+ * True for a UTF-16 unit that Ink's tokenizer makes a grapheme of its own, one cell
+ * wide: printable Latin (no combining marks: they join the character before), and the
+ * punctuation, arrows, box drawing and symbol blocks this UI draws with, when
+ * string-width says 1 (emoji there are 2). Anything else leaves the row to the
+ * per-cell painter, which handles every case.
+ */
+function oneCell(c: number): boolean {
+	if (c >= 0x20 && c < 0x7f) return true;
+	if (!((c >= 0xa1 && c <= 0x2ff) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) || (c >= 0x2070 && c <= 0x20c0) || (c >= 0x2100 && c <= 0x2bff))) return false;
+	return charWidth(String.fromCharCode(c)) === 1;
+}
+
+function sgrTokensOf(seq: string): AnsiCode[] | null {
+	let codes = sgrTokens.get(seq);
+	if (codes === undefined) {
+		const tokens = tokenize(seq);
+		codes = tokens.every(t => t.type === 'ansi') ? (tokens as AnsiCode[]) : null;
+		if (sgrTokens.size > 1024) sgrTokens.clear();
+		sgrTokens.set(seq, codes);
+	}
+	return codes;
+}
+
+function readPlainLine(line: string): PlainLine | null {
+	const runs: PlainLine['runs'] = [];
+	let styles: AnsiCode[] = [];
+	let width = 0;
+	let from = 0;
+	const n = line.length;
+	for (let i = 0; i < n; i++) {
+		const c = line.charCodeAt(i);
+		if (c === 27) {
+			if (i > from) {
+				runs.push({styles, text: line.slice(from, i)});
+				width += i - from;
+			}
+			// SGR only (`ESC [ digits ; … m`), as the tokenizer's findSGRSequenceEndIndex reads it
+			if (line.charCodeAt(i + 1) !== 91) return null;
+			let j = i + 2;
+			for (let d = line.charCodeAt(j); j < n && (d === 59 || (d >= 48 && d <= 57)); d = line.charCodeAt(++j));
+			if (j >= n || line.charCodeAt(j) !== 109) return null;
+			const codes = sgrTokensOf(line.slice(i, j + 1));
+			if (codes === null) return null;
+			// as styledCharsFromTokens folds them: the characters after carry the reduced set
+			styles = reduceAnsiCodesIncremental(styles, codes);
+			i = j;
+			from = j + 1;
+		} else if (!oneCell(c)) return null;
+	}
+	if (n > from) {
+		runs.push({styles, text: line.slice(from)});
+		width += n - from;
+	}
+	return {runs, width};
+}
+
+function plainLine(line: string): PlainLine | null {
+	let plain = runsCurrent.get(line);
+	if (plain === undefined) {
+		plain = runsPrevious.get(line);
+		if (plain === undefined) plain = readPlainLine(line);
+		runsCurrent.set(line, plain);
+	}
+	return plain;
+}
+
+const noStyles: AnsiCode[] = [];
+
+/**
+ * A row whose writes are all plain lines (one cell per character, SGR styles only),
+ * inside the row and not overlapping: the string Ink would build cell by cell, built
+ * run by run — the same style diffs at the same places (between runs whose styles
+ * differ), the same final reset and trimEnd. Null for any other row.
+ */
+function paintRuns(width: number, writes: readonly {x: number; line: string}[]): string | null {
+	if (width <= 0) return null;
+	const placed: {x: number; plain: PlainLine}[] = [];
+	for (const w of writes) {
+		const plain = plainLine(w.line);
+		if (plain === null) return null;
+		// nothing drawn (empty, or escapes only): Ink places no cell for it
+		if (plain.width === 0) continue;
+		if (w.x < 0 || w.x + plain.width > width) return null;
+		placed.push({x: w.x, plain});
+	}
+	placed.sort((a, b) => a.x - b.x);
+	let out = '';
+	let prev: AnsiCode[] | null = null;
+	const emit = (styles: AnsiCode[], text: string) => {
+		if (prev === null) out += ansiCodesToString(styles);
+		else if (!sameStyles(prev, styles)) out += ansiCodesToString(diffAnsiCodes(prev, styles));
+		out += text;
+		prev = styles;
+	};
+	let pos = 0;
+	for (const p of placed) {
+		// a later write over an earlier one: Ink's cell order decides, so the cell painter does
+		if (p.x < pos) return null;
+		if (p.x > pos) emit(noStyles, ' '.repeat(p.x - pos));
+		for (const run of p.plain.runs) emit(run.styles, run.text);
+		pos = p.x + p.plain.width;
+	}
+	if (pos < width) emit(noStyles, ' '.repeat(width - pos));
+	out += ansiCodesToString(diffAnsiCodes(prev!, []));
 	return out.trimEnd();
 }
 
@@ -180,6 +309,8 @@ function cachedGet(this: OutputInternals): {output: string; height: number} {
 	previous = current;
 	charsPrevious = charsCurrent;
 	charsCurrent = new Map();
+	runsPrevious = runsCurrent;
+	runsCurrent = new Map();
 	stats.frames++;
 	stats.rowsPainted += missing.length;
 	stats.rowsReused += height - missing.length;
@@ -214,6 +345,8 @@ export function uninstallInkFrameCache(): void {
 	previous = new Map();
 	charsPrevious = new Map();
 	charsCurrent = new Map();
+	runsPrevious = new Map();
+	runsCurrent = new Map();
 }
 
 /** Ink's own get(), for tests that compare the two. */

@@ -37,6 +37,36 @@ describe('paintRow', () => {
 	});
 });
 
+// Rows as this UI draws them: one-cell characters only (ASCII, box drawing, arrows, marks,
+// Latin-1), SGR styles including compound and 256/24-bit colours, writes side by side —
+// the rows paintRow paints by runs rather than by cells.
+const plainSgr = fc.constantFrom('\x1b[31m', '\x1b[1m', '\x1b[2m', '\x1b[7m', '\x1b[0m', '\x1b[39m', '\x1b[22m', '\x1b[1;33m', '\x1b[2;7m', '\x1b[38;5;208m', '\x1b[38;2;1;2;3m', '\x1b[48;5;17m', '\x1b[49m', '\x1b[m', '\x1b[27m');
+const plainPiece = fc.constantFrom('a', 'rank 0', ' ', '  ', '│', '─', '┌', '▸', '…', '·', '→', '↔', '✓', '✗', '⚠', 'é', '°', 'NCCL INFO', '0x9c2d');
+const plainLine = fc.array(fc.oneof(plainSgr, plainPiece), {maxLength: 10}).map(parts => parts.join(''));
+
+describe('paintRow by runs', () => {
+	it('paints rows of side-by-side plain writes byte for byte as Ink does', () => {
+		const before = inkFrameCacheStats().rowsPaintedByRuns;
+		fc.assert(
+			fc.property(fc.integer({min: 1, max: 60}), fc.array(fc.record({gap: fc.integer({min: 0, max: 3}), line: plainLine}), {maxLength: 6}), fc.boolean(), (width, parts, shuffle) => {
+				// laid out left to right with gaps; some runs may cross the right edge (cell path)
+				let x = 0;
+				const writes = parts.map(p => {
+					x += p.gap;
+					const w = {x, line: p.line};
+					x += p.line.replace(/\x1b\[[0-9;]*m/g, '').length;
+					return w;
+				});
+				if (shuffle) writes.reverse();
+				expect(paintRow(width, writes)).toBe(inkRow(width, writes));
+			}),
+			{numRuns: 1000},
+		);
+		// most of those rows took the run painter (the rest: a write over the right edge)
+		expect(inkFrameCacheStats().rowsPaintedByRuns - before).toBeGreaterThan(500);
+	});
+});
+
 describe('the frame cache on Output.get()', () => {
 	type Op = {x: number; y: number; text: string; upper: boolean};
 	const frameOp = fc.record({x: fc.integer({min: 0, max: 30}), y: fc.integer({min: -1, max: 6}), text: fc.array(styled, {minLength: 1, maxLength: 3}).map(l => l.join('\n')), upper: fc.boolean()});
