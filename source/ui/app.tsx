@@ -47,6 +47,8 @@ export interface AppProps {
 	budget?: FrameBudget;
 	/** recompute findings at most this often while the state churns (they are the costly view) */
 	findingsEveryMs?: number;
+	/** rebuild the ranks, paths and GDR views at most this often while the state churns */
+	modelsEveryMs?: number;
 	/** keys are read (stdin is a TTY); false in a pipe */
 	interactive?: boolean;
 }
@@ -75,7 +77,10 @@ export function App(props: AppProps) {
 	const started = performance.now();
 	const {store, title} = props;
 	const theme = useMemo(() => createTheme({color: props.color, ascii: props.ascii}), [props.color, props.ascii]);
-	const selectors = useMemo(() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000}), [title, props.findingOptions, props.findingsEveryMs]);
+	const selectors = useMemo(
+		() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000, modelsEveryMs: props.modelsEveryMs ?? 500}),
+		[title, props.findingOptions, props.findingsEveryMs, props.modelsEveryMs],
+	);
 	const pace = useMemo(() => (props.budget ? () => props.budget!.interval() : (props.intervalMs ?? 100)), [props.budget, props.intervalMs]);
 	const {state, logRevision} = useStoreView(store, pace);
 	// Ticks once a second while the rollout moves (init timers, ages); once it is serving,
@@ -95,7 +100,8 @@ export function App(props: AppProps) {
 	const header = selectors.header(state, now);
 	const settled = header.phase === 'serving' || header.phase === 'completed' || header.phase === 'failed';
 	useEffect(() => setClockPeriod(settled ? 5000 : 1000), [settled]);
-	// Findings served from the throttle: redraw once more when they are due, so the last state gets its own.
+	// Views served from the throttle (findings, ranks, paths, GDR): redraw once more when they
+	// are due, so the last state gets its own.
 	const [, setFindingsTick] = useState(0);
 	const due = selectors.findingsDue();
 	useEffect(() => {

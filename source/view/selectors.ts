@@ -28,9 +28,46 @@ export function memo<R>(): (keys: readonly unknown[], compute: () => R) => R {
 	};
 }
 
+/**
+ * Like memo, but while keys change faster than `everyMs` (a log storm) the last value
+ * is served and the call is marked stale; `due()` says when a recompute is owed, so
+ * the caller redraws once more after the storm. The state a source ends with is
+ * computed at once.
+ */
+function throttledMemo<R>(everyMs: number) {
+	let last: readonly unknown[] | null = null;
+	let lastEnded = false;
+	let value: R;
+	let at = -Infinity;
+	let stale = false;
+	return {
+		get(keys: readonly unknown[], ended: boolean, compute: () => R): R {
+			if (last && last.length === keys.length && last.every((x, i) => Object.is(x, keys[i]))) {
+				stale = false;
+				return value;
+			}
+			const t = Date.now();
+			if (last && t - at < everyMs && !(ended && !lastEnded)) {
+				stale = true;
+				return value;
+			}
+			value = compute();
+			last = keys;
+			lastEnded = ended;
+			at = t;
+			stale = false;
+			return value;
+		},
+		due: () => (stale ? Math.max(1, at + everyMs - Date.now()) : 0),
+	};
+}
+
 export interface Selectors {
 	findings(state: RolloutState, now: number): Finding[];
-	/** ms until throttled findings should be recomputed for the latest state (0 = up to date) */
+	/**
+	 * ms until a throttled view (findings, ranks, paths, GDR) should be recomputed for the
+	 * latest state (0 = all up to date)
+	 */
 	findingsDue(): number;
 	header(state: RolloutState, now: number): HeaderModel;
 	ranks(state: RolloutState, now: number): RanksModel;
@@ -47,9 +84,15 @@ export interface Selectors {
  * ranks), so while the state changes many times a second they are recomputed at
  * most once per `findingsEveryMs`; the caller asks `findingsDue()` and redraws
  * once more when it says so, so the final state always gets its own findings.
+ *
+ * The ranks, paths and GDR views are rebuilt at most once per `modelsEveryMs` the
+ * same way: at 512 ranks they cost ~2.5 ms a frame, and under a log storm the state
+ * changes on every frame while the logs pane is the one that has to move at 10
+ * frames a second (k9s refreshes its tables every 2 s).
  */
-export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number} = {}): Selectors {
+export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number; modelsEveryMs?: number} = {}): Selectors {
 	const findingsEvery = opts.findingsEveryMs ?? 0;
+	const modelsEvery = opts.modelsEveryMs ?? 0;
 	let findingsAt = -Infinity;
 	let findingsKey: readonly unknown[] | null = null;
 	let findingsValue: Finding[] = [];
@@ -60,9 +103,9 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 	const findings = memo<Finding[]>();
 	const phase = memo<{phase: ReturnType<typeof derivePhase>; spans: PhaseSpan[]}>();
 	const header = memo<HeaderModel>();
-	const ranks = memo<RanksModel>();
-	const paths = memo<PathsModel>();
-	const gdr = memo<GdrModel>();
+	const ranks = throttledMemo<RanksModel>(modelsEvery);
+	const paths = throttledMemo<PathsModel>(modelsEvery);
+	const gdr = throttledMemo<GdrModel>(modelsEvery);
 	const engine = memo<EngineModel>();
 	const endpoint = memo<EndpointModel>();
 	const logs = memo<LogView>();
@@ -90,15 +133,18 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 			findingsStale = false;
 			return findingsValue;
 		},
-		findingsDue: () => (findingsStale ? Math.max(1, findingsAt + findingsEvery - Date.now()) : 0),
+		findingsDue: () => {
+			const owed = [findingsStale ? Math.max(1, findingsAt + findingsEvery - Date.now()) : 0, ranks.due(), paths.due(), gdr.due()].filter(x => x > 0);
+			return owed.length ? Math.min(...owed) : 0;
+		},
 		header: (s, now) =>
 			header([s, sec(now)], () => {
 				const p = phaseOf(s);
 				return buildHeader(s, title, p.phase, p.spans, sec(now));
 			}),
-		ranks: (s, now) => ranks([s.procs, s.comms, s.pods, sec(now)], () => buildRanks(s, sec(now), rankOpts)),
-		paths: s => paths([s.topology, s.comms, s.procs, s.nccl], () => buildPaths(s)),
-		gdr: s => gdr([s.gdr, s.nccl], () => buildGdr(s)),
+		ranks: (s, now) => ranks.get([s.procs, s.comms, s.pods, sec(now)], s.ended, () => buildRanks(s, sec(now), rankOpts)),
+		paths: s => paths.get([s.topology, s.comms, s.procs, s.nccl], s.ended, () => buildPaths(s)),
+		gdr: s => gdr.get([s.gdr, s.nccl], s.ended, () => buildGdr(s)),
 		engine: s => engine([s.engine], () => buildEngine(s.engine)),
 		endpoint: s => endpoint([s.endpoint], () => buildEndpoint(s.endpoint)),
 		logs: (lines, rev, q, dropped) => logs([rev, q.filter, q.proc, dropped], () => buildLogView(lines(), q, dropped)),

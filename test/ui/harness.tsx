@@ -83,6 +83,7 @@ export function renderApp(state: RolloutState, opts: {cols?: number; rows?: numb
 			onQuit={() => out.quits++}
 			intervalMs={0}
 			findingsEveryMs={0}
+			modelsEveryMs={0}
 		/>,
 		{stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
 	);

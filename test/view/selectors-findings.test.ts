@@ -22,3 +22,30 @@ it('the final state of an ended source gets its findings inside the throttle win
 	// the source ends: computed now
 	expect(sel.findings(reduceAll(before, [{type: 'source-ended', at: now}]), now).map(f => f.id)).toContain('rank-exited');
 });
+
+it('serves the last ranks, paths and GDR views while the state churns, and owes a redraw', () => {
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000});
+	const {state: ended} = loadScenario('crash-rank1');
+	const before = {...ended, ended: false};
+	const now = ended.lastTs ?? 0;
+	const empty = emptyState({kind: 'files', files: []});
+	expect(sel.ranks(empty, now).total).toBe(0);
+	expect(sel.findingsDue()).toBe(0);
+	// a new state inside the window: the old view is served, and a recompute is owed
+	expect(sel.ranks(before, now).total).toBe(0);
+	expect(sel.paths(before).hosts).toEqual(sel.paths(empty).hosts);
+	expect(sel.findingsDue()).toBeGreaterThan(0);
+	// the source ends: every view is computed for its final state at once
+	const final = reduceAll(before, [{type: 'source-ended', at: now}]);
+	expect(sel.ranks(final, now).total).toBe(4);
+	expect(sel.paths(final).hosts.length).toBeGreaterThan(0);
+	expect(sel.gdr(final)).toEqual(createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions).gdr(final));
+});
+
+it('recomputes at once when not throttled (modelsEveryMs 0)', () => {
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions);
+	const {state} = loadScenario('crash-rank1');
+	expect(sel.ranks(emptyState({kind: 'files', files: []}), 0).total).toBe(0);
+	expect(sel.ranks(state, state.lastTs ?? 0).total).toBe(4);
+	expect(sel.findingsDue()).toBe(0);
+});
