@@ -34,7 +34,10 @@ export function memo<R>(): (keys: readonly unknown[], compute: () => R) => R {
  * the caller redraws once more after the storm. The state a source ends with is
  * computed at once.
  */
-function throttledMemo<R>(everyMs: number) {
+function throttledMemo<R>(everyMs: number, opts: {clockLast?: boolean} = {}) {
+	// keys before this index are state; a change in the last one alone (the clock's
+	// second) is never throttled: a tick must show the new ages when it redraws
+	const stateKeys = (keys: readonly unknown[]) => (opts.clockLast ? keys.length - 1 : keys.length);
 	let last: readonly unknown[] | null = null;
 	let lastEnded = false;
 	let value: R;
@@ -47,7 +50,8 @@ function throttledMemo<R>(everyMs: number) {
 				return value;
 			}
 			const t = Date.now();
-			if (last && t - at < everyMs && !(ended && !lastEnded)) {
+			const stateChanged = !last || last.length !== keys.length || keys.slice(0, stateKeys(keys)).some((x, i) => !Object.is(x, last![i]));
+			if (last && stateChanged && t - at < everyMs && !(ended && !lastEnded)) {
 				stale = true;
 				return value;
 			}
@@ -103,7 +107,7 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 	const findings = memo<Finding[]>();
 	const phase = memo<{phase: ReturnType<typeof derivePhase>; spans: PhaseSpan[]}>();
 	const header = memo<HeaderModel>();
-	const ranks = throttledMemo<RanksModel>(modelsEvery);
+	const ranks = throttledMemo<RanksModel>(modelsEvery, {clockLast: true});
 	const paths = throttledMemo<PathsModel>(modelsEvery);
 	const gdr = throttledMemo<GdrModel>(modelsEvery);
 	const engine = memo<EngineModel>();

@@ -49,3 +49,13 @@ it('recomputes at once when not throttled (modelsEveryMs 0)', () => {
 	expect(sel.ranks(state, state.lastTs ?? 0).total).toBe(4);
 	expect(sel.findingsDue()).toBe(0);
 });
+
+it('a clock tick alone is not throttled: the ranks view shows the new second', () => {
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000});
+	const {state} = loadScenario('crash-rank1');
+	const t = state.lastTs ?? 0;
+	const a = sel.ranks(state, t);
+	const b = sel.ranks(state, t + 5000);
+	expect(b).not.toBe(a);
+	expect(sel.findingsDue()).toBe(0);
+});
