@@ -85,7 +85,9 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 		const {App} = await import('../source/ui/app.js');
 		const {createFrameBudget} = await import('../source/ui/hooks/frame-budget.js');
 		const {installInkFrameCache} = await import('../source/ui/ink-frame-cache.js');
+		const {installScreenDiff} = await import('../source/ui/screen-diff.js');
 		installInkFrameCache(); // as runTui does
+		const screen = installScreenDiff(tty); // as runTui does: bytes/frame is what the terminal gets
 		const budget = createFrameBudget();
 		const inst = render(
 			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true, budget}),
@@ -94,7 +96,10 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 				budget.record(renderTime);
 			}},
 		);
-		unmount = () => inst.unmount();
+		unmount = () => {
+			inst.unmount();
+			screen.uninstall();
+		};
 		await new Promise(r => setTimeout(r, 500));
 	}
 	const delay = monitorEventLoopDelay({resolution: 5});
@@ -175,7 +180,7 @@ async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 }
 
 /** Idle CPU of the UI alone over a settled rollout (failed/serving): the live clock ticks every 5 s. */
-async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}> {
+async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number; bytesPerFrame: number}> {
 	const React = (await import('react')).default;
 	const {render} = await import('ink');
 	const {App} = await import('../source/ui/app.js');
@@ -183,8 +188,10 @@ async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}>
 	const {crashState} = await import('../test/ui/states.js');
 	const {defaultFindingOptions} = await import('../source/findings/index.js');
 	const {installInkFrameCache} = await import('../source/ui/ink-frame-cache.js');
+	const {installScreenDiff} = await import('../source/ui/screen-diff.js');
 	installInkFrameCache(); // as runTui does
 	const tty = new FakeTty();
+	const screen = installScreenDiff(tty);
 	let renders = 0;
 	const store = createStore(crashState());
 	const inst = render(
@@ -193,21 +200,28 @@ async function idleSettled(ms = 15_000): Promise<{pct: number; renders: number}>
 	);
 	await new Promise(r => setTimeout(r, 2000));
 	const r0 = renders;
+	const b0 = tty.bytes;
 	const c0 = process.cpuUsage();
 	const t0 = performance.now();
 	await new Promise(r => setTimeout(r, ms));
 	const c = process.cpuUsage(c0);
 	const pct = ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100;
+	const bytes = tty.bytes - b0;
 	inst.unmount();
+	screen.uninstall();
 	store.dispose();
-	return {pct, renders: renders - r0};
+	return {pct, renders: renders - r0, bytesPerFrame: renders > r0 ? bytes / (renders - r0) : 0};
 }
 
 export async function benchRender(): Promise<void> {
 	console.log(`storm: ${linesPerSecond.toLocaleString('en-US')} lines/s for ${seconds} s (BENCH_SECONDS to change; the issue asks 30), fake TTY 200x60, 8 streams`);
 	console.log('CPU, frames and bytes over the first 70% of the storm (no keys); then a Tab every 250 ms for key→frame; idle = 5 s after the source stops (live clock ticking)');
 	const results: Result[] = [];
-	const only = process.env['BENCH_RENDER_ONLY']; // e.g. `512-ui` for profiling one case
+	const only = process.env['BENCH_RENDER_ONLY']; // e.g. `512-ui` for profiling one case, or `idle`
+	if (only === 'idle') {
+		console.log(await idleSettled());
+		return;
+	}
 	if (only) {
 		const [n, ui] = only.split('-');
 		const r = await storm(Number(n) / 8, ui === 'ui');
@@ -230,7 +244,7 @@ export async function benchRender(): Promise<void> {
 		console.log(`${ui.label}: UI costs ${(ui.cpuPct - base.cpuPct).toFixed(1)}% of a core over the baseline (${(ui.cpuPct / Math.max(0.1, base.cpuPct)).toFixed(2)}x)`);
 	}
 	const settled = await idleSettled();
-	console.log(`idle, settled rollout (live clock every 5 s): ${settled.pct.toFixed(2)}% of a core, ${settled.renders} frames in 15 s`);
+	console.log(`idle, settled rollout (live clock every 5 s): ${settled.pct.toFixed(2)}% of a core, ${settled.renders} frames in 15 s, ${settled.bytesPerFrame.toFixed(0)} bytes a frame`);
 	const ui512 = results[3]!;
 	const ui64 = results[1]!;
 	const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');

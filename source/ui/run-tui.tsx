@@ -16,6 +16,7 @@ import type {TuiTitle} from '../view/header-model.js';
 import {App} from './app.js';
 import {createFrameBudget} from './hooks/frame-budget.js';
 import {installInkFrameCache} from './ink-frame-cache.js';
+import {installScreenDiff} from './screen-diff.js';
 import {plainFrame, quitSummary} from './plain-frame.js';
 
 const enterAlt = '\x1b[?1049h\x1b[H';
@@ -97,6 +98,9 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 
 	let instance: ReturnType<typeof render> | null = null;
 	let quitFindings: Finding[] | null = null;
+	// Ink rewrites every frame whole; over SSH only the changed rows should go.
+	// INFERTOP_FULL_REDRAW=1 turns that off (a terminal that gets out of step).
+	const screen = process.env['INFERTOP_FULL_REDRAW'] === '1' ? {uninstall: () => {}} : installScreenDiff(out as never);
 	try {
 		// Ink repaints every row of every frame; this reuses the rows that did not change.
 		installInkFrameCache();
@@ -143,6 +147,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 		} catch {
 			/* unmounting a broken tree: restoring the screen matters more */
 		}
+		screen.uninstall();
 		restore();
 		process.removeListener('exit', onExit);
 	}
