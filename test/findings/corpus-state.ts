@@ -5,13 +5,10 @@
  */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {createPipeline} from '../../source/pipeline.js';
-import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
-import {createStore} from '../../source/store/store.js';
-import {scenarioDir} from '../helpers/load-scenario.js';
+import type {RolloutState} from '../../source/model/state.js';
+import {scenarioDir, stateOfPaths} from '../helpers/load-scenario.js';
 
-export const corpusDir = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
+export {corpusDir} from '../helpers/load-scenario.js';
 
 export interface Truth {
 	scenario: string;
@@ -36,15 +33,7 @@ export async function corpusState(name: string): Promise<RolloutState> {
 }
 
 /** The final state of the logs in `dir` (or one file), read as check reads them. */
-export async function stateOf(dir: string): Promise<RolloutState> {
-	const entries = await resolveLogPaths([dir]);
-	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
-	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
-	store.flush();
-	const st = store.getState();
-	store.dispose();
-	return st;
-}
+export const stateOf = (dir: string): Promise<RolloutState> => stateOfPaths([dir]);
 
 /** The reducer for log events lands separately; until then states carry no processes or failures. */
 export function reducerLanded(st: RolloutState): boolean {

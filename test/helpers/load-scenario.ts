@@ -1,13 +1,18 @@
 /**
- * Load a recorded corpus scenario (test/fixtures/corpus/nccl-2.28.9-h200x4/<name>):
- * every podN.log is parsed by its own stream parser and folded into one state.
- * Shared by parse/model/findings/view tests.
+ * The one place tests find corpus scenarios (the shared corpus's byte-identical copies
+ * in test/fixtures/corpus/nccl-2.28.9-h200x4, and the ones recorded here in
+ * test/fixtures/corpus/recorded) and turn logs into a state: either parser → reducer
+ * directly (loadScenario, any chunking), or through the real saved-logs path that
+ * `infertop analyze`/`check` take (stateOfPaths: files source → pipeline → store).
  */
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {createStreamParser} from '../../source/parse/stream-parser.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
+import {createPipeline} from '../../source/pipeline.js';
+import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
+import {createStore} from '../../source/store/store.js';
 
 export const corpusDir = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
 /** logs this project recorded on the device machine (fixtures/corpus/recorded/README.md) */
@@ -50,4 +55,15 @@ export function loadScenario(name: string): {state: RolloutState; truth: any} {
 	for (const {pod, file} of podLogs(name)) state = parseInto(state, pod, [readFileSync(file)]);
 	state = reduceAll(state, [{type: 'source-ended', at: state.lastTs}]);
 	return {state, truth};
+}
+
+/** The final state of saved logs (files or folders), read as `analyze` and `check` read them. */
+export async function stateOfPaths(paths: string[]): Promise<RolloutState> {
+	const entries = await resolveLogPaths(paths);
+	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
+	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
+	store.flush();
+	const state = store.getState();
+	store.dispose();
+	return state;
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {phaseTimeline} from '../../source/model/phase.js';
 import type {Snapshot} from '../../source/view/snapshot.js';
-import {corpusDir, loadScenarioSnapshot, loadScenarioState, scenarios, truthOf} from './corpus.js';
+import {scenarioDir} from '../helpers/load-scenario.js';
+import {loadScenarioSnapshot, loadScenarioState, scenarios, truthOf} from './corpus.js';
 
 function logText(scenario: string, snap: Snapshot): string {
 	return snap.source.kind === 'files' ? snap.source.files.map(f => readFileSync(f, 'utf8')).join('') : '';
@@ -45,7 +46,7 @@ describe('corpus truth at snapshot level', () => {
 				expect(s.pods.map(p => p.name)).toEqual(Object.keys(truth.exit).sort());
 				for (const p of s.pods) {
 					// what `wc -l` says (plus a last line without newline, if any)
-					const body = readFileSync(path.join(corpusDir, scenario, `${p.name}.log`), 'utf8');
+					const body = readFileSync(path.join(scenarioDir(scenario), `${p.name}.log`), 'utf8');
 					const lines = body.split('\n').length - (body.endsWith('\n') ? 1 : 0);
 					expect(p.lines, p.name).toBe(lines);
 				}

@@ -2,17 +2,15 @@
  * Reads a corpus scenario through the real path saved logs take (files source →
  * pipeline → parser → store), so these tests check what `infertop analyze` sees.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {computeFindings} from '../../source/findings/index.js';
-import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {createPipeline} from '../../source/pipeline.js';
-import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
-import {createStore} from '../../source/store/store.js';
+import type {RolloutState} from '../../source/model/state.js';
 import {toSnapshot, type Snapshot} from '../../source/view/snapshot.js';
+import {scenarioDir, scenarioNames, stateOfPaths} from '../helpers/load-scenario.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const corpusDir = path.join(repoRoot, 'test/fixtures/corpus/nccl-2.28.9-h200x4');
+export {corpusDir} from '../helpers/load-scenario.js';
 
 export interface TruthRank {
 	global_rank: number;
@@ -43,23 +41,14 @@ export interface Truth {
 	crash?: {global_rank: number; pod: string; bus_id: string; exit_code: number};
 }
 
-export function scenarios(): string[] {
-	return readdirSync(corpusDir)
-		.filter(n => statSync(path.join(corpusDir, n)).isDirectory())
-		.sort();
-}
+/** Every scenario: the shared corpus's copies and the ones recorded here. */
+export const scenarios = scenarioNames;
 
 export function truthOf(scenario: string): Truth {
-	return JSON.parse(readFileSync(path.join(corpusDir, scenario, 'truth.json'), 'utf8')) as Truth;
+	return JSON.parse(readFileSync(path.join(scenarioDir(scenario), 'truth.json'), 'utf8')) as Truth;
 }
 
-export async function loadScenarioState(scenario: string): Promise<RolloutState> {
-	const entries = await resolveLogPaths([path.join(corpusDir, scenario)]);
-	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
-	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
-	store.flush();
-	return store.getState();
-}
+export const loadScenarioState = (scenario: string): Promise<RolloutState> => stateOfPaths([scenarioDir(scenario)]);
 
 export async function loadScenarioSnapshot(scenario: string): Promise<Snapshot> {
 	const state = await loadScenarioState(scenario);
@@ -69,11 +58,7 @@ export async function loadScenarioSnapshot(scenario: string): Promise<Snapshot> 
 
 /** Any saved-log paths through the same path as `analyze`. */
 export async function loadPathsSnapshot(paths: string[]): Promise<Snapshot> {
-	const entries = await resolveLogPaths(paths);
-	const store = createStore(emptyState({kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
-	await readSavedLogs(entries, createPipeline(store, {keepLines: false}), {speed: 0});
-	store.flush();
-	const state = store.getState();
+	const state = await stateOfPaths(paths);
 	const now = state.lastTs ?? Date.now();
 	return toSnapshot(state, computeFindings(state, now), {now});
 }
