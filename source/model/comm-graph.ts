@@ -10,19 +10,16 @@ import type {CommMember, CommState, RingOrder, RolloutState} from './state.js';
 import {initSecondsOf, withComm} from './comms.js';
 import {jsonEqual} from './json-equal.js';
 import {withProc} from './procs.js';
+import {withEntry, writable} from './batch.js';
 
 /** NCCL's MAXCHANNELS (64 since 2.23, 32 before): a bound on every per-channel list. */
 export const MAX_CHANNELS = 64;
 
 /** `items` merged into `list` by channel (an item replaces its channel's entry), sorted; null when nothing changes. */
 function mergeByChannel<T extends {channel: number}>(list: readonly T[] | undefined, items: readonly T[]): T[] | null {
-	// hot at SUBSYS=GRAPH (a Ring and a Tree line per channel per rank, channels in order):
-	// one new channel after the last is an append
-	if (items.length === 1) {
-		const it = items[0]!;
-		const last = list?.[list.length - 1];
-		if (it.channel >= 0 && it.channel < MAX_CHANNELS && (last === undefined || it.channel > last.channel)) return list ? [...list, it] : [it];
-	}
+	// hot at SUBSYS=GRAPH (a Ring and a Tree line per channel per rank, channels in order, or a
+	// `Trees` line with every channel in order): new channels after the last are an append
+	if (appendsInOrder(list, items)) return list ? list.concat(items) : items.slice();
 	const out = list ? list.slice() : [];
 	let changed = false;
 	for (const it of items) {
@@ -36,6 +33,16 @@ function mergeByChannel<T extends {channel: number}>(list: readonly T[] | undefi
 	return changed ? out.sort((a, b) => a.channel - b.channel) : null;
 }
 
+/** `items` (some) are in range, strictly ascending and all after the list's last channel. */
+function appendsInOrder(list: readonly {channel: number}[] | undefined, items: readonly {channel: number}[]): boolean {
+	let prev = list && list.length ? list[list.length - 1]!.channel : -1;
+	for (const it of items) {
+		if (!(it.channel > prev && it.channel < MAX_CHANNELS)) return false;
+		prev = it.channel;
+	}
+	return items.length > 0;
+}
+
 /** The member for a rank line of `proc`, or null when the comm or rank is not that process's. */
 function memberOf(state: RolloutState, comm: string, rank: number, proc: string): {c: CommState; m: CommMember} | null {
 	const c = state.comms[comm];
@@ -44,7 +51,9 @@ function memberOf(state: RolloutState, comm: string, rank: number, proc: string)
 }
 
 function withMember(state: RolloutState, c: CommState, m: CommMember): RolloutState {
-	return withComm(state, {...c, members: {...c.members, [m.rank]: m}});
+	const next = writable(c);
+	next.members = withEntry(c.members, m.rank, m);
+	return withComm(state, next);
 }
 
 export function reduceCommInitTimings(state: RolloutState, e: CommInitTimingsEvent): RolloutState {
@@ -64,14 +73,20 @@ export function reduceCommRingOrder(state: RolloutState, e: CommRingOrderEvent):
 	// ≤2.22 prints at most 20 ranks without saying so: short of nranks is cut too
 	const entry: RingOrder = {channel: e.channel, ranks: e.ranks.slice(0, c.nranks), truncated: e.truncated || e.ranks.length < c.nranks};
 	const ringOrders = mergeByChannel(c.ringOrders, [entry]);
-	return ringOrders ? withComm(state, {...c, ringOrders}) : state;
+	if (!ringOrders) return state;
+	const next = writable(c);
+	next.ringOrders = ringOrders;
+	return withComm(state, next);
 }
 
 export function reduceCommRing(state: RolloutState, e: CommRingEvent): RolloutState {
 	const at = memberOf(state, e.comm, e.rank, e.proc);
 	if (!at) return state;
 	const ring = mergeByChannel(at.m.ring, [{channel: e.channel, prev: e.prev, next: e.next}]);
-	return ring ? withMember(state, at.c, {...at.m, ring}) : state;
+	if (!ring) return state;
+	const m = writable(at.m);
+	m.ring = ring;
+	return withMember(state, at.c, m);
 }
 
 export function reduceCommTree(state: RolloutState, e: CommTreeEvent): RolloutState {
@@ -81,7 +96,10 @@ export function reduceCommTree(state: RolloutState, e: CommTreeEvent): RolloutSt
 		at.m.tree,
 		e.trees.map(t => ({channel: t.channel, up: t.up, down: t.down.slice()})),
 	);
-	return tree ? withMember(state, at.c, {...at.m, tree}) : state;
+	if (!tree) return state;
+	const m = writable(at.m);
+	m.tree = tree;
+	return withMember(state, at.c, m);
 }
 
 /**

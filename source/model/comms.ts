@@ -5,7 +5,7 @@
 import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommPatternEvent, CommRingsEvent} from '../parse/log-events.js';
 import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
 import {procOf, withProc} from './procs.js';
-import {withEntry} from './batch.js';
+import {fresh, withEntry, writable} from './batch.js';
 
 export function emptyComm(id: string, nranks: number, at: number | null): CommState {
 	return {
@@ -32,6 +32,7 @@ export function withComm(state: RolloutState, comm: CommState): RolloutState {
 	return comms === state.comms ? state : {...state, comms};
 }
 
+/** Counts and state from the members, set in place: `comm` is the caller's to write (a fresh copy, or one this batch made). */
 function recount(comm: CommState): CommState {
 	const members = Object.values(comm.members);
 	const ranksStarted = members.length;
@@ -40,7 +41,10 @@ function recount(comm: CommState): CommState {
 	if (members.length && members.every(m => m.state === 'destroyed')) st = 'destroyed';
 	else if (members.some(m => m.state === 'failed')) st = 'failed';
 	else st = ranksComplete >= comm.nranks ? 'ready' : 'initializing';
-	return {...comm, ranksStarted, ranksComplete, state: st};
+	comm.ranksStarted = ranksStarted;
+	comm.ranksComplete = ranksComplete;
+	comm.state = st;
+	return comm;
 }
 
 /**
@@ -92,19 +96,22 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 		const kept = old && old.proc === e.proc ? old : undefined;
 		member = {...kept, proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready'};
 	}
-	let comm: CommState = {
-		...comm0,
-		nranks: e.nranks,
-		members: {...comm0.members, [e.rank]: member},
-		firstStartAt: comm0.firstStartAt ?? e.at,
-		lastCompleteAt: e.phase === 'complete' ? e.at ?? comm0.lastCompleteAt : comm0.lastCompleteAt,
-	};
+	let comm = writable(comm0);
+	comm.nranks = e.nranks;
+	comm.members = withEntry(comm0.members, e.rank, member);
+	comm.firstStartAt = comm0.firstStartAt ?? e.at;
+	if (e.phase === 'complete') comm.lastCompleteAt = e.at ?? comm0.lastCompleteAt;
 	comm = recount(comm);
 	let s = withComm(state, comm);
 
 	const p0 = procOf(s, e.proc, e.at);
 	const comms = p0.comms.includes(e.comm) ? p0.comms : [...p0.comms, e.comm];
-	let proc: ProcState = {...p0, comms, cudaDev: e.cudaDev, nvmlDev: e.nvmlDev ?? p0.nvmlDev, busId: e.busId};
+	const nvmlDev = e.nvmlDev ?? p0.nvmlDev;
+	let proc: ProcState = writable(p0);
+	proc.comms = comms;
+	proc.cudaDev = e.cudaDev;
+	proc.nvmlDev = nvmlDev;
+	proc.busId = e.busId;
 	if (e.phase === 'start') {
 		proc.initStartAt = proc.initStartAt ?? e.at;
 		if (proc.state === 'starting' || proc.state === 'ready') proc.state = 'initializing';
@@ -156,42 +163,70 @@ export function reduceCommLink(state: RolloutState, e: CommLinkEvent): RolloutSt
 /**
  * A run of channel lines (one per channel and peer: hundreds at SUBSYS=ALL, thousands
  * with 512 ranks) folded at once: each communicator's links are copied once and found
- * by key, instead of a copy and a scan per line. The result equals reduceCommLink
- * applied in order (test/model/reduce-batch.test.ts).
+ * through an index by rank pair, instead of a copy and a scan per line. The result
+ * equals reduceCommLink applied in order (test/model/reduce-batch.test.ts).
+ * The index is keyed by a number (no key string per link and line: building the index
+ * with `from|to|dir|raw` strings was this slice's main cost, measured with the reducer alone).
  */
 export function reduceCommLinks(state: RolloutState, events: readonly CommLinkEvent[]): RolloutState {
-	const touched = new Map<string, {c: CommState; links: CommState['links']; index: Map<string, number>; transports: string[] | null}>();
+	const touched = new Map<string, {c: CommState; links: CommState['links']; index: Map<number, number[]>; transports: string[] | null}>();
 	for (const e of events) {
 		let t = touched.get(e.comm);
 		if (!t) {
 			const c = state.comms[e.comm];
 			if (!c) continue;
-			const index = new Map<string, number>();
-			// the first of equal keys wins, as reduceCommLink's scan finds it
-			c.links.forEach((x, k) => {
-				const key = linkKey(x.fromRank, x.toRank, x.raw, x.dir);
-				if (!index.has(key)) index.set(key, k);
-			});
+			const index = new Map<number, number[]>();
+			for (let k = 0; k < c.links.length; k++) {
+				const x = c.links[k]!;
+				const key = pairKey(x.fromRank, x.toRank);
+				const same = index.get(key);
+				if (same) same.push(k);
+				else index.set(key, [k]);
+			}
 			t = {c, links: c.links.slice(), index, transports: null};
 			touched.set(e.comm, t);
 		}
 		const l = e.link;
-		const key = linkKey(l.fromRank, l.toRank, l.raw, l.dir);
-		const i = t.index.get(key);
-		if (i === undefined) {
-			t.index.set(key, t.links.length);
-			t.links.push({...l, channels: 1});
-		} else t.links[i] = {...t.links[i]!, channels: t.links[i]!.channels + 1};
+		const key = pairKey(l.fromRank, l.toRank);
+		const same = t.index.get(key);
+		// the first of equal links wins, as reduceCommLink's scan finds it (a bucket is in link order)
+		let i = -1;
+		if (same) {
+			for (const k of same) {
+				const x = t.links[k]!;
+				if (x.fromRank === l.fromRank && x.toRank === l.toRank && x.raw === l.raw && x.dir === l.dir) {
+					i = k;
+					break;
+				}
+			}
+		}
+		if (i === -1) {
+			if (same) same.push(t.links.length);
+			else t.index.set(key, [t.links.length]);
+			t.links.push(fresh({...l, channels: 1}));
+		} else {
+			// one line per channel: a link is counted up many times in a run (in place after its copy)
+			const x = writable(t.links[i]!);
+			x.channels += 1;
+			t.links[i] = x;
+		}
 		const have = t.transports ?? t.c.transports;
 		if (!have.includes(l.transport)) t.transports = [...have, l.transport];
 	}
 	if (touched.size === 0) return state;
-	const comms = {...state.comms};
-	for (const [id, t] of touched) comms[id] = {...t.c, links: t.links, transports: t.transports ?? t.c.transports};
-	return {...state, comms};
+	let comms = state.comms;
+	for (const [id, t] of touched) {
+		const transports = t.transports ?? t.c.transports;
+		const c = writable(t.c);
+		c.links = t.links;
+		c.transports = transports;
+		comms = withEntry(comms, id, c);
+	}
+	return comms === state.comms ? state : {...state, comms};
 }
 
-const linkKey = (from: number, to: number, raw: string, dir: string | null) => `${from}|${to}|${dir ?? ''}|${raw}`;
+/** A number for a rank pair (equal pairs, equal numbers; a bucket's links are still compared whole). */
+const pairKey = (from: number, to: number) => from * 65536 + to;
 
 export function reduceCommChannels(state: RolloutState, e: CommChannelsEvent): RolloutState {
 	const c = state.comms[e.comm];

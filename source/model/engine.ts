@@ -2,6 +2,7 @@
 import type {EngineEvent} from '../parse/log-events.js';
 import type {EngineState, RolloutState} from './state.js';
 import {jsonEqual} from './json-equal.js';
+import {writable} from './batch.js';
 
 const MAX_DEPRECATIONS = 50;
 
@@ -37,7 +38,8 @@ export function emptyEngine(): EngineState {
 export function reduceEngine(state: RolloutState, e: EngineEvent): RolloutState {
 	const old = state.engine ?? emptyEngine();
 	let changed = state.engine === null;
-	// copied on the first change only: most engine events repeat what is known
+	// copied on the first change only (and once per batch): most engine events repeat what
+	// is known; `old` is read before each field of `next` (maybe the same object) is set
 	let next: EngineState | null = null;
 	const patch = e.patch as Record<string, unknown>;
 	for (const k in patch) {
@@ -47,7 +49,7 @@ export function reduceEngine(state: RolloutState, e: EngineEvent): RolloutState 
 		const cur = old[key];
 		if (cur === v) continue;
 		if (v !== null && typeof v === 'object' && cur !== null && typeof cur === 'object' && jsonEqual(cur, v)) continue;
-		next ??= {...old};
+		next ??= writable(old);
 		(next as unknown as Record<string, unknown>)[key] = v;
 		changed = true;
 	}
@@ -55,25 +57,28 @@ export function reduceEngine(state: RolloutState, e: EngineEvent): RolloutState 
 		let diff = false;
 		for (const [k, v] of Object.entries(e.config)) if (old.config[k] !== v) diff = true;
 		if (diff) {
-			next ??= {...old};
+			next ??= writable(old);
 			next.config = {...old.config, ...e.config};
 			changed = true;
 		}
 	}
 	if (e.milestone && !(e.milestone in old.milestones)) {
-		next ??= {...old};
+		next ??= writable(old);
 		next.milestones = {...old.milestones, [e.milestone]: e.at};
 		changed = true;
 	}
 	if (e.deprecation && !old.deprecations.includes(e.deprecation) && old.deprecations.length < MAX_DEPRECATIONS) {
-		next ??= {...old};
+		next ??= writable(old);
 		next.deprecations = [...old.deprecations, e.deprecation];
 		changed = true;
 	}
 	if (e.dead && old.dead === null) {
-		next ??= {...old};
+		next ??= writable(old);
 		next.dead = {at: e.at, message: e.dead};
 		changed = true;
 	}
-	return changed ? {...state, engine: next ?? {...old}} : state;
+	if (!changed) return state;
+	const s = writable(state);
+	s.engine = next ?? {...old};
+	return s;
 }

@@ -24,11 +24,20 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 	if (typeof (a as {toJSON?: unknown}).toJSON === 'function' || typeof (b as {toJSON?: unknown}).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b);
 	const x = a as Record<string, unknown>;
 	const y = b as Record<string, unknown>;
-	const kx = Object.keys(x).filter(k => written(x[k]));
-	const ky = Object.keys(y).filter(k => written(y[k]));
-	if (kx.length !== ky.length) return false;
-	for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i] || !jsonEqual(x[kx[i]!], y[ky[i]!])) return false;
-	return true;
+	const kx = Object.keys(x);
+	const ky = Object.keys(y);
+	// both key lists in order, skipping the keys JSON leaves out (no filtered copies: a
+	// re-sent topology is compared object by object, hundreds of them)
+	let i = 0;
+	let j = 0;
+	for (;;) {
+		while (i < kx.length && !written(x[kx[i]!])) i++;
+		while (j < ky.length && !written(y[ky[j]!])) j++;
+		if (i === kx.length || j === ky.length) return i === kx.length && j === ky.length;
+		if (kx[i] !== ky[j] || !jsonEqual(x[kx[i]!], y[ky[j]!])) return false;
+		i++;
+		j++;
+	}
 }
 
 function written(v: unknown): boolean {

@@ -4,7 +4,7 @@
  */
 import type {LogEvent, LogProgressEvent} from '../parse/log-events.js';
 import {emptyPod, type RolloutState} from './state.js';
-import {withEntry} from './batch.js';
+import {withEntry, writable} from './batch.js';
 import {reduceProcExit, reduceProcRanks, reduceProcSeen} from './procs.js';
 import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommPattern, reduceCommRings} from './comms.js';
 import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
@@ -77,7 +77,11 @@ function reduceProgress(state: RolloutState, e: LogProgressEvent): RolloutState 
 	for (const key in e.procLastAt) {
 		const at = e.procLastAt[key]!;
 		const p = procs[key];
-		if (p && at !== null && p.lastLineAt !== at) procs = withEntry(procs, key, {...p, lastLineAt: at});
+		if (p && at !== null && p.lastLineAt !== at) {
+			const q = writable(p);
+			q.lastLineAt = at;
+			procs = withEntry(procs, key, q);
+		}
 	}
 	return {
 		...state,

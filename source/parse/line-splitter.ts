@@ -12,9 +12,21 @@
 export interface LineSplitter {
 	/** complete lines in this chunk (without `\n`, trailing `\r` removed) */
 	push(chunk: Uint8Array | string): string[];
+	/**
+	 * The same lines as push(), each handed to `each` as the range [start, end) of a
+	 * string instead of a string of its own: a caller that decides most lines from a few
+	 * characters needs no slice per line, and reads them from the decoded chunk, a flat
+	 * string (~4x cheaper per charCodeAt than from a sliced line, measured on Node 20).
+	 * The splitter's state is updated before the first line is handed out, so a handler
+	 * that throws loses the rest of the chunk's lines, as with push().
+	 */
+	scan(chunk: Uint8Array | string, each: LineRange): void;
 	/** the final line without a newline, if any */
 	end(): string[];
 }
+
+/** One complete line: text.slice(start, end), without `\n` and a trailing `\r`. */
+export type LineRange = (text: string, start: number, end: number) => void;
 
 /** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD: 3 bytes). */
 export function utf8Length(s: string): number {
@@ -57,9 +69,8 @@ export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
 	let dropped = 0;
 	let pendingBytes = false;
 
-	function finish(line: string, out: string[]): void {
-		let cutBytes = dropped;
-		dropped = 0;
+	/** A complete line as handed out: capped with its marker, or its trailing `\r` removed. */
+	function finished(line: string, cutBytes: number): string {
 		if (line.length > maxLineChars) {
 			const at = safeCut(line, maxLineChars);
 			cutBytes += utf8Length(line.slice(at));
@@ -67,7 +78,12 @@ export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
 		} else if (cutBytes === 0 && line.charCodeAt(line.length - 1) === 13) {
 			line = line.slice(0, -1);
 		}
-		out.push(cutBytes > 0 ? `${line}…[cut ${cutBytes} bytes]` : line);
+		return cutBytes > 0 ? `${line}…[cut ${cutBytes} bytes]` : line;
+	}
+
+	function finish(line: string, out: string[]): void {
+		out.push(finished(line, dropped));
+		dropped = 0;
 	}
 
 	function feed(s: string): string[] {
@@ -87,30 +103,77 @@ export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
 			}
 			carry = s.slice(start);
 		}
+		capCarry();
+		return out;
+	}
+
+	/** feed() handing out ranges: the same lines, cut and capped the same way. */
+	function feedRanges(s: string, each: LineRange): void {
+		if (s.length === 0) return;
+		const nl = s.indexOf('\n');
+		if (nl === -1) {
+			carry += s;
+			capCarry();
+			return;
+		}
+		const first = carry + s.slice(0, nl);
+		const firstDropped = dropped;
+		const last = s.lastIndexOf('\n');
+		// the state after this chunk first (see scan)
+		carry = s.slice(last + 1);
+		dropped = 0;
+		capCarry();
+		if (firstDropped > 0 || first.length > maxLineChars) whole(finished(first, firstDropped), each);
+		else range(first, 0, first.length, each);
+		for (let start = nl + 1; start <= last; ) {
+			const end = s.indexOf('\n', start);
+			if (end - start > maxLineChars) whole(finished(s.slice(start, end), 0), each);
+			else range(s, start, end, each);
+			start = end + 1;
+		}
+	}
+
+	function whole(line: string, each: LineRange): void {
+		each(line, 0, line.length);
+	}
+
+	/** A line within the cap: its trailing `\r` dropped, as finish() does. */
+	function range(s: string, start: number, end: number, each: LineRange): void {
+		each(s, start, end > start && s.charCodeAt(end - 1) === 13 ? end - 1 : end);
+	}
+
+	function capCarry(): void {
 		if (carry.length > maxLineChars) {
 			const at = safeCut(carry, maxLineChars);
 			dropped += utf8Length(carry.slice(at));
 			carry = carry.slice(0, at);
 		}
-		return out;
+	}
+
+	/** The chunk as text: one-shot decoding where that gives the streaming decoder's text. */
+	function decode(chunk: Uint8Array | string): string {
+		if (typeof chunk === 'string') {
+			const flushed = pendingBytes ? decoder.decode() : '';
+			if (pendingBytes) atStart = true;
+			pendingBytes = false;
+			holding = false;
+			return flushed + chunk;
+		}
+		pendingBytes = true;
+		const n = chunk.length;
+		if (n === 0) return '';
+		if (!atStart && !holding && chunk[n - 1]! < 0x80) return oneShot.decode(chunk);
+		atStart = false;
+		holding = chunk[n - 1]! >= 0x80;
+		return decoder.decode(chunk, {stream: true});
 	}
 
 	return {
 		push(chunk) {
-			if (typeof chunk === 'string') {
-				const flushed = pendingBytes ? decoder.decode() : '';
-				if (pendingBytes) atStart = true;
-				pendingBytes = false;
-				holding = false;
-				return feed(flushed + chunk);
-			}
-			pendingBytes = true;
-			const n = chunk.length;
-			if (n === 0) return feed('');
-			if (!atStart && !holding && chunk[n - 1]! < 0x80) return feed(oneShot.decode(chunk));
-			atStart = false;
-			holding = chunk[n - 1]! >= 0x80;
-			return feed(decoder.decode(chunk, {stream: true}));
+			return feed(decode(chunk));
+		},
+		scan(chunk, each) {
+			feedRanges(decode(chunk), each);
 		},
 		end() {
 			const rest = pendingBytes ? decoder.decode() : '';

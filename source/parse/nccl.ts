@@ -178,15 +178,6 @@ function isEnvKeyChar(c: number): boolean {
 const SET_BY_ENV = ' set by environment to ';
 
 /**
- * What handleNcclMessage would do with an INFO message starting at `m` of `t` and
- * running to its end (no open topology block): 2 count it as a per-collective line,
- * 1 nothing (noise), 0 it may produce an event (or can't tell here) — take the full path.
- * Must follow handleNcclMessage's checks; anything not sure is 0. Messages at
- * SUBSYS=ALL are mostly lower-case proxy chatter ("proxyProgressAsync opId=…",
- * "resp.opId=… matches …"), "ProxyCall UDS …", "New proxy …", "Received and initiated …",
- * "channel.cc:42 Cuda Alloc Size …", "Allocated shareable buffer …", "AllReduce: opCount …".
- */
-/**
  * Whether t[from, to) holds one of redact.ts's gate words (key, token, bearer, secret,
  * passw; any case). A short-range loop instead of a slice and an `/i` regex.
  */
@@ -205,10 +196,37 @@ function lowerAt(t: string, i: number, word: string, to: number): boolean {
 	return true;
 }
 
-export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
+/**
+ * indexOf within t[from, end), or -1. `t` may go on past the line (the splitter's
+ * chunk): a search of the whole rest would cost O(chunk) per line, so a line inside a
+ * longer string is searched as a slice (a view, no copy).
+ */
+function indexIn(t: string, s: string, from: number, end: number): number {
+	if (end === t.length) return t.indexOf(s, from);
+	const i = t.slice(from, end).indexOf(s);
+	return i === -1 ? -1 : from + i;
+}
+
+/** The message ends the line at `end` with an Init START/COMPLETE (initLine's lines). */
+function isInitLine(t: string, end: number): boolean {
+	return t.startsWith('- Init START', end - 12) || t.startsWith(' - Init COMPLETE', end - 16);
+}
+
+/**
+ * What handleNcclMessage would do with an INFO message starting at `m` of `t` and
+ * running to `end` (no open topology block): 2 count it as a per-collective line,
+ * 1 nothing (noise), 0 it may produce an event (or can't tell here) — take the full path.
+ * Must follow handleNcclMessage's checks; anything not sure is 0. Messages at
+ * SUBSYS=ALL are mostly lower-case proxy chatter ("proxyProgressAsync opId=…",
+ * "resp.opId=… matches …"), "ProxyCall UDS …", "New proxy …", "Received and initiated …",
+ * "channel.cc:42 Cuda Alloc Size …", "Allocated shareable buffer …", "AllReduce: opCount …".
+ */
+export function ncclInfoNoise(t: string, m: number, end = t.length): 0 | 1 | 2 {
 	const c0 = t.charCodeAt(m);
 	if (c0 === 65 || c0 === 66 || c0 === 82 || c0 === 83 || c0 === 71) {
-		const colon = t.indexOf(':', m);
+		// (the next line's stamp has a `:`: the search never runs far past the line)
+		let colon = t.indexOf(':', m);
+		if (colon >= end) colon = -1;
 		// the full path reads the redacted text: redaction rewrites only values after a secret
 		// word, so with one before the first colon the colon may move (either way): full path
 		if (colon !== -1 && hasSecretWord(t, m, colon)) return 0;
@@ -216,10 +234,10 @@ export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
 	}
 	if (c0 >= 97 && c0 <= 122) {
 		// only `n…` (caller of an init line) and `c…` (comm, cudaDriverVersion, ≤2.20 init) have handlers
-		if (c0 === 110) return t.endsWith('- Init START') || t.endsWith(' - Init COMPLETE') ? 0 : 1;
+		if (c0 === 110) return isInitLine(t, end) ? 0 : 1;
 		if (c0 === 99) {
 			if (t.startsWith('channel.cc:', m)) return 1;
-			if (t.startsWith('comm ', m) || t.startsWith('cudaDriverVersion ', m) || t.endsWith('- Init START') || t.endsWith(' - Init COMPLETE')) return 0;
+			if (t.startsWith('comm ', m) || t.startsWith('cudaDriverVersion ', m) || isInitLine(t, end)) return 0;
 			return 1;
 		}
 		return 1;
@@ -258,18 +276,17 @@ export function ncclInfoNoise(t: string, m: number): 0 | 1 | 2 {
 		// the rest of the upper-case starts: only env lines have a handler, and env() takes
 		// only `IDENT<spaces>set by environment to …` (its key test): a message whose leading
 		// [A-Z0-9_] run is followed by a non-space, e.g. "ProxyCall UDS …", is noise
-		const len = t.length;
 		let e = m + 1;
-		while (e < len && isEnvKeyChar(t.charCodeAt(e))) e++;
-		if (e === len) return 1;
+		while (e < end && isEnvKeyChar(t.charCodeAt(e))) e++;
+		if (e === end) return 1;
 		const after = t.charCodeAt(e);
 		if (after < 128 && after !== 32 && (after < 9 || after > 13)) return 1;
-		return t.indexOf(SET_BY_ENV, m) === -1 ? 1 : 0;
+		return indexIn(t, SET_BY_ENV, m, end) === -1 ? 1 : 0;
 	}
 	// `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+); else e.g. "[Proxy Service UDS] exit: stop 1 abortFlag 0"
 	if (c0 === 91) return t.startsWith('[Rank ', m) ? 0 : 1;
 	// `2 coll channels, …`; else e.g. the ring order dump "0 : 1 2 3"
-	if (c0 >= 48 && c0 <= 57) return t.indexOf(' coll channels, ', m) === -1 ? 1 : 0;
+	if (c0 >= 48 && c0 <= 57) return indexIn(t, ' coll channels, ', m, end) === -1 ? 1 : 0;
 	// `=== System : …` opens a topology dump; any other start has no handler, e.g. the
 	// tuning table "  Protocol    |             LL |          LL128 | …"
 	return c0 === 61 ? 0 : 1;

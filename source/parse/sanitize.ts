@@ -21,6 +21,11 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u
 /** Escape sequences and control characters are removed (replaced by nothing). */
 export function sanitize(text: string, keepCr = false): string {
 	if (!NEEDS_SANITIZE.test(text)) return text;
+	return stripControls(text, keepCr);
+}
+
+/** sanitize() for a text known to need it (the stream parser's line scan found a control). */
+export function stripControls(text: string, keepCr = false): string {
 	let s = text.indexOf('\x1b') !== -1 || text.indexOf('\x9b') !== -1 || text.indexOf('\x9d') !== -1 ? text.replace(ESCAPES, '') : text;
 	s = s.replace(keepCr ? CONTROLS_KEEP_CR : CONTROLS, '');
 	return s;

@@ -16,7 +16,7 @@
  */
 import type {LogEvent} from './log-events.js';
 import {createLineSplitter} from './line-splitter.js';
-import {sanitize} from './sanitize.js';
+import {stripControls} from './sanitize.js';
 import {redact} from './redact.js';
 import {
 	EMBEDDED_K8S_STAMP,
@@ -71,15 +71,12 @@ export interface StreamParser {
 const RAY_REPEATED = / ?\[repeated \d+x across cluster\]/;
 // Anything that needs more than the plain path. Measured (bench/parse.ts): V8's regex
 // scanner beats a JS char loop here, and two simple regexes beat one with every branch.
-// control characters incl. `\r` and bidi (sanitize.ts, tqdm), e.g. "\x1b[36m", "\u202e"
+// control characters incl. `\r` and bidi (sanitize.ts, tqdm), e.g. "\x1b[36m", "\u202e";
+// sanitize.ts's NEEDS_SANITIZE exactly (slowLine skips sanitize() when this finds nothing)
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-// secret-ish words (redact.ts), e.g. "api_key", "HF_TOKEN", "Bearer", "secret", "password"
+// secret-ish words, e.g. "api_key", "HF_TOKEN", "Bearer", "secret", "password";
+// redact.ts's MAYBE_SECRET_FAST exactly (slowLine skips redact() when this finds nothing)
 const SECRETISH = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW/;
-
-function isRare(t: string): boolean {
-	// `…Z ` a k8s stamp mid-line; `… cluster]` Ray's repeat folding
-	return CONTROL.test(t) || SECRETISH.test(t) || t.indexOf('Z ') !== -1 || t.indexOf('cluster]') !== -1;
-}
 
 /**
  * A host the full path reads the same way on every line, so the fast path may take
@@ -110,34 +107,40 @@ function isDigit(c: number): boolean {
  * e.g. "\x1b[0m", "…3Z 2026-…", " [repeated 2x across cluster]", "…0 vm:966:966 [1] NCCL INFO …"
  * Measured (a scan bench over the corpus lines): one character class beats an
  * alternation of literals (~90 vs ~120 ns a line) and a table-driven char loop (~250).
+ * Also measured: searching the whole chunk once per pattern (remembering the next hit for
+ * the lines before it) is slower: the class scan costs ~0.7 ns a character, and the
+ * message is only part of the line.
+ * `\n` is in the class too: never inside a line, it ends one that is a range of the chunk,
+ * so the scan stops there instead of running on to the next line's stamp (~20 ns a line).
  */
-const FULL_PATH = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069Z\]N]/g;
+const FULL_PATH = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069Z\]N]/g;
 
 // NCCL_DEBUG_TIMESTAMP_FORMAT's default `[%F %T] ` exactly, e.g. "[2026-11-26 22:05:13] " (22 chars)
 const NCCL_STAMP_FIXED = /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] /y;
 
 /**
- * True when the line needs the full path: anything isRare or mayBeGlued would flag
- * from `from` on (a superset: a false alarm only costs the slow path). Secret words
- * are not looked for here.
+ * True when the message t[from, end) needs the full path: anything slowLine's scans or mayBeGlued
+ * would flag in it (a superset: a false alarm only costs the slow path). Secret words
+ * are not looked for here. `t` may go on past the line (the splitter's chunk): a hit
+ * there is not the line's (the scan stops at the line's `\n`, or `\r` before it).
  */
-function needsFullPath(t: string, from: number): boolean {
-	const len = t.length;
+function needsFullPath(t: string, from: number, end: number): boolean {
 	FULL_PATH.lastIndex = from;
 	while (FULL_PATH.test(t)) {
 		const i = FULL_PATH.lastIndex - 1;
+		if (i >= end) break;
 		const c = t.charCodeAt(i);
 		if (c === 90) {
-			if (i + 1 < len && t.charCodeAt(i + 1) === 32) return true;
+			if (i + 1 < end && t.charCodeAt(i + 1) === 32) return true;
 		} else if (c === 93) {
 			if (t.startsWith('cluster', i - 7)) return true;
 		} else if (c === 78) {
-			if (i > 0 && t.charCodeAt(i - 1) === 32 && t.startsWith('NCCL ', i)) return true;
+			if (i > 0 && t.charCodeAt(i - 1) === 32 && i + 5 <= end && t.startsWith('NCCL ', i)) return true;
 		} else return true;
 	}
 	// a glued vLLM head "…requestINFO 04-14 16:08:22 [file.py:206] …", as mayBeGlued looks for it
-	for (let j = t.indexOf('-', from + 1); j !== -1; j = t.indexOf('-', j + 1)) {
-		if (j + 6 < len && t.charCodeAt(j + 3) === 32 && t.charCodeAt(j + 6) === 58 && isDigit(t.charCodeAt(j - 1)) && isDigit(t.charCodeAt(j + 1))) return true;
+	for (let j = t.indexOf('-', from + 1); j !== -1 && j < end; j = t.indexOf('-', j + 1)) {
+		if (j + 6 < end && t.charCodeAt(j + 3) === 32 && t.charCodeAt(j + 6) === 58 && isDigit(t.charCodeAt(j - 1)) && isDigit(t.charCodeAt(j + 1))) return true;
 	}
 	return false;
 }
@@ -163,8 +166,12 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	const ctx: StreamCtx = newStreamCtx(pod);
 
 	let lines = 0;
+	// a line's k8s stamp is held as (string, index of the stamp in it): the fast path's lines
+	// are ranges of the decoded chunk, not strings of their own
 	let firstK8s: string | null = null;
+	let firstK8sAt = 0;
 	let lastK8s: string | null = null;
+	let lastK8sAt = 0;
 	let firstOther: number | null = null;
 	let lastOther: number | null = null;
 	const procLastStamp = new Map<string, string | null>();
@@ -173,13 +180,17 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	// key order (first appearance) is unchanged
 	let stampKey: string | null = null;
 	let stampVal: string | null = null;
-	const noteStamp = (key: string, k8s: string | null): void => {
+	let stampValAt = 0;
+	const noteStamp = (key: string, k8s: string | null, at: number): void => {
 		if (key !== stampKey) {
-			if (stampKey !== null) procLastStamp.set(stampKey, stampVal);
+			if (stampKey !== null) procLastStamp.set(stampKey, heldStamp());
 			stampKey = key;
 		}
 		stampVal = k8s;
+		stampValAt = at;
 	};
+	/** the held stamp as a string of its own (the stamp and what follows; parseRfc3339 reads the stamp) */
+	const heldStamp = (): string | null => (stampVal === null || stampValAt === 0 ? stampVal : stampVal.slice(stampValAt, stampValAt + 31));
 
 	const cur: Line = {k8s: null, stamp: null, stampKind: null, cached: undefined, proc: null};
 	const timeOf = (l: Line): number | null => {
@@ -251,7 +262,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				? lp
 				: procFor(text.slice(head.start, head.hostEnd), head.pid, remote);
 		cur.proc = proc.key;
-		noteStamp(proc.key, cur.k8s);
+		noteStamp(proc.key, cur.k8s, 0);
 		const msg = end === text.length ? text.slice(head.msgStart) : text.slice(head.msgStart, end);
 		handleNcclMessage(ctx, proc, head.level, head.where, msg, at);
 		if (end !== text.length) body(text.slice(end), true, undefined, false);
@@ -392,76 +403,81 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	 * produces no event (proxy/alloc chatter, per-collective `AllReduce: opCount …`).
 	 * Decided by fixed-position checks, one character-class scan of the message and a
 	 * first-characters table (ncclInfoNoise); no slice or allocation unless onLine is set.
+	 * The line is src[b, e) (the splitter's range of the decoded chunk: no slice per line).
 	 * Returns false, having changed nothing, whenever the full path is needed; its effects
 	 * are exactly the full path's for such a line (test/parse/fast-path.test.ts compares
 	 * both on the corpus and on lines with planted escapes, secrets and glued heads).
 	 */
-	function fastLine(raw: string): boolean {
-		const len = raw.length;
-		// every read below stays inside the line: a read past the end (NaN) deoptimises the
-		// function, and each recompile costs CPU time (the shortest head line is ~51 chars)
-		if (ctx.mainPid === null || len < 51) return false;
+	function fastLine(src: string, b: number, e: number): boolean {
+		// every read below stays inside the line: src may go on with the next lines (a read there
+		// would see them), and a read past the string's end (NaN) deoptimises the function (each
+		// recompile costs CPU time); the shortest head line is ~51 chars
+		if (ctx.mainPid === null || e - b < 51) return false;
 		// k8s `timestamps=true` stamp at full precision, fixed width: "2026-11-26T22:05:02.718062268Z "
 		// (as k8sStampLength reads it: `-` `T` `:` in place, the first space after 19 at 30, `Z` before it)
-		if (raw.charCodeAt(30) !== 32 || raw.charCodeAt(29) !== 90 || raw.charCodeAt(10) !== 84 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(13) !== 58) return false;
-		if (!isDigit(raw.charCodeAt(0)) || raw.indexOf(' ', 19) !== 30) return false;
+		if (src.charCodeAt(b + 30) !== 32 || src.charCodeAt(b + 29) !== 90 || src.charCodeAt(b + 10) !== 84 || src.charCodeAt(b + 4) !== 45 || src.charCodeAt(b + 13) !== 58) return false;
+		if (!isDigit(src.charCodeAt(b)) || src.indexOf(' ', b + 19) !== b + 30) return false;
 		// NCCL 2.26+ own stamp in its default form (ncclStampLength's reading), e.g. "[2026-11-26 22:05:13] "
-		let h0 = 31;
-		if (raw.charCodeAt(31) === 91) {
-			NCCL_STAMP_FIXED.lastIndex = 31;
-			if (!NCCL_STAMP_FIXED.test(raw)) return false;
-			h0 = 53;
+		let h0 = b + 31;
+		if (src.charCodeAt(h0) === 91) {
+			NCCL_STAMP_FIXED.lastIndex = h0;
+			if (!NCCL_STAMP_FIXED.test(src)) return false;
+			h0 += 22;
 		}
 		// NCCL head "vm:1574:1574 [0] NCCL INFO " as ncclHead reads it (this fixed form only):
 		// host up to the first `:`, then pid, tid, [cudaDev]
-		const colon = raw.indexOf(':', h0 + 1);
-		if (colon === -1 || colon - h0 > 256) return false;
+		const colon = src.indexOf(':', h0 + 1);
+		if (colon === -1 || colon >= e || colon - h0 > 256) return false;
 		const hostLen = colon - h0;
 		let pid = 0;
 		let q = colon + 1;
-		for (let c = raw.charCodeAt(q); c >= 48 && c <= 57 && q < len - 1; c = raw.charCodeAt(++q)) pid = pid * 10 + c - 48;
-		if (q === colon + 1 || raw.charCodeAt(q) !== 58) return false;
+		for (let c = src.charCodeAt(q); c >= 48 && c <= 57 && q < e - 1; c = src.charCodeAt(++q)) pid = pid * 10 + c - 48;
+		if (q === colon + 1 || src.charCodeAt(q) !== 58) return false;
 		let p = ++q;
-		while (q < len - 1 && isDigit(raw.charCodeAt(q))) q++;
-		if (q === p || q + 1 >= len || raw.charCodeAt(q) !== 32 || raw.charCodeAt(q + 1) !== 91) return false;
+		while (q < e - 1 && isDigit(src.charCodeAt(q))) q++;
+		if (q === p || q + 1 >= e || src.charCodeAt(q) !== 32 || src.charCodeAt(q + 1) !== 91) return false;
 		p = q += 2;
-		while (q < len - 1 && isDigit(raw.charCodeAt(q))) q++;
-		if (q === p || raw.charCodeAt(q) !== 93 || !raw.startsWith(' NCCL INFO ', q + 1)) return false;
+		while (q < e - 1 && isDigit(src.charCodeAt(q))) q++;
+		if (q === p || src.charCodeAt(q) !== 93 || !src.startsWith(' NCCL INFO ', q + 1)) return false;
 		const m = q + 12;
-		if (m >= len) return false;
+		if (m >= e) return false;
 		// the process, found as nccl()/procFor find it: the last one, else the first of that pid with that host
 		let proc = lastProc;
-		if (proc === null || proc.pid !== pid || proc.host.length !== hostLen || !raw.startsWith(proc.host, h0)) {
+		if (proc === null || proc.pid !== pid || proc.host.length !== hostLen || !src.startsWith(proc.host, h0)) {
 			proc = null;
 			const same = ctx.byPid.get(pid);
 			if (same === undefined) return false;
 			for (const x of same) {
-				if (x.host.length === hostLen && raw.startsWith(x.host, h0)) {
+				if (x.host.length === hostLen && src.startsWith(x.host, h0)) {
 					proc = x;
 					break;
 				}
 			}
 			if (proc === null) return false;
 		}
-		if (!proc.fastHead || needsFullPath(raw, m)) return false;
+		if (!proc.fastHead || needsFullPath(src, m, e)) return false;
 		// inside a topology dump every line goes to the dump's reader
-		const noise = proc.topo !== null ? 0 : ncclInfoNoise(raw, m);
-		if (noise === 0) return handledLine(raw, proc, m);
+		const noise = proc.topo !== null ? 0 : ncclInfoNoise(src, m, e);
+		if (noise === 0) return handledLine(b === 0 && e === src.length ? src : src.slice(b, e), proc, m - b);
 		let text = '';
 		if (onLine) {
-			text = raw.slice(31);
+			text = src.slice(b + 31, e);
 			// redaction must see it (the scan does not look for secret words)
 			if (SECRETISH.test(text)) return false;
 		}
 		// the full path's effects for this line
 		lines++;
 		lastProc = proc;
-		if (firstK8s === null) firstK8s = raw;
-		lastK8s = raw;
-		if (ctx.year === null) ctx.year = Number(raw.slice(0, 4));
-		noteStamp(proc.key, raw);
+		if (firstK8s === null) {
+			firstK8s = src;
+			firstK8sAt = b;
+		}
+		lastK8s = src;
+		lastK8sAt = b;
+		if (ctx.year === null) ctx.year = Number(src.slice(b, b + 4));
+		noteStamp(proc.key, src, b);
 		if (noise === 2) ctx.counters.collectiveLines++;
-		if (onLine) onLine({pod, container, at: parseRfc3339(raw), text, proc: proc.key});
+		if (onLine) onLine({pod, container, at: parseRfc3339(src, b), text, proc: proc.key});
 		return true;
 	}
 
@@ -479,11 +495,15 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		cur.stampKind = null;
 		cur.cached = undefined;
 		cur.proc = proc.key;
-		if (firstK8s === null) firstK8s = raw;
+		if (firstK8s === null) {
+			firstK8s = raw;
+			firstK8sAt = 0;
+		}
 		lastK8s = raw;
+		lastK8sAt = 0;
 		if (ctx.year === null) ctx.year = Number(raw.slice(0, 4));
 		lastProc = proc;
-		noteStamp(proc.key, raw);
+		noteStamp(proc.key, raw, 0);
 		try {
 			handleNcclMessage(ctx, proc, 'INFO', null, raw.slice(m), at);
 		} catch {
@@ -494,7 +514,18 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	}
 
 	function line(raw: string): void {
-		if (fast && fastLine(raw)) return;
+		if (fast && fastLine(raw, 0, raw.length)) return;
+		slowLine(raw);
+	}
+
+	/** One line from the splitter: src[b, e). */
+	function lineRange(src: string, b: number, e: number): void {
+		if (fast && fastLine(src, b, e)) return;
+		slowLine(b === 0 && e === src.length ? src : src.slice(b, e));
+	}
+
+	/** The full path. */
+	function slowLine(raw: string): void {
 		lines++;
 		// one Line object per stream, reset per line (no allocation on the hot path)
 		cur.k8s = null;
@@ -508,12 +539,20 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			// the raw line itself stands for its stamp (parseRfc3339 reads only the stamp): no slice per line
 			cur.k8s = raw;
 			text = raw.slice(n);
-			if (firstK8s === null) firstK8s = cur.k8s;
-			lastK8s = cur.k8s;
+			if (firstK8s === null) {
+				firstK8s = raw;
+				firstK8sAt = 0;
+			}
+			lastK8s = raw;
+			lastK8sAt = 0;
 			if (ctx.year === null) ctx.year = Number(cur.k8s.slice(0, 4));
 		}
-		// one scan says whether anything unusual is in the line (most NCCL lines: nothing)
-		const rare = isRare(text);
+		// a few scans say whether anything unusual is in the line (most NCCL lines: nothing);
+		// what they found spares sanitize and redact their own first scan (~100 ns a line each)
+		const control = CONTROL.test(text);
+		// with a control in the line, redact looks for secret words after sanitising
+		const secretish = !control && SECRETISH.test(text);
+		const rare = control || secretish || text.indexOf('Z ') !== -1 || text.indexOf('cluster]') !== -1;
 		// older kubelets stamp every partial fragment: a second stamp mid-line starts a second write
 		if (rare && text.indexOf('Z ') > 0) {
 			EMBEDDED_K8S_STAMP.lastIndex = 1;
@@ -526,10 +565,12 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				return;
 			}
 		}
-		if (rare) {
-			text = redact(sanitize(text, true));
+		// sanitize() leaves a text without controls as it is, and redact() one without secret
+		// words; a `\r` is a control
+		if (control) {
+			text = redact(stripControls(text, true));
 			if (text.indexOf('\r') !== -1) text = lastSegment(text);
-		}
+		} else if (secretish) text = redact(text, true);
 		try {
 			body(text, false, null, false, rare);
 		} catch {
@@ -544,15 +585,15 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		ctx.events = [];
 		if (lines > 0 || ctx.counters.collectiveLines || ctx.counters.rayRepeatedLines || ctx.counters.unrecognised) {
 			const procLastAt: Record<string, number | null> = {};
-			if (stampKey !== null) procLastStamp.set(stampKey, stampVal);
+			if (stampKey !== null) procLastStamp.set(stampKey, heldStamp());
 			for (const [k, s] of procLastStamp) procLastAt[k] = s ? parseRfc3339(s) : null;
 			events.push({
 				type: 'log-progress',
 				pod,
 				at: null,
 				lines,
-				firstAt: firstK8s ? parseRfc3339(firstK8s) : firstOther,
-				lastAt: lastK8s ? parseRfc3339(lastK8s) : lastOther,
+				firstAt: firstK8s ? parseRfc3339(firstK8s, firstK8sAt) : firstOther,
+				lastAt: lastK8s ? parseRfc3339(lastK8s, lastK8sAt) : lastOther,
 				collectiveLines: ctx.counters.collectiveLines,
 				rayRepeatedLines: ctx.counters.rayRepeatedLines,
 				unrecognised: ctx.counters.unrecognised,
@@ -571,7 +612,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	return {
 		push(chunk) {
 			try {
-				for (const l of splitter.push(chunk)) line(l);
+				splitter.scan(chunk, lineRange);
 			} catch {
 				ctx.counters.unrecognised++;
 			}

@@ -11,23 +11,26 @@ function d2(s: string, i: number): number {
 	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
 }
 
-/** `2026-11-26T22:05:02.718062268Z` / `…+02:00` (anything may follow) → epoch ms (sub-ms digits dropped). */
-export function parseRfc3339(stamp: string): number | null {
+/**
+ * `2026-11-26T22:05:02.718062268Z` / `…+02:00` (anything may follow) → epoch ms (sub-ms digits dropped).
+ * The stamp starts at `from` (a line inside a decoded chunk: no slice needed).
+ */
+export function parseRfc3339(stamp: string, from = 0): number | null {
 	let base: number;
-	if (cachedSecond !== '' && stamp.startsWith(cachedSecond)) base = cachedMs;
+	if (cachedSecond !== '' && stamp.startsWith(cachedSecond, from)) base = cachedMs;
 	else {
-		const second = stamp.slice(0, 19);
-		const y = d2(stamp, 0) * 100 + d2(stamp, 2);
-		base = Date.UTC(y, d2(stamp, 5) - 1, d2(stamp, 8), d2(stamp, 11), d2(stamp, 14), d2(stamp, 17));
+		const second = stamp.slice(from, from + 19);
+		const y = d2(stamp, from) * 100 + d2(stamp, from + 2);
+		base = Date.UTC(y, d2(stamp, from + 5) - 1, d2(stamp, from + 8), d2(stamp, from + 11), d2(stamp, from + 14), d2(stamp, from + 17));
 		if (Number.isNaN(base)) return null;
 		cachedSecond = second;
 		cachedMs = base;
 	}
 	let ms = 0;
-	let i = 19;
-	if (stamp.charCodeAt(19) === 46 || stamp.charCodeAt(19) === 44) {
+	let i = from + 19;
+	if (stamp.charCodeAt(i) === 46 || stamp.charCodeAt(i) === 44) {
 		let scale = 100;
-		for (i = 20; i < stamp.length; i++) {
+		for (i = from + 20; i < stamp.length; i++) {
 			const c = stamp.charCodeAt(i);
 			if (c < 48 || c > 57) break;
 			if (scale >= 1) ms += (c - 48) * scale;

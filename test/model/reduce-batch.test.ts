@@ -49,6 +49,24 @@ describe.each(scenarioNames())('%s', name => {
 			{numRuns: 20},
 		);
 	});
+
+	// a batch writes in place only what it made itself (batch.ts): every earlier state,
+	// kept by the store and the UI, must read the same after later batches
+	it('a batch never changes the states before it', () => {
+		fc.assert(
+			fc.property(fc.uniqueArray(fc.nat({max: events.length}), {maxLength: 30}), cuts => {
+				const at = [0, ...cuts.sort((a, b) => a - b), events.length];
+				const states: {s: RolloutState; json: string}[] = [];
+				let s = emptyState({kind: 'files', files: []});
+				for (let k = 0; k + 1 < at.length; k++) {
+					s = reduceAll(s, events.slice(at[k], at[k + 1]));
+					states.push({s, json: JSON.stringify(s)});
+				}
+				for (const x of states) expect(JSON.stringify(x.s)).toBe(x.json);
+			}),
+			{numRuns: 10},
+		);
+	});
 });
 
 it('an unchanged state comes back as the same object, revision untouched', () => {

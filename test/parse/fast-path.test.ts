@@ -159,6 +159,28 @@ describe('fast path = full path', () => {
 		expect(lines.map(l => l.text).join('\n')).not.toContain('PLANTED9');
 	});
 
+	// the fast path reads each line as a range of the decoded chunk: what follows the line
+	// (the next line, a `\r` before its `\n`) must never change the decision
+	it('a noise line is decided by itself, whatever line follows it', () => {
+		const stamp = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO ';
+		const noise = ['NCCL_SOCKET_IFNAME set to net1', 'NCCL_X', '0 : 1 2 3', 'ncclPollProxyResponse Received new opId=0x1', 'comm config Blocking set to 1', 'Received and initiated', 'AllReduce', 'op ends in Z', 'op ends in N', 'op ends in 04-1', 'x ]'];
+		const next = ['NCCL_P2P_LEVEL set by environment to NVL', '2 coll channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer', 'ncclCommInitRank comm 0x1 rank 0 nranks 2 cudaDev 0 busId 60 commId 0xabc - Init START', ': opCount 5 sendbuff 0x1', 'CCL INFO x', '4 16:08:22 [a.py:1] b'];
+		const first = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO cudaDriverVersion 13000';
+		for (const n of noise) {
+			for (const x of next) {
+				for (const eol of ['\n', '\r\n']) {
+					const text = `${first}\n${stamp}${n}${eol}${stamp}${x}${eol}${x}${eol}`;
+					const bytes = Buffer.from(text);
+					expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+					const fast = run(bytes, false, 64 * 1024);
+					const full = run(bytes, true, 64 * 1024);
+					expect(fast.events).toBe(full.events);
+					expect(fast.lines).toEqual(full.lines);
+				}
+			}
+		}
+	});
+
 	it('a glued second head in a noise line is still parsed', () => {
 		const head = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO channel.cc:42 Cuda Alloc Size 1216 pointer 0x7f975c600000';
 		const glued = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO proxyProgressAsync opId=0x3eacd780 donevm:965:965 [0] NCCL INFO cudaDriverVersion 13000';

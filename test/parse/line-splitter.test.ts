@@ -76,3 +76,58 @@ describe('line splitter = one streaming decoder', () => {
 		}
 	});
 });
+
+/** scan(): each line as a range of a string; collected as strings. */
+function scanSplit(chunks: (Uint8Array | string)[], max?: number): string[] {
+	const s = createLineSplitter(max);
+	const out: string[] = [];
+	for (const c of chunks) s.scan(c, (text, start, end) => out.push(text.slice(start, end)));
+	out.push(...s.end());
+	return out;
+}
+
+function pushSplit(chunks: (Uint8Array | string)[], max?: number): string[] {
+	const s = createLineSplitter(max);
+	const out: string[] = [];
+	for (const c of chunks) out.push(...s.push(c));
+	out.push(...s.end());
+	return out;
+}
+
+describe('scan() hands out the lines push() gives', () => {
+	it('random bytes, random cuts, string chunks, `\\r\\n`, lines over a small cap (with their marker)', () => {
+		fc.assert(
+			fc.property(
+				fc.array(fc.nat(PIECES.length - 1), {maxLength: 80}),
+				fc.array(fc.nat(), {maxLength: 12}),
+				fc.array(fc.nat(), {maxLength: 3}),
+				fc.integer({min: 1, max: 12}),
+				(picks, cuts, strings, max) => {
+					const bytes = Uint8Array.from(picks.flatMap(i => PIECES[i]!));
+					const at = [...new Set(cuts.map(c => c % (bytes.length + 1)))].sort((a, b) => a - b);
+					const chunks: (Uint8Array | string)[] = [];
+					let prev = 0;
+					for (const c of at) {
+						chunks.push(bytes.subarray(prev, c));
+						prev = c;
+					}
+					chunks.push(bytes.subarray(prev));
+					for (const s of strings) chunks.splice(s % (chunks.length + 1), 0, `s${s}\r\n`);
+					expect(scanSplit(chunks)).toEqual(reference(chunks));
+					expect(scanSplit(chunks, max)).toEqual(pushSplit(chunks, max));
+				},
+			),
+			{numRuns: 2000},
+		);
+	});
+
+	it('a corpus log in 64 KiB and odd-sized chunks', () => {
+		const bytes = readFileSync(podLogs('tp2x2-two-pods-all')[0]!.file);
+		for (const size of [65536, 4093, 7]) {
+			const chunks: Uint8Array[] = [];
+			for (let o = 0; o < bytes.length; o += size) chunks.push(bytes.subarray(o, o + size));
+			expect(scanSplit(chunks)).toEqual(reference(chunks));
+			expect(scanSplit(chunks, 100)).toEqual(pushSplit(chunks, 100));
+		}
+	});
+});
