@@ -174,6 +174,11 @@ function isEnvKeyChar(c: number): boolean {
 	return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+// NCCL_IB_HCA is reported only this way, whenever the user set it (transport/net_ib.cc, 2.18 → 2.30):
+// e.g. "NCCL_IB_HCA set to mlx5_4" (public excerpt, NVIDIA/nccl#1052, NCCL 2.18.5), also
+// "NCCL_SOCKET_IFNAME set to enp9s0np0" beside its "set by environment to" line (NVIDIA/nccl#1866, 2.27.6)
+const ENV_SET_TO = /^(NCCL_[A-Z0-9_]+) set to (\S.*)$/;
+
 /** The ` set by environment to ` of an env line, e.g. "NCCL_P2P_LEVEL set by environment to NVL". */
 const SET_BY_ENV = ' set by environment to ';
 
@@ -279,6 +284,8 @@ export function ncclInfoNoise(t: string, m: number, end = t.length): 0 | 1 | 2 {
 		let e = m + 1;
 		while (e < end && isEnvKeyChar(t.charCodeAt(e))) e++;
 		if (e === end) return 1;
+		// "NCCL_IB_HCA set to mlx5_4" (see ENV_SET_TO)
+		if (c0 === 78 && t.startsWith(' set to ', e) && t.startsWith('NCCL_', m)) return 0;
 		const after = t.charCodeAt(e);
 		if (after < 128 && after !== 32 && (after < 9 || after > 13)) return 1;
 		return indexIn(t, SET_BY_ENV, m, end) === -1 ? 1 : 0;
@@ -416,6 +423,13 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 			if (msg.startsWith('NCCL_') && msg.indexOf(' set by environment to ') !== -1) {
 				env(ctx, proc, msg, at);
 				return;
+			}
+			if (msg.startsWith('NCCL_')) {
+				const m = ENV_SET_TO.exec(msg);
+				if (m) {
+					ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'env', key: m[1]!, value: m[2]!.trim()}});
+					return;
+				}
 			}
 			break;
 		case 66: // 'B'
