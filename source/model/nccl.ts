@@ -28,6 +28,10 @@ export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutSt
 			if (f.found) return withNccl(state, {externalNetPlugin: true});
 			return n.externalNetPlugin === null ? withNccl(state, {externalNetPlugin: false}) : state;
 		case 'network':
+			// NCCL's own networks are `IB` and `Socket`; any other name (`IBext_v8` of HPC-X's
+			// SHARP plugin, `AWS Libfabric`, …) is an external plugin's, which some plugins
+			// announce only in their own words ("Plugin Path : …/libnccl-net.so")
+			if (f.name !== 'IB' && f.name !== 'Socket' && n.externalNetPlugin === null) return withNccl(state, {netPlugin: f.name, externalNetPlugin: true});
 			return withNccl(state, {netPlugin: f.name});
 		case 'ib-none':
 			return n.ibDeviceFound === null ? withNccl(state, {ibDeviceFound: false}) : state;
