@@ -12,3 +12,13 @@ describe('the header timeline', () => {
 		expect(header.phase).toBe('completed');
 	});
 });
+
+describe('ranks counted in the header', () => {
+	it('counts the ranks a communicator promises before they log, as the Ranks pane lists them', () => {
+		const {state} = loadScenario('straggler-h200x4');
+		// pod1 (global ranks 2 and 3) not read yet: its ranks exist only as the world communicator's nranks
+		const pod0Only = {...state, procs: Object.fromEntries(Object.entries(state.procs).filter(([, p]) => p.pod === 'pod0'))};
+		const h = buildHeader(pod0Only, {kind: 'files', label: 'x'} as never, 'nccl-init', [], state.lastTs ?? 0);
+		expect(h.ranksTotal).toBe(4);
+	});
+});
