@@ -164,6 +164,32 @@ export async function benchParse(): Promise<void> {
 	console.log(`  parse only    : ${parseRun.lines} lines, wall ${parseRun.wallMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.wallMs)}), cpu ${parseRun.cpuMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.cpuMs)}; runs ${spread(runs.parse)} ms)`);
 	console.log(`  parse+reduce  : ${prRun.lines} lines, wall ${prRun.wallMs.toFixed(0)} ms (${rate(prRun.lines, prRun.wallMs)}), cpu ${prRun.cpuMs.toFixed(0)} ms (${rate(prRun.lines, prRun.cpuMs)}, ${(perRound * rounds / 1024 / 1024 / (prRun.cpuMs / 1000)).toFixed(0)} MB/s; runs ${spread(runs.parseReduce)} ms)`);
 	console.log(`  ratio parse+reduce/raw (cpu): ${ratio.toFixed(3)}`);
+	// Where the time goes, per kind of log: what a ratio of 0.5 would allow a line, against
+	// what each kind costs (one stream per file copy, same rounds, warmed up).
+	const budgetNs = (rawRun.cpuMs * 1e6) / rawRun.lines / 0.5;
+	const kinds = [
+		{label: 'NCCL INFO/ALL (recorded)', files: files.filter(f => f.name.includes('/'))},
+		{label: 'vLLM+Ray, ANSI (public)', files: files.filter(f => !f.name.includes('/'))},
+	].filter(k => k.files.length);
+	const perKind = (fs: typeof files) => () => {
+		let n = 0;
+		for (let r = 0; r < rounds; r++) {
+			let st = emptyState({kind: 'files', files: []});
+			for (const f of fs) {
+				const parser = createStreamParser({pod: f.name, container: 'main'});
+				for (let o = 0; o < f.bytes.length; o += CHUNK) st = reduceAll(st, parser.push(f.bytes.subarray(o, o + CHUNK)));
+				st = reduceAll(st, parser.end());
+			}
+			n += Object.values(st.pods).reduce((a, p) => a + p.lines, 0);
+		}
+		return n;
+	};
+	console.log(`  a ratio of 0.5 allows ${budgetNs.toFixed(0)} ns a line for parse+reduce; by kind of log:`);
+	for (const k of kinds) {
+		perKind(k.files)();
+		const r = timed(perKind(k.files));
+		console.log(`    ${k.label.padEnd(26)} ${((100 * r.lines) / prRun.lines).toFixed(0).padStart(3)}% of lines, ${((r.cpuMs * 1e6) / r.lines).toFixed(0).padStart(5)} ns a line, ${((100 * r.cpuMs) / prRun.cpuMs).toFixed(0).padStart(3)}% of the time`);
+	}
 	for (const r of rss) console.log(`  ${r}`);
 	console.log(`  goal ≥1M lines/s (cpu): ${parseRate >= 1e6 ? 'met' : 'NOT met'} (${(parseRate / 1e6).toFixed(2)}M); goal ratio ≥0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);
 	if (sink < 0) console.log(sink);
