@@ -103,7 +103,7 @@ export function App(props: AppProps) {
 	// Views served from the throttle (findings, ranks, paths, GDR): redraw once more when they
 	// are due, so the last state gets its own.
 	const [, setFindingsTick] = useState(0);
-	const due = selectors.findingsDue();
+	const due = selectors.viewsDue();
 	useEffect(() => {
 		if (!due) return;
 		// +150 ms: while a storm renders every 100 ms this timer is reset before it fires (no extra

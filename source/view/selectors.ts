@@ -72,7 +72,7 @@ export interface Selectors {
 	 * ms until a throttled view (findings, ranks, paths, GDR) should be recomputed for the
 	 * latest state (0 = all up to date)
 	 */
-	findingsDue(): number;
+	viewsDue(): number;
 	header(state: RolloutState, now: number): HeaderModel;
 	ranks(state: RolloutState, now: number): RanksModel;
 	paths(state: RolloutState): PathsModel;
@@ -86,7 +86,7 @@ export interface Selectors {
 /**
  * Findings are the one costly view (every rule over every rank: ~70 ms at 512
  * ranks), so while the state changes many times a second they are recomputed at
- * most once per `findingsEveryMs`; the caller asks `findingsDue()` and redraws
+ * most once per `findingsEveryMs`; the caller asks `viewsDue()` and redraws
  * once more when it says so, so the final state always gets its own findings.
  *
  * The ranks, paths and GDR views are rebuilt at most once per `modelsEveryMs` the
@@ -137,7 +137,7 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 			findingsStale = false;
 			return findingsValue;
 		},
-		findingsDue: () => {
+		viewsDue: () => {
 			const owed = [findingsStale ? Math.max(1, findingsAt + findingsEvery - Date.now()) : 0, ranks.due(), paths.due(), gdr.due()].filter(x => x > 0);
 			return owed.length ? Math.min(...owed) : 0;
 		},

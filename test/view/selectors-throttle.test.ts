@@ -1,5 +1,5 @@
 /**
- * Findings are recomputed at most once per findingsEveryMs under a storm, but the state
+ * Findings (and the ranks, paths and GDR views) are recomputed at most once per window under a storm, but the state
  * a source ends with gets its findings at once: a replay that loads in under a second
  * must not say "no findings" until the next recompute.
  */
@@ -18,7 +18,7 @@ it('the final state of an ended source gets its findings inside the throttle win
 	expect(sel.findings(emptyState({kind: 'files', files: []}), now)).toEqual([]);
 	// a new state inside the window: throttled, the old (empty) value stays
 	expect(sel.findings(before, now)).toEqual([]);
-	expect(sel.findingsDue()).toBeGreaterThan(0);
+	expect(sel.viewsDue()).toBeGreaterThan(0);
 	// the source ends: computed now
 	expect(sel.findings(reduceAll(before, [{type: 'source-ended', at: now}]), now).map(f => f.id)).toContain('rank-exited');
 });
@@ -30,11 +30,11 @@ it('serves the last ranks, paths and GDR views while the state churns, and owes 
 	const now = ended.lastTs ?? 0;
 	const empty = emptyState({kind: 'files', files: []});
 	expect(sel.ranks(empty, now).total).toBe(0);
-	expect(sel.findingsDue()).toBe(0);
+	expect(sel.viewsDue()).toBe(0);
 	// a new state inside the window: the old view is served, and a recompute is owed
 	expect(sel.ranks(before, now).total).toBe(0);
 	expect(sel.paths(before).hosts).toEqual(sel.paths(empty).hosts);
-	expect(sel.findingsDue()).toBeGreaterThan(0);
+	expect(sel.viewsDue()).toBeGreaterThan(0);
 	// the source ends: every view is computed for its final state at once
 	const final = reduceAll(before, [{type: 'source-ended', at: now}]);
 	expect(sel.ranks(final, now).total).toBe(4);
@@ -47,7 +47,7 @@ it('recomputes at once when not throttled (modelsEveryMs 0)', () => {
 	const {state} = loadScenario('crash-rank1');
 	expect(sel.ranks(emptyState({kind: 'files', files: []}), 0).total).toBe(0);
 	expect(sel.ranks(state, state.lastTs ?? 0).total).toBe(4);
-	expect(sel.findingsDue()).toBe(0);
+	expect(sel.viewsDue()).toBe(0);
 });
 
 it('a clock tick alone is not throttled: the ranks view shows the new second', () => {
@@ -57,5 +57,5 @@ it('a clock tick alone is not throttled: the ranks view shows the new second', (
 	const a = sel.ranks(state, t);
 	const b = sel.ranks(state, t + 5000);
 	expect(b).not.toBe(a);
-	expect(sel.findingsDue()).toBe(0);
+	expect(sel.viewsDue()).toBe(0);
 });
