@@ -104,6 +104,11 @@ const cli = meow(help, {
 });
 
 async function main(): Promise<number> {
+	// meow answers --help/--version only when it is the one argument; `infertop demo --help`
+	// must print the help too, not start the demo
+	const args = process.argv.slice(2);
+	if (args.includes('--help')) cli.showHelp(0);
+	if (args.includes('--version')) cli.showVersion();
 	const parsed = toOptions(cli.input, cli.flags as never, process.env);
 	if (!parsed.ok) {
 		for (const e of parsed.errors) process.stderr.write(`infertop: ${e}\n`);

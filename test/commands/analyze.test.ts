@@ -101,3 +101,20 @@ describe('infertop analyze', () => {
 		expect(r.code).toBe(1);
 	});
 });
+
+describe('--help and --version after a subcommand', () => {
+	for (const args of [['demo', '--help'], ['analyze', '--help'], ['check', '--help'], ['replay', 'x.log', '--help']]) {
+		it(`infertop ${args.join(' ')} prints the help and exits 0 (runs nothing)`, () => {
+			const r = infertop(args);
+			expect(r.code).toBe(0);
+			expect(r.stdout).toContain('Usage');
+			expect(r.stdout).toContain('infertop analyze');
+			expect(r.stderr).toBe('');
+		});
+	}
+	it('infertop demo --version prints the version', () => {
+		const r = infertop(['demo', '--version']);
+		expect(r.code).toBe(0);
+		expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+	});
+});
