@@ -41,6 +41,12 @@ export function buildGdr(state: RolloutState): GdrModel {
 		seen.add(key);
 		rows.push({where, status, tone: g.enabled ? 'ok' : socket ? 'muted' : 'warn', evidence: g.evidence.replace(ncclPrefix, '')});
 	}
+	// GPUs no `GPU Direct RDMA …` line spoke for (that line is printed once per GPU/HCA at
+	// NET setup, and a log that starts later, or a version at other subsystems, lacks it):
+	// their NET channel connections say it, e.g. `[send] via NET/IB/9/GDRDMA` (RDMA straight
+	// from GPU memory) or `via NET/IB/3` (staged through host memory).
+	const spoken = new Set(state.gdr.map(g => `${g.pod ?? g.host ?? '?'}|${g.gpu}`));
+	for (const r of channelRows(state, spoken)) rows.push(r);
 	// by pod, GPU and HCA (pod10 after pod9): a stable order, not the order lines happened to arrive in
 	rows.sort((a, b) => byPodGpuHca.compare(a.where, b.where));
 	const enabled = rows.filter(r => r.status === 'enabled').length;
@@ -56,4 +62,40 @@ export function buildGdr(state: RolloutState): GdrModel {
 	settings.push({name: 'net plugin', value: state.nccl.netPlugin ?? '?'});
 	if (state.nccl.externalNetPlugin === false) settings.push({name: 'libnccl-net.so', value: 'not found (built-in transport)'});
 	return {rows, summary, settings};
+}
+
+/**
+ * One row per GPU whose NET channel connections (the sending GPU of a `[send]`, the
+ * receiving one of a `[receive]`) were seen and that no GDR line spoke for.
+ */
+function channelRows(state: RolloutState, spoken: Set<string>): GdrRow[] {
+	const byGpu = new Map<string, {where: string; gdr: number; staged: number; tcp: number; example: string}>();
+	for (const comm of Object.values(state.comms)) {
+		for (const l of comm.links) {
+			if (!l.transport.startsWith('NET/') || l.dir === null) continue;
+			const member = comm.members[l.dir === 'send' ? l.fromRank : l.toRank];
+			const proc = member ? state.procs[member.proc] : undefined;
+			if (!proc) continue;
+			const owner = proc.pod ?? proc.host ?? '?';
+			const gpu = proc.busId ?? '?';
+			if (spoken.has(`${owner}|${gpu}`)) continue;
+			const key = `${owner}|${gpu}`;
+			let g = byGpu.get(key);
+			if (!g) {
+				g = {where: `${owner} GPU ${gpu} ↔ NET`, gdr: 0, staged: 0, tcp: 0, example: l.raw || l.transport};
+				byGpu.set(key, g);
+			}
+			if (/GDRDMA/.test(l.raw || l.transport)) g.gdr++;
+			else if (l.transport.startsWith('NET/Socket')) g.tcp++;
+			else {
+				g.staged++;
+				g.example = l.raw || l.transport;
+			}
+		}
+	}
+	return [...byGpu.values()].map(g => {
+		const status: GdrRow['status'] = g.staged ? 'disabled' : g.gdr ? 'enabled' : 'not used (TCP)';
+		const n = g.gdr + g.staged + g.tcp;
+		return {where: g.where, status, tone: status === 'enabled' ? 'ok' : status === 'disabled' ? 'warn' : 'muted', evidence: `channels via ${g.example} (${n} connection${n === 1 ? '' : 's'})`};
+	});
 }
