@@ -1,5 +1,6 @@
 /** The header's view-model: where we look, how many pods are up, the phase timeline with times. */
 import type {Phase, RolloutState} from '../model/state.js';
+import {unseenWorldRanks} from './ranks-model.js';
 
 export interface TuiTitle {
 	kind: 'kubernetes' | 'files' | 'demo';
@@ -93,8 +94,8 @@ export function buildHeader(state: RolloutState, title: TuiTitle, phase: Phase, 
 		podsReady,
 		podsTotal: pods.length,
 		ranksReady: procs.filter(p => p.state === 'ready').length,
-		// ranks the largest communicator promises count before they log (as the Ranks pane lists them)
-		ranksTotal: Math.max(procs.length, Object.values(state.comms).reduce((m, c) => Math.max(m, c.nranks), 0)),
+		// ranks the largest communicator promises count before they log, as the Ranks pane lists them
+		ranksTotal: procs.length + unseenWorldRanks(state).length,
 		phase,
 		steps,
 		elapsedMs: start !== null ? Math.max(0, (state.ended && state.lastTs !== null ? Math.min(now, state.lastTs) : now) - start) : null,

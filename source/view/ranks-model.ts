@@ -73,6 +73,19 @@ function commRanks(state: RolloutState): Map<string, number> {
 	return new Map([...out].map(([k, v]) => [k, v.rank]));
 }
 
+/**
+ * World ranks the largest communicator promises that no process has shown up as (the
+ * `unseen` rows): not a member of it, and no process's global rank.
+ */
+export function unseenWorldRanks(state: RolloutState, ranks: Map<string, number> = commRanks(state)): number[] {
+	const world = Object.values(state.comms).reduce<null | (typeof state.comms)[string]>((a, c) => (!a || c.nranks > a.nranks ? c : a), null);
+	if (!world) return [];
+	const seen = new Set(Object.values(state.procs).map(p => p.worldRank ?? ranks.get(p.key) ?? null));
+	const out: number[] = [];
+	for (let r = 0; r < world.nranks && out.length < 100_000; r++) if (!world.members[r] && !seen.has(r)) out.push(r);
+	return out;
+}
+
 export function buildRanks(state: RolloutState, now: number, opts: RanksOptions): RanksModel {
 	const procs = Object.values(state.procs);
 	const ranks = commRanks(state);
@@ -100,36 +113,32 @@ export function buildRanks(state: RolloutState, now: number, opts: RanksOptions)
 			if (m.state === 'ready' || m.state === 'destroyed') readyByProc.set(m.proc, (readyByProc.get(m.proc) ?? 0) + 1);
 		}
 	}
-	const rows: RankRow[] = procs.map(p => rowFor(state, p, ranks.get(p.key) ?? null, now, {medComplete, medStart, latestLine, maxComms, readyByProc, firstFailure, roots: new Set(roots.map(p => p.key)), ...opts}));
+	const ctx = {medComplete, medStart, latestLine, maxComms, readyByProc, firstFailure, roots: new Set(roots.map(p => p.key)), ...opts};
+	const rows: RankRow[] = procs.map(p => rowFor(state, p, ranks.get(p.key) ?? null, now, ctx));
 
 	// Ranks the largest communicator promises but that never logged: the silent ones.
-	const world = Object.values(state.comms).reduce<null | (typeof state.comms)[string]>((a, c) => (!a || c.nranks > a.nranks ? c : a), null);
-	if (world) {
-		const seen = new Set(rows.map(r => r.globalRank));
-		for (let r = 0; r < world.nranks && rows.length < 100_000; r++) {
-			if (world.members[r] || seen.has(r)) continue;
-			rows.push({
-				key: `unseen:${r}`,
-				pod: null,
-				role: null,
-				node: null,
-				host: null,
-				globalRank: r,
-				tpRank: null,
-				ppRank: null,
-				busId: null,
-				state: 'unseen',
-				initMs: null,
-				commsJoined: 0,
-				commsReady: 0,
-				commsTotal: maxComms,
-				lastLineAgeMs: null,
-				warnings: 0,
-				severity: 'warn',
-				reason: medStart !== null && now - medStart > opts.stragglerMs ? `never seen, peers wait ${Math.round((now - medStart) / 1000)}s` : 'never seen',
-				problem: true,
-			});
-		}
+	for (const r of unseenWorldRanks(state, ranks)) {
+		rows.push({
+			key: `unseen:${r}`,
+			pod: null,
+			role: null,
+			node: null,
+			host: null,
+			globalRank: r,
+			tpRank: null,
+			ppRank: null,
+			busId: null,
+			state: 'unseen',
+			initMs: null,
+			commsJoined: 0,
+			commsReady: 0,
+			commsTotal: maxComms,
+			lastLineAgeMs: null,
+			warnings: 0,
+			severity: 'warn',
+			reason: medStart !== null && now - medStart > opts.stragglerMs ? `never seen, peers wait ${Math.round((now - medStart) / 1000)}s` : 'never seen',
+			problem: true,
+		});
 	}
 
 	const groups = new Map<string, RankGroup>();

@@ -1,7 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {derivePhase, phaseTimeline} from '../../source/model/phase.js';
 import {buildHeader} from '../../source/view/header-model.js';
-import {loadScenario} from '../helpers/load-scenario.js';
+import {readFileSync} from 'node:fs';
+import {emptyState} from '../../source/model/state.js';
+import {buildRanks} from '../../source/view/ranks-model.js';
+import {loadScenario, parseInto, podLogs} from '../helpers/load-scenario.js';
 
 describe('the header timeline', () => {
 	it('counts communicators that finished init, also once they are destroyed at the end of a job', () => {
@@ -15,10 +18,12 @@ describe('the header timeline', () => {
 
 describe('ranks counted in the header', () => {
 	it('counts the ranks a communicator promises before they log, as the Ranks pane lists them', () => {
-		const {state} = loadScenario('straggler-h200x4');
-		// pod1 (global ranks 2 and 3) not read yet: its ranks exist only as the world communicator's nranks
-		const pod0Only = {...state, procs: Object.fromEntries(Object.entries(state.procs).filter(([, p]) => p.pod === 'pod0'))};
-		const h = buildHeader(pod0Only, {kind: 'files', label: 'x'} as never, 'nccl-init', [], state.lastTs ?? 0);
+		// only pod0's log read (pod1, global ranks 2 and 3, not yet): they exist as the world's nranks
+		const pod0 = podLogs('straggler-h200x4')[0]!;
+		const state = parseInto(emptyState({kind: 'files', files: []}), pod0.pod, [readFileSync(pod0.file)]);
+		const h = buildHeader(state, {kind: 'files', label: 'x'} as never, 'nccl-init', [], state.lastTs ?? 0);
+		expect(Object.keys(state.procs)).toHaveLength(2);
 		expect(h.ranksTotal).toBe(4);
+		expect(h.ranksTotal).toBe(buildRanks(state, state.lastTs ?? 0, {stragglerMs: 10_000, silentMs: 30_000}).total);
 	});
 });
