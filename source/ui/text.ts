@@ -36,6 +36,25 @@ export function truncate(text: string, width: number, ascii = false): string {
 	return out + (ascii ? '~' : '…');
 }
 
+/**
+ * Cut `text` from the left to at most `width` columns, starting with `…`: for paths, whose
+ * end (the model's name in `/models/Qwen2.5-32B-Instruct`) says more than their start.
+ */
+export function truncateStart(text: string, width: number, ascii = false): string {
+	if (width <= 0) return '';
+	if (widthOf(text) <= width) return text;
+	const chars = [...text];
+	let out = '';
+	let w = 0;
+	for (let i = chars.length - 1; i >= 0; i--) {
+		const cw = widthOf(chars[i]!);
+		if (w + cw > width - 1) break;
+		out = chars[i]! + out;
+		w += cw;
+	}
+	return (ascii ? '~' : '…') + out;
+}
+
 /** Cut and pad to exactly `width` columns (left-aligned, or right-aligned for numbers). */
 export function fit(text: string, width: number, opts: {ascii?: boolean; right?: boolean} = {}): string {
 	const t = truncate(text, width, opts.ascii);
