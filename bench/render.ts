@@ -6,7 +6,7 @@
  * key press → next frame (p95), at 64 and 512 ranks. The same storm without the
  * UI runs first as the baseline, so the UI's own cost is the difference.
  *
- * BENCH_SECONDS (default 10) sets the storm length; the issue's 30 s is `BENCH_SECONDS=30`.
+ * BENCH_SECONDS (default 30, as the issue asks) sets the storm length; 10 is enough for a quick look.
  */
 import './production-env.js'; // first: before anything loads React
 import {EventEmitter} from 'node:events';
@@ -16,7 +16,7 @@ import {monitorEventLoopDelay} from 'node:perf_hooks';
 import {FakeKeyboard} from '../test/ui/harness.js';
 
 
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 30);
 const linesPerSecond = Number(process.env['BENCH_LINES_PER_SECOND'] ?? 50_000);
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -214,7 +214,7 @@ export async function idleSettled(ms = 15_000): Promise<{pct: number; renders: n
 }
 
 export async function benchRender(): Promise<void> {
-	console.log(`storm: ${linesPerSecond.toLocaleString('en-US')} lines/s for ${seconds} s (BENCH_SECONDS to change; the issue asks 30), fake TTY 200x60, 8 streams`);
+	console.log(`storm: ${linesPerSecond.toLocaleString('en-US')} lines/s for ${seconds} s (BENCH_SECONDS to change), fake TTY 200x60, 8 streams`);
 	console.log('CPU, frames and bytes over the first 70% of the storm (no keys); then a Tab every 250 ms for key→frame; idle = 5 s after the source stops (live clock ticking)');
 	const results: Result[] = [];
 	const only = process.env['BENCH_RENDER_ONLY']; // e.g. `512-ui` for profiling one case, or `idle`
