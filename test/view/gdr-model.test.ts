@@ -36,3 +36,20 @@ describe('GDR view', () => {
 		expect(m.rows.map(r => `${r.where} ${r.status}`)).toEqual(['pod0 GPU 60 ↔ eth0 not used (TCP)', 'pod0 GPU 70 ↔ eth0 not used (TCP)', 'pod1 GPU 80 ↔ eth0 not used (TCP)', 'pod1 GPU 90 ↔ eth0 not used (TCP)']);
 	});
 });
+
+describe('GDR selector', () => {
+	it('is rebuilt when only channel connections arrive (its rows read comms and procs too)', async () => {
+		const {createSelectors} = await import('../../source/view/selectors.js');
+		const {defaultFindingOptions} = await import('../../source/findings/index.js');
+		const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.24plus-vllm-ib-gdrdma.log'), 'utf8');
+		const lines = text.split('\n');
+		const upTo = lines.findIndex(l => l.includes('[Proxy Progress]'));
+		const before = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [lines.slice(0, upTo).join('\n') + '\n']);
+		const after = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [text]);
+		// the same GDR lines and NCCL facts (the same objects), only the channels differ
+		const later = {...after, gdr: before.gdr, nccl: before.nccl};
+		const sel = createSelectors({kind: 'files', label: 'x'} as never, defaultFindingOptions);
+		expect(sel.gdr(before).rows).toEqual([]);
+		expect(sel.gdr(later).rows.map(r => r.status)).toEqual(['enabled']);
+	});
+});
