@@ -22,7 +22,10 @@ export function buildRankDetail(state: RolloutState, key: string, lines: readonl
 		if (!c) continue;
 		const m = Object.values(c.members).find(x => x.proc === key);
 		if (!m) continue;
-		comms.push({id, rank: m.rank, nranks: c.nranks, state: m.state, initMs: m.startAt !== null && m.completeAt !== null ? m.completeAt - m.startAt : null, transports: c.transports});
+		// NCCL's own total when it printed one (as the rank's init line says), else START → COMPLETE
+		// by the lines' stamps, which starts later than NCCL's clock (the START line is printed after setup)
+		const initMs = m.initTimings ? m.initTimings.total * 1000 : m.startAt !== null && m.completeAt !== null ? m.completeAt - m.startAt : null;
+		comms.push({id, rank: m.rank, nranks: c.nranks, state: m.state, initMs, transports: c.transports});
 		for (const l of c.links) {
 			if (l.fromRank !== m.rank && l.toRank !== m.rank) continue;
 			links.push({peer: l.fromRank === m.rank ? l.toRank : l.fromRank, transport: l.raw || l.transport, dir: l.dir ?? '', channels: l.channels});

@@ -27,4 +27,9 @@ describe('rank detail from the recorded straggler', () => {
 		expect(fact(1, 'world rank')).toBe('1 · ring prev 0 → next 2 (ch 0-1)');
 		expect(fact(3, 'world rank')).toBe('3 · ring prev 2 → next 0 (ch 0-1)');
 	});
+
+	it('its communicators list NCCL’s own init total, the same figure as the init line', () => {
+		const d = buildRankDetail(state, byRank(0).key, [])!;
+		expect(d.comms.find(c => c.id === '0x3127d8b2e104cfb7')!.initMs).toBeCloseTo(30_470, 0);
+	});
 });
