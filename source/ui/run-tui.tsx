@@ -134,8 +134,9 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 					exitOnCtrlC: false,
 					patchConsole: false,
 					maxFps: 30, // store-driven renders are already coalesced to ≤ 10/s (useStoreView); keys should not wait for a frame slot
-					// Ink 6.8's incremental mode leaves a stale first line in a full-height alternate screen (seen in tmux): off.
-					incrementalRendering: process.env['INFERTOP_INCREMENTAL'] === '1',
+					// Ink 6.8's incremental mode draws a frame that ends in a newline one row low (seen in
+					// tmux): off; screen-diff.ts sends only the changed rows instead.
+					incrementalRendering: false,
 					onRender: ({renderTime}) => budget.record(renderTime),
 				},
 			);
