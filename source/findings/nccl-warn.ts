@@ -3,7 +3,32 @@ import type {Finding, Rule} from './types.js';
 import {oneLine} from './group-records.js';
 import {fmtTime, joinList} from './subject.js';
 
+// NCCL's IB transport on a failed work completion (net_ib.cc / HPC-X ib_plugin.c, 2.18+), e.g.
+// "NET/IB : Got completion from peer 10.1.32.3<54891> with error 5, opcode 0, len 0, vendor err 249"
+// (NVIDIA/nccl#1737); the error is libibverbs' enum ibv_wc_status.
+const IB_COMPLETION = /Got completion from peer .*? with (?:error|status=?)\s*(\d+)/;
+
+/** What an ibv_wc_status in an IB completion error means for an NCCL job, and what to check. */
+function ibCompletionAdvice(status: number): string {
+	switch (status) {
+		case 5:
+			return 'error 5 is IBV_WC_WR_FLUSH_ERR: the queue pair was already broken, so these follow an earlier failure — look for the first completion error (often on the peer, e.g. 12) or the rank that failed first.';
+		case 12:
+			return 'error 12 is IBV_WC_RETRY_EXC_ERR: the NIC gave up resending to the peer — packets are lost on the path (link, switch, RoCE PFC/ECN, wrong NCCL_IB_GID_INDEX) or the peer stopped; NCCL_IB_TIMEOUT/NCCL_IB_RETRY_CNT raise the tolerance, they do not fix the path.';
+		case 13:
+			return 'error 13 is IBV_WC_RNR_RETRY_EXC_ERR: the peer was not ready to receive — it hung or fell behind; look at that rank.';
+		case 4:
+		case 8:
+		case 10:
+			return `error ${status} is a memory protection/access error (${status === 4 ? 'IBV_WC_LOC_PROT_ERR' : status === 8 ? 'IBV_WC_LOC_ACCESS_ERR' : 'IBV_WC_REM_ACCESS_ERR'}): with GPU Direct RDMA, usually nvidia-peermem/DMA-BUF missing or PCIe ACS blocking peer-to-peer; NCCL_NET_GDR_LEVEL=LOC (GDR off) tells whether GDR is the cause.`;
+		default:
+			return `error ${status} is libibverbs' ibv_wc_status ${status} (ibv_wc_status_str names it); read the lines around it (NCCL_DEBUG_SUBSYS=INIT,NET gives more).`;
+	}
+}
+
 function advice(message: string): string {
+	const ib = IB_COMPLETION.exec(message);
+	if (ib) return ibCompletionAdvice(Number(ib[1]));
 	if (/Connection closed by remote peer|remote process/i.test(message)) return 'a peer went away: see rank-exited for the rank that failed first.';
 	if (/no socket interface|No usable listening interface/i.test(message)) return 'check NCCL_SOCKET_IFNAME against the pod\'s interfaces (socket-ifname-no-match).';
 	if (/shared memory|\/dev\/shm/i.test(message)) return 'the pod\'s /dev/shm is too small: mount a memory emptyDir at /dev/shm.';

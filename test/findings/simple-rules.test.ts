@@ -60,6 +60,30 @@ describe('nccl-warn', () => {
 		expect(f[1]!.message).toMatch(/^3× "socketProgress: Connection closed by remote peer"/);
 		expect(f[1]!.message).toContain('see rank-exited');
 	});
+
+	it('says what an IB completion error means, from a real log (NVIDIA/nccl#1737, HPC-X plugin, NCCL 2.21.5)', async () => {
+		const {readFileSync} = await import('node:fs');
+		const path = await import('node:path');
+		const {emptyState} = await import('../../source/model/state.js');
+		const {parseInto} = await import('../helpers/load-scenario.js');
+		const file = path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.21.5-ib-completion-warn-node1.log');
+		const st = parseInto(emptyState({kind: 'files', files: []}), 'node1', [readFileSync(file)]);
+		const f = ncclWarn(st, 0, opts).find(x => x.subject.includes('ib_plugin.c:1007'))!;
+		expect(f.message).toMatch(/^4× "NET\/IB : Got completion from peer 10\.1\.32\.3<54891> with error 5/);
+		expect(f.message).toContain('IBV_WC_WR_FLUSH_ERR');
+		expect(f.message).toContain('follow an earlier failure');
+	});
+
+	it('names the retry-exceeded and access errors of an IB completion', () => {
+		const st = state();
+		st.warnGroups['a'] = {message: 'NET/IB : Got completion from peer 10.0.0.2<41234> with error 12, opcode 1, len 0, vendor err 129', where: 'transport/net_ib.cc:1295', count: 1, firstAt: s(1), pods: ['pod0']};
+		st.warnGroups['b'] = {message: 'NET/IB : Got completion from peer 10.0.0.3<41234> with error 4, opcode 0, len 0, vendor err 81', where: 'transport/net_ib.cc:1295', count: 1, firstAt: s(2), pods: ['pod1']};
+		const [retry, prot] = ncclWarn(st, s(3), opts);
+		expect(retry!.message).toContain('IBV_WC_RETRY_EXC_ERR');
+		expect(retry!.message).toContain('NCCL_IB_GID_INDEX');
+		expect(prot!.message).toContain('IBV_WC_LOC_PROT_ERR');
+		expect(prot!.message).toContain('nvidia-peermem');
+	});
 });
 
 describe('cuda-oom, engine-dead, pod-restarting', () => {
