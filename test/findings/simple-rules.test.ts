@@ -74,6 +74,20 @@ describe('nccl-warn', () => {
 		expect(f.message).toContain('follow an earlier failure');
 	});
 
+	it('tells a harmless RAS bind failure from a port shortage (vllm-project/vllm#19204, NCCL 2.26)', async () => {
+		const {readFileSync} = await import('node:fs');
+		const path = await import('node:path');
+		const {emptyState} = await import('../../source/model/state.js');
+		const {parseInto} = await import('../helpers/load-scenario.js');
+		const file = path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.26-vllm-ras-bind-warn.log');
+		const st = parseInto(emptyState({kind: 'files', files: []}), 'paula09', [readFileSync(file)]);
+		const ras = ncclWarn(st, 0, opts).find(x => x.subject.includes('ras/client_support.cc:160'))!;
+		expect(ras.message).toContain("RAS does not carry the job's traffic");
+		const st2 = state();
+		st2.warnGroups['a'] = {message: 'Call to bind failed: Address already in use', where: 'misc/socket.cc:409', count: 3, firstAt: s(1), pods: ['pod0']};
+		expect(ncclWarn(st2, s(2), opts)[0]!.message).toContain('ip_local_port_range');
+	});
+
 	it('names the retry-exceeded and access errors of an IB completion', () => {
 		const st = state();
 		st.warnGroups['a'] = {message: 'NET/IB : Got completion from peer 10.0.0.2<41234> with error 12, opcode 1, len 0, vendor err 129', where: 'transport/net_ib.cc:1295', count: 1, firstAt: s(1), pods: ['pod0']};
