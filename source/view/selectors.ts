@@ -97,14 +97,12 @@ export interface Selectors {
 export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number; modelsEveryMs?: number} = {}): Selectors {
 	const findingsEvery = opts.findingsEveryMs ?? 0;
 	const modelsEvery = opts.modelsEveryMs ?? 0;
-	let findingsAt = -Infinity;
-	let findingsKey: readonly unknown[] | null = null;
-	let findingsValue: Finding[] = [];
-	let findingsStale = false;
 	// Clocks tick once a second: keying time-dependent models on the second keeps
 	// them stable between ticks, so a quiet source redraws at most once a second.
 	const sec = (now: number) => Math.floor(now / 1000) * 1000;
-	const findings = memo<Finding[]>();
+	// A clock tick alone re-evaluates findings every 10 s (time-based rules such as
+	// init-stalled have thresholds of tens of seconds); a new state waits for the throttle.
+	const findings = throttledMemo<Finding[]>(findingsEvery, {clockLast: true});
 	const phase = memo<{phase: ReturnType<typeof derivePhase>; spans: PhaseSpan[]}>();
 	const header = memo<HeaderModel>();
 	const ranks = throttledMemo<RanksModel>(modelsEvery, {clockLast: true});
@@ -116,29 +114,9 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 	const rankOpts = {stragglerMs: findingOptions.stragglerSeconds * 1000, silentMs: Math.max(30_000, findingOptions.stragglerSeconds * 3000)};
 	const phaseOf = (s: RolloutState) => phase([s], () => ({phase: derivePhase(s), spans: phaseTimeline(s)}));
 	return {
-		findings: (s, now) => {
-			// A clock tick alone re-evaluates findings every 10 s (time-based rules such as
-			// init-stalled have thresholds of tens of seconds); a new state does at once.
-			const key = [s, Math.floor(now / 10_000)];
-			if (findingsKey && findingsKey[0] === key[0] && findingsKey[1] === key[1]) {
-				findingsStale = false;
-				return findingsValue;
-			}
-			const t = Date.now();
-			// the source just ended (a replay read to its end): its final state gets its findings now
-			const justEnded = s.ended && !(findingsKey?.[0] as RolloutState | undefined)?.ended;
-			if (findingsKey && t - findingsAt < findingsEvery && !justEnded) {
-				findingsStale = true;
-				return findingsValue;
-			}
-			findingsValue = findings(key, () => computeFindings(s, sec(now), findingOptions));
-			findingsKey = key;
-			findingsAt = t;
-			findingsStale = false;
-			return findingsValue;
-		},
+		findings: (s, now) => findings.get([s, Math.floor(now / 10_000)], s.ended, () => computeFindings(s, sec(now), findingOptions)),
 		viewsDue: () => {
-			const owed = [findingsStale ? Math.max(1, findingsAt + findingsEvery - Date.now()) : 0, ranks.due(), paths.due(), gdr.due()].filter(x => x > 0);
+			const owed = [findings.due(), ranks.due(), paths.due(), gdr.due()].filter(x => x > 0);
 			return owed.length ? Math.min(...owed) : 0;
 		},
 		header: (s, now) =>
