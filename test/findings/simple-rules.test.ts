@@ -10,6 +10,7 @@ import {podRestarting} from '../../source/findings/pod-restarting.js';
 import {socketIfnameNoMatch} from '../../source/findings/socket-ifname-no-match.js';
 import {torchThreads} from '../../source/findings/torch-threads.js';
 import type {EngineState} from '../../source/model/state.js';
+import {loadExcerpt} from '../helpers/load-scenario.js';
 import {addPod, failure, proc, s, state} from './build.js';
 
 const opts = defaultFindingOptions;
@@ -61,26 +62,16 @@ describe('nccl-warn', () => {
 		expect(f[1]!.message).toContain('see rank-exited');
 	});
 
-	it('says what an IB completion error means, from a real log (NVIDIA/nccl#1737, HPC-X plugin, NCCL 2.21.5)', async () => {
-		const {readFileSync} = await import('node:fs');
-		const path = await import('node:path');
-		const {emptyState} = await import('../../source/model/state.js');
-		const {parseInto} = await import('../helpers/load-scenario.js');
-		const file = path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.21.5-ib-completion-warn-node1.log');
-		const st = parseInto(emptyState({kind: 'files', files: []}), 'node1', [readFileSync(file)]);
+	it('says what an IB completion error means, from a real log (NVIDIA/nccl#1737, HPC-X plugin, NCCL 2.21.5)', () => {
+		const st = loadExcerpt('nccl-2.21.5-ib-completion-warn-node1.log', 'node1');
 		const f = ncclWarn(st, 0, opts).find(x => x.subject.includes('ib_plugin.c:1007'))!;
 		expect(f.message).toMatch(/^4× "NET\/IB : Got completion from peer 10\.1\.32\.3<54891> with error 5/);
 		expect(f.message).toContain('IBV_WC_WR_FLUSH_ERR');
 		expect(f.message).toContain('follow an earlier failure');
 	});
 
-	it('tells a harmless RAS bind failure from a port shortage (vllm-project/vllm#19204, NCCL 2.26)', async () => {
-		const {readFileSync} = await import('node:fs');
-		const path = await import('node:path');
-		const {emptyState} = await import('../../source/model/state.js');
-		const {parseInto} = await import('../helpers/load-scenario.js');
-		const file = path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.26-vllm-ras-bind-warn.log');
-		const st = parseInto(emptyState({kind: 'files', files: []}), 'paula09', [readFileSync(file)]);
+	it('tells a harmless RAS bind failure from a port shortage (vllm-project/vllm#19204, NCCL 2.26)', () => {
+		const st = loadExcerpt('nccl-2.26-vllm-ras-bind-warn.log', 'paula09');
 		const ras = ncclWarn(st, 0, opts).find(x => x.subject.includes('ras/client_support.cc:160'))!;
 		expect(ras.message).toContain("RAS does not carry the job's traffic");
 		const st2 = state();

@@ -67,3 +67,11 @@ export async function stateOfPaths(paths: string[]): Promise<RolloutState> {
 	store.dispose();
 	return state;
 }
+
+/** test/fixtures/public (public-issue excerpts, SOURCES.md says where each came from) */
+export const publicDir = path.resolve(import.meta.dirname, '../fixtures/public');
+
+/** One public excerpt parsed as pod `pod`'s whole log (the source not ended). */
+export function loadExcerpt(file: string, pod = 'pod0'): RolloutState {
+	return parseInto(emptyState({kind: 'files', files: []}), pod, [readFileSync(path.join(publicDir, file))]);
+}

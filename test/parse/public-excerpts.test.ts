@@ -9,12 +9,12 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseInto} from '../helpers/load-scenario.js';
+import {parseInto, publicDir} from '../helpers/load-scenario.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {derivePhase} from '../../source/model/phase.js';
 
-const dir = path.resolve(import.meta.dirname, '../fixtures/public');
+const dir = publicDir;
 
 /** Each `[pod, file]` read as that pod's whole log, then the source ended. */
 function load(...logs: [pod: string, file: string][]): RolloutState {

@@ -2,18 +2,14 @@
  * The Engine pane over a real V0 config line (vllm-project/vllm#12663, vLLM 0.7.1): a model
  * given as a long local path is cut from the left, so the model's name stays readable.
  */
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
 import {expect, it} from 'vitest';
-import {emptyState} from '../../source/model/state.js';
 import {enginePane} from '../../source/ui/panes/engine-pane.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {buildEngine} from '../../source/view/engine-model.js';
-import {parseInto} from '../helpers/load-scenario.js';
+import {loadExcerpt} from '../helpers/load-scenario.js';
 
 it('keeps the end of a long model path in a narrow Engine pane', () => {
-	const file = path.resolve(import.meta.dirname, '../fixtures/public/vllm-0.7.1-v0-engine-config.log');
-	const state = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [readFileSync(file)]);
+	const state = loadExcerpt('vllm-0.7.1-v0-engine-config.log');
 	const pane = enginePane(buildEngine(state.engine), {width: 40, height: 12}, createTheme({color: false, ascii: false}), 0);
 	const text = pane.lines.map(l => l.map(s => s.text).join(''));
 	// 40 columns: a 16-column label, then 24 for the value: `…` and the path's last 23 characters

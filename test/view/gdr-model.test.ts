@@ -10,10 +10,10 @@ import {describe, expect, it} from 'vitest';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState} from '../../source/model/state.js';
 import {buildGdr} from '../../source/view/gdr-model.js';
-import {loadScenario, parseInto} from '../helpers/load-scenario.js';
+import {loadExcerpt, loadScenario, parseInto, publicDir} from '../helpers/load-scenario.js';
 
-const excerpt = (file: string, pod = 'pod0') => {
-	const s = parseInto(emptyState({kind: 'files', files: []}), pod, [readFileSync(path.resolve(import.meta.dirname, '../fixtures/public', file))]);
+const excerpt = (file: string) => {
+	const s = loadExcerpt(file);
 	return reduceAll(s, [{type: 'source-ended', at: s.lastTs}]);
 };
 
@@ -41,7 +41,7 @@ describe('GDR selector', () => {
 	it('is rebuilt when only channel connections arrive (its rows read comms and procs too)', async () => {
 		const {createSelectors} = await import('../../source/view/selectors.js');
 		const {defaultFindingOptions} = await import('../../source/findings/index.js');
-		const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/public/nccl-2.24plus-vllm-ib-gdrdma.log'), 'utf8');
+		const text = readFileSync(path.join(publicDir, 'nccl-2.24plus-vllm-ib-gdrdma.log'), 'utf8');
 		const lines = text.split('\n');
 		const upTo = lines.findIndex(l => l.includes('[Proxy Progress]'));
 		const before = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [lines.slice(0, upTo).join('\n') + '\n']);
