@@ -30,9 +30,23 @@ import {
 	vllmHead,
 } from './prefix.js';
 import {parseMonthDay, parseRfc3339, parseSpaced} from './times.js';
+import {
+	composePrefixLength,
+	criTag,
+	embeddedProcPrefix,
+	embeddedTorchHead,
+	hasSgrRemnant,
+	isWrapperPrefix,
+	kubectlPrefixLength,
+	prefixEnd,
+	stripSgrRemnants,
+	unwrapJson,
+	unwrapSyslog,
+	type Unwrapped,
+} from './wrappers.js';
 import {newStreamCtx, type ProcCtx, type StreamCtx} from './context.js';
 import {flushProc, handleNcclMessage, ncclInfoNoise} from './nccl.js';
-import {assignRanks, handleVllmMessage} from './vllm.js';
+import {assignRanks, handleVllmMessage, notePrefixRanks} from './vllm.js';
 import {feedTraceback, handleTorchLine} from './torch.js';
 
 /** A complete, sanitised log line, handed to the log pane's ring buffer. */
@@ -193,6 +207,10 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	const heldStamp = (): string | null => (stampVal === null || stampValAt === 0 ? stampVal : stampVal.slice(stampValAt, stampValAt + 31));
 
 	const cur: Line = {k8s: null, stamp: null, stampKind: null, cached: undefined, proc: null};
+	// wrappers seen on this stream: docker compose's `|` column, a CRI `P` line's text waiting for its `F`
+	let composeCol = 0;
+	let criPartial: string | null = null;
+	let criPartialRaw = '';
 	const timeOf = (l: Line): number | null => {
 		if (l.k8s) return parseRfc3339(l.k8s);
 		if (l.stamp) return l.stampKind === 'vllm' ? parseMonthDay(l.stamp, ctx.year) : parseSpaced(l.stamp);
@@ -285,6 +303,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 					// a vLLM/Ray-prefixed line belongs to the GPU process of that pid, once its NCCL head was seen
 					const same = ctx.byPid.get(pp.pid);
 					if (same && same.length === 1) cur.proc = same[0]!.key;
+					notePrefixRanks(ctx, pp.name, pp.pid, at);
 				}
 			}
 		}
@@ -336,7 +355,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				if (v !== -1) end = v;
 			}
 			const msg = end === text.length ? text.slice(vh.msgStart) : text.slice(vh.msgStart, end);
-			if (!handleVllmMessage(ctx, vh.level, msg, pid, at)) {
+			if (!handleVllmMessage(ctx, vh.level, msg, pid, at, prefixKey || undefined)) {
 				if (vh.level === 'ERROR' || vh.level === 'CRITICAL') {
 					// vLLM repeats the logger head on every traceback line (NewLineFormatter)
 					if (!feedTraceback(ctx, prefixKey, msg, at, t => handleTorchLine(ctx, t, rank, at))) handleTorchLine(ctx, msg, rank, at);
@@ -365,15 +384,20 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		if (handleTorchLine(ctx, rest, rank, at)) return;
 		// un-headed vLLM text: tqdm bars on stderr, continuation lines
 		if (handleVllmMessage(ctx, 'INFO', rest, pid, at)) return;
-		// a head glued after other text (its writer is unknown)
-		const second = embeddedNcclHead(rest, 0);
-		if (second > 0) {
-			body(rest.slice(second), true, undefined, remote);
-			return;
-		}
+		// a head after other text: a write glued to the previous one (its writer is unknown), or an
+		// unknown tool's prefix (`[vllm]: `, mpirun's `[1,0]<stdout>:`, stern's `pod container `).
+		// The earliest head wins; a process prefix or torch head counts only after a prefix's end.
+		let at0 = embeddedNcclHead(rest, 0);
 		const v = embeddedVllmHead(rest, 0);
-		if (v > 0) {
-			body(rest.slice(v), true, undefined, false);
+		if (v > 0 && (at0 <= 0 || v < at0)) at0 = v;
+		const pp = embeddedProcPrefix(rest, 0);
+		if (pp > 0 && (at0 <= 0 || pp < at0)) at0 = pp;
+		const th = embeddedTorchHead(rest, 0);
+		if (th > 0 && (at0 <= 0 || th < at0)) at0 = th;
+		if (at0 > 0) {
+			// after a prefix's end (space, `:`, `|`, `]`, `>`) the rest is a line of its own, read from its start
+			if (!hasPrefix && prefixEnd(rest.charCodeAt(at0 - 1))) body(rest.slice(at0), false, null, false);
+			else body(rest.slice(at0), true, undefined, at0 === v ? false : remote);
 			return;
 		}
 		if (rest.length && !hasPrefix) ctx.counters.unrecognised++;
@@ -524,6 +548,18 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		slowLine(b === 0 && e === src.length ? src : src.slice(b, e));
 	}
 
+	/** A time taken from a wrapper (JSON `time`, journald's ISO stamp, a stamp after a prefix) stands for the k8s stamp. */
+	function takeStamp(s: string): void {
+		cur.k8s = s;
+		if (firstK8s === null) {
+			firstK8s = s;
+			firstK8sAt = 0;
+		}
+		lastK8s = s;
+		lastK8sAt = 0;
+		if (ctx.year === null) ctx.year = Number(s.slice(0, 4));
+	}
+
 	/** The full path. */
 	function slowLine(raw: string): void {
 		lines++;
@@ -547,6 +583,89 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			lastK8sAt = 0;
 			if (ctx.year === null) ctx.year = Number(cur.k8s.slice(0, 4));
 		}
+		// a wrapper around the program's line, told by its first characters (wrappers.ts, docs/log-formats/wrappers.md)
+		const c0 = text.charCodeAt(0);
+		if (c0 === 123) {
+			// `{"log":"…","stream":"stderr","time":"…"}` (docker json-file, Fluent Bit, Loki, journalctl -o json)
+			const u = unwrapJson(text);
+			if (u) {
+				if (u.time !== null && cur.k8s === null) takeStamp(u.time);
+				if (u.text.indexOf('\n') !== -1) {
+					// one record, several lines (a shipper's multiline join): each read as a line, with the record's time
+					const parts = u.text.split('\n');
+					const k8s = cur.k8s;
+					for (let k = 0; k < parts.length; k++) {
+						if (k > 0) {
+							lines++;
+							cur.k8s = k8s;
+							cur.stamp = null;
+							cur.stampKind = null;
+							cur.cached = undefined;
+							cur.proc = null;
+						}
+						inner(parts[k]!, parts[k]!, 0);
+					}
+					return;
+				}
+				text = u.text;
+			}
+		} else if (n !== 0 && c0 === 115) {
+			// CRI log file `<stamp> stderr F <message>`: `P` parts are held and joined to the next `F`
+			const r = criTag(text);
+			if (r) {
+				if (r.partial) {
+					criPartial = (criPartial ?? '') + text.slice(r.msgStart);
+					criPartialRaw = raw;
+					return;
+				}
+				text = criPartial !== null ? criPartial + text.slice(r.msgStart) : text.slice(r.msgStart);
+				criPartial = null;
+			}
+		} else if (c0 === 91 && text.charCodeAt(1) === 112) {
+			// `kubectl logs --prefix`: `[pod/name/container] ` (with --timestamps, the stamp follows it)
+			const k = kubectlPrefixLength(text);
+			if (k) {
+				text = text.slice(k);
+				const m = k8sStampLength(text);
+				if (m) {
+					if (cur.k8s === null) takeStamp(text);
+					text = text.slice(m);
+				}
+			}
+		}
+		// journald / syslog `Jan  2 03:04:05 host unit[pid]: ` or `2025-01-02T03:04:05+0000 host unit[pid]: `
+		// (a kubelet stamp ends in `Z`: one with an offset may be journald's short-iso)
+		if (n === 0 ? (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57) : raw.charCodeAt(n - 2) !== 90) {
+			const u: Unwrapped | null = unwrapSyslog(n === 0 ? text : raw);
+			if (u) {
+				text = u.text;
+				if (u.time !== null && cur.k8s === null) takeStamp(u.time);
+				if (u.monthDay !== null && cur.k8s === null) {
+					cur.stamp = u.monthDay;
+					cur.stampKind = 'vllm';
+				}
+			}
+		}
+		// the stamp a second write's part keeps when the line is split (the line was not unwrapped)
+		inner(raw, text, text.length === raw.length - n ? n : 0);
+	}
+
+	/** A CRI `P` part the stream ended on (no `F` came): read as a line, at its own stamp. */
+	function flushCriPartial(): void {
+		const t = criPartial!;
+		criPartial = null;
+		lines++;
+		cur.stamp = null;
+		cur.stampKind = null;
+		cur.cached = undefined;
+		cur.proc = null;
+		cur.k8s = null;
+		if (k8sStampLength(criPartialRaw)) takeStamp(criPartialRaw);
+		inner(t, t, 0);
+	}
+
+	/** The rest of the full path, for the line's text once its outer wrapper is off (`raw` is the whole line). */
+	function inner(raw: string, text: string, n: number): void {
 		// a few scans say whether anything unusual is in the line (most NCCL lines: nothing);
 		// what they found spares sanitize and redact their own first scan (~100 ns a line each)
 		const control = CONTROL.test(text);
@@ -558,6 +677,13 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			EMBEDDED_K8S_STAMP.lastIndex = 1;
 			const m = EMBEDDED_K8S_STAMP.exec(text);
 			if (m && m.index > 0) {
+				// a wrapper's prefix before the stamp (stern, compose, kubectl with --timestamps): the line is what follows
+				const before = text.slice(0, m.index);
+				if (isWrapperPrefix(control ? stripControls(before) : before)) {
+					line(text.slice(m.index));
+					lines -= 1;
+					return;
+				}
 				// one line read (pods[].lines counts lines read), two writes parsed and shown
 				line(raw.slice(0, n) + text.slice(0, m.index));
 				line(text.slice(m.index));
@@ -571,6 +697,20 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			text = redact(stripControls(text, true));
 			if (text.indexOf('\r') !== -1) text = lastSegment(text);
 		} else if (secretish) text = redact(text, true);
+		// colour codes that lost their ESC byte: `[36m(RayWorkerVllm pid=5085)[0m …`
+		if (hasSgrRemnant(text)) text = stripSgrRemnants(text);
+		// docker compose `svc-1  | ` (the stream's column is remembered)
+		const cp = composePrefixLength(text, composeCol);
+		if (cp) {
+			composeCol = cp - 2;
+			text = text.slice(cp);
+			// compose --timestamps: the stamp follows the prefix
+			const m = k8sStampLength(text);
+			if (m) {
+				if (cur.k8s === null) takeStamp(text);
+				text = text.slice(m);
+			}
+		}
 		try {
 			body(text, false, null, false, rare);
 		} catch {
@@ -621,6 +761,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		end() {
 			try {
 				for (const l of splitter.end()) line(l);
+				if (criPartial !== null) flushCriPartial();
 				for (const p of ctx.procs.values()) flushProc(ctx, p);
 			} catch {
 				ctx.counters.unrecognised++;

@@ -57,3 +57,31 @@ export function parseMonthDay(stamp: string, year: number | null): number | null
 	const v = Date.UTC(year, d2(stamp, 0) - 1, d2(stamp, 3), d2(stamp, 6), d2(stamp, 9), d2(stamp, 12));
 	return Number.isNaN(v) ? null : v;
 }
+
+/**
+ * An ISO 8601 stamp from a wrapper as parseRfc3339 reads it: `+0000` offsets (journalctl
+ * short-iso, strftime `%z`) get their colon, a missing zone is UTC. null when it is not one.
+ * e.g. "2025-01-02T03:04:05+0000" → "2025-01-02T03:04:05+00:00"; "2025-01-02T03:04:05.123456789Z" as it is
+ */
+export function isoToRfc3339(s: string): string | null {
+	if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(13) !== 58 || (s.charCodeAt(10) !== 84 && s.charCodeAt(10) !== 32)) return null;
+	let i = 19;
+	if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
+		i++;
+		while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+	}
+	const head = s.charCodeAt(10) === 32 ? `${s.slice(0, 10)}T${s.slice(11, i)}` : s.slice(0, i);
+	const z = s.slice(i);
+	let out: string;
+	if (z === '') out = `${head}Z`;
+	else if (z === 'Z' || /^[+-]\d\d:\d\d$/.test(z)) out = head + z;
+	else if (/^[+-]\d{4}$/.test(z)) out = `${head}${z.slice(0, 3)}:${z.slice(3)}`;
+	else return null;
+	return parseRfc3339(out) === null ? null : out;
+}
+
+/** Epoch ms → `2025-01-02T03:04:05.123Z` (null when out of range). */
+export function epochToRfc3339(ms: number): string | null {
+	if (!Number.isFinite(ms) || ms < 0 || ms > 9e12) return null;
+	return new Date(Math.floor(ms)).toISOString();
+}

@@ -1,0 +1,246 @@
+/**
+ * Lines that passed through another tool before reaching us carry that tool's
+ * wrapper: a JSON record, a CRI or journald head, a `[pod/…]`, compose or stern
+ * prefix, colour codes that lost their ESC byte. Each reader here is pure and is
+ * called only after a fixed-position check of the first characters says the line
+ * may be that wrapper (docs/log-formats/wrappers.md has each format, as read in the
+ * tool's source, with a real example). What is left is handed to the normal path.
+ */
+import {isoToRfc3339, epochToRfc3339} from './times.js';
+
+/** A line's message inside a wrapper, and the wrapper's time (RFC3339, parseRfc3339 reads it) if it has one. */
+export interface Unwrapped {
+	text: string;
+	/** RFC3339 stamp, e.g. `2025-01-02T03:04:05.123Z` */
+	time: string | null;
+	/** vLLM-style `MM-DD HH:MM:SS` (syslog/journald `short` has no year) */
+	monthDay: string | null;
+}
+
+// ---- JSON-per-line: docker json-file, Fluent Bit, Loki / logcli, journalctl -o json ----
+
+// the message key, in the order they are looked for
+const MSG_KEYS = ['log', 'line', 'message', 'MESSAGE', 'msg'] as const;
+const TIME_KEYS = ['time', 'timestamp', 'date', '@timestamp', 'ts', '__REALTIME_TIMESTAMP'] as const;
+
+/**
+ * A JSON object line with a string message (`log`, `line`, `message`, `MESSAGE`, `msg`).
+ * The caller checked `{` at 0. Returns null for any other JSON (a config dict a program
+ * printed stays a line of its own).
+ * e.g. `{"log":"vm:1:1 [0] NCCL INFO …\n","stream":"stderr","time":"2025-01-02T03:04:05.123456789Z"}`
+ */
+export function unwrapJson(line: string): Unwrapped | null {
+	if (line.charCodeAt(line.length - 1) !== 125 || line.indexOf('":') === -1) return null;
+	let o: unknown;
+	try {
+		o = JSON.parse(line);
+	} catch {
+		return null;
+	}
+	if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
+	const rec = o as Record<string, unknown>;
+	let text: string | null = null;
+	for (const k of MSG_KEYS) {
+		const v = rec[k];
+		if (typeof v === 'string') {
+			text = v;
+			break;
+		}
+	}
+	if (text === null) return null;
+	// docker json-file keeps the line's own `\n` (and a `\r` before it)
+	let end = text.length;
+	while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+	if (end !== text.length) text = text.slice(0, end);
+	let time: string | null = null;
+	for (const k of TIME_KEYS) {
+		const v = rec[k];
+		if (v === undefined) continue;
+		time = wrapperTime(v, k === '__REALTIME_TIMESTAMP' ? 'us' : null);
+		if (time !== null) break;
+	}
+	return {text, time, monthDay: null};
+}
+
+/** A wrapper's time value: an RFC3339 string, epoch seconds (Fluent Bit `date`), or a digit string (Loki ns, journald µs). */
+function wrapperTime(v: unknown, unit: 'us' | null): string | null {
+	if (typeof v === 'number' && Number.isFinite(v)) return epochToRfc3339(byMagnitude(v));
+	if (typeof v !== 'string' || v.length === 0) return null;
+	const c = v.charCodeAt(0);
+	if (c < 48 || c > 57) return null;
+	if (v.charCodeAt(4) === 45) return isoToRfc3339(v);
+	if (/^\d+(?:\.\d+)?$/.test(v)) {
+		const n = Number(v);
+		return epochToRfc3339(unit === 'us' ? n / 1000 : byMagnitude(n));
+	}
+	return null;
+}
+
+/** epoch seconds, ms, µs or ns → ms, told apart by size (all between 2001 and 2286) */
+function byMagnitude(n: number): number {
+	if (n < 1e11) return n * 1000;
+	if (n < 1e14) return n;
+	if (n < 1e17) return n / 1000;
+	return n / 1e6;
+}
+
+// ---- CRI (containerd / CRI-O log file): `<RFC3339Nano> <stream> <P|F> <message>` ----
+
+export interface CriRecord {
+	partial: boolean;
+	/** index of the message in the text */
+	msgStart: number;
+}
+
+/**
+ * The CRI tag after the stamp (the stamp was peeled as a k8s stamp): `stdout F ` / `stderr P `.
+ * e.g. "stderr F vm:1:1 [0] NCCL INFO …" → {partial: false, msgStart: 9}
+ */
+export function criTag(text: string): CriRecord | null {
+	if (text.charCodeAt(0) !== 115 || text.charCodeAt(6) !== 32 || text.charCodeAt(8) !== 32) return null;
+	if (!text.startsWith('stderr', 0) && !text.startsWith('stdout', 0)) return null;
+	const t = text.charCodeAt(7);
+	if (t !== 70 && t !== 80) return null;
+	return {partial: t === 80, msgStart: 9};
+}
+
+// ---- kubectl logs --prefix: `[pod/<name>/<container>] ` ----
+
+/** Length of a `kubectl logs --prefix` head, or 0. e.g. "[pod/vllm-0/vllm] …" → 17 */
+export function kubectlPrefixLength(text: string): number {
+	if (!text.startsWith('[pod/')) return 0;
+	const close = text.indexOf('] ', 5);
+	if (close === -1 || close > 300) return 0;
+	// name/container: no space inside
+	for (let i = 5; i < close; i++) if (text.charCodeAt(i) === 32) return 0;
+	return close + 2;
+}
+
+// ---- journald / syslog ----
+
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+// e.g. "Jan  2 03:04:05 gpu-node-1 vllm[1234]: …", "Jan 02 03:04:05.123456 gpu-node-1 python3[99]: …"
+const SYSLOG = /^([A-Z][a-z][a-z]) ([ \d]\d) (\d\d:\d\d:\d\d)(?:\.\d+)? [^\s:]+ [^\s:[\]]+(?:\[\d+\])?: /;
+// e.g. "2025-01-02T03:04:05+0000 gpu-node-1 vllm[1234]: …" (short-iso), "…05.123456+00:00 …" (short-iso-precise)
+const SYSLOG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) [^\s:]+ [^\s:[\]]+(?:\[\d+\])?: /;
+
+/**
+ * journalctl `short` / `short-precise` / `short-iso` / `short-iso-precise` and classic syslog heads.
+ * Decided by fixed positions first: a month name then ` `, `:` at 9; or `-` at 4, `T` at 10.
+ */
+export function unwrapSyslog(line: string): Unwrapped | null {
+	const c0 = line.charCodeAt(0);
+	if (c0 >= 65 && c0 <= 90) {
+		if (line.charCodeAt(3) !== 32 || line.charCodeAt(6) !== 32 || line.charCodeAt(9) !== 58) return null;
+		const mi = MONTHS.indexOf(line.slice(0, 3));
+		if (mi === -1 || mi % 3 !== 0) return null;
+		const m = SYSLOG.exec(line);
+		if (!m) return null;
+		const mm = String(mi / 3 + 1).padStart(2, '0');
+		const dd = m[2]!.replace(' ', '0');
+		return {text: line.slice(m[0].length), time: null, monthDay: `${mm}-${dd} ${m[3]}`};
+	}
+	if (c0 >= 48 && c0 <= 57 && line.charCodeAt(4) === 45 && line.charCodeAt(10) === 84) {
+		const m = SYSLOG_ISO.exec(line);
+		if (!m) return null;
+		return {text: line.slice(m[0].length), time: isoToRfc3339(m[1]!), monthDay: null};
+	}
+	return null;
+}
+
+// ---- prefixes read after sanitising: compose, SGR remnants ----
+
+// docker compose v2 `%-<w>s | ` (w = longest name + 1) and v1 `name.ljust(w) + ' |' + ' '`;
+// e.g. "vllm-1  | INFO 04-14 …", "db_1   | …"
+const COMPOSE = /^[\w.-]*[ ]+\| /;
+
+/** Length of a docker compose service prefix, or 0. `col` is the stream's last `|` column (checked first). */
+export function composePrefixLength(text: string, col: number): number {
+	if (col > 0 && text.charCodeAt(col) === 124 && text.charCodeAt(col - 1) === 32 && text.charCodeAt(col + 1) === 32) {
+		let ok = true;
+		for (let i = 0; i < col - 1 && ok; i++) ok = isNameChar(text.charCodeAt(i)) || text.charCodeAt(i) === 32;
+		if (ok) return col + 2;
+	}
+	const c = text.charCodeAt(0);
+	if (!isNameChar(c) && c !== 32) return 0;
+	const bar = text.indexOf(' | ');
+	if (bar === -1 || bar > 80) return 0;
+	const m = COMPOSE.exec(text);
+	return m ? m[0].length : 0;
+}
+
+function isNameChar(c: number): boolean {
+	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+}
+
+// an SGR sequence whose ESC byte was lost (pasted issue text, `cat -v`-less copies) or written out as `ESC`:
+// "[36m", "[0m", "[1;36m", "ESC[36m"
+const SGR_REMNANT = /(?:ESC|\^\[)?\[\d{1,3}(?:;\d{1,3})*m/g;
+
+/**
+ * True when the text has SGR remnants to strip: one at the start, or a reset `[0m`
+ * (Ray's and vLLM's colour always ends with it). A real `[0]` cudaDev bracket is not one.
+ */
+export function hasSgrRemnant(text: string): boolean {
+	const c = text.charCodeAt(0);
+	if ((c === 91 && isSgrAt(text, 1)) || (c === 69 && text.startsWith('ESC[', 0) && isSgrAt(text, 4))) return true;
+	return text.indexOf('[0m') !== -1;
+}
+
+function isSgrAt(text: string, i: number): boolean {
+	let any = false;
+	for (; i < text.length && i < 16; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 109) return any;
+		if ((c < 48 || c > 57) && c !== 59) return false;
+		any = true;
+	}
+	return false;
+}
+
+/** The text without SGR remnants (call when hasSgrRemnant said so). */
+export function stripSgrRemnants(text: string): string {
+	return text.replace(SGR_REMNANT, '');
+}
+
+// ---- what may stand before a second k8s stamp ----
+
+// kubectl `[pod/x/c] `, compose `svc  | `, stern `pod container ` (DNS-1123 names)
+const WRAPPER_PREFIX = /^(?:\[pod\/[^\s\]]+\] |[\w.-]* +\| |[a-z0-9][a-z0-9.-]{0,252} [a-z0-9][a-z0-9-]{0,62} )$/;
+
+/** True when `s` (the text before an embedded stamp) is only a wrapper's prefix, with nothing of the program's in it. */
+export function isWrapperPrefix(s: string): boolean {
+	return s.length <= 320 && WRAPPER_PREFIX.test(s);
+}
+
+// ---- an unknown prefix: where a known head starts later in the line ----
+
+// torch `[rank1]:[E1126 …` / `[E1126 22:03:48.455398836 ProcessGroupNCCL.cpp:612] `
+const TORCH_AFTER = /\[rank\d+\]:|\[[EWIF]\d{4} \d\d:\d\d:\d\d[.\d]* [\w.]+:\d+\] /g;
+
+/**
+ * Start of a torch head (`[rankN]:` or `[E1126 … file.cpp:N] `) after `from` that follows a
+ * space, `:`, `|`, `>` or `]` (the end of some prefix), or -1.
+ */
+export function embeddedTorchHead(text: string, from: number): number {
+	if (text.indexOf('[', from + 1) === -1) return -1;
+	TORCH_AFTER.lastIndex = from + 1;
+	for (let m = TORCH_AFTER.exec(text); m !== null; m = TORCH_AFTER.exec(text)) {
+		if (prefixEnd(text.charCodeAt(m.index - 1))) return m.index;
+	}
+	return -1;
+}
+
+/** Start of a vLLM/Ray process prefix `(Name pid=N…)` after `from` that follows a prefix's end, or -1. */
+export function embeddedProcPrefix(text: string, from: number): number {
+	for (let j = text.indexOf('pid=', from + 1); j !== -1 && j < 400; j = text.indexOf('pid=', j + 4)) {
+		const open = text.lastIndexOf('(', j);
+		if (open > from && text.indexOf(')', j) !== -1 && prefixEnd(text.charCodeAt(open - 1))) return open;
+	}
+	return -1;
+}
+
+/** A character a wrapper's prefix ends with: space, `:`, `|`, `>`, `]`. */
+export function prefixEnd(c: number): boolean {
+	return c === 32 || c === 58 || c === 124 || c === 62 || c === 93 || c === 9;
+}
