@@ -113,6 +113,8 @@ export class MetricsWindow {
 			preemptions: latest.preemptions,
 			prefixCacheHitRate,
 			generationTokensTotal: latest.generationTokens,
+			waitingByReason: latest.waitingByReason,
+			sleepState: latest.sleepState,
 		};
 	}
 }

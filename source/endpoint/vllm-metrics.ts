@@ -31,7 +31,11 @@ export interface VllmScrape {
 	prefixHitRateGauge: number | null;
 	ttft: Histogram | null;
 	itl: Histogram | null;
-	/** which spelling was found, e.g. `kv_cache_usage_perc` or `gpu_cache_usage_perc` (for the UI's "as reported by") */
+	/** `vllm:num_requests_waiting_by_reason` summed per `reason` label (`capacity`, `deferred`); null when not exported (before 2026 releases) */
+	waitingByReason: Record<string, number> | null;
+	/** `vllm:engine_sleep_state`: how many engines are in each `sleep_state` (`awake`, `weights_offloaded`, `discard_all`); null when not exported */
+	sleepState: Record<string, number> | null;
+	/** which spelling was found: `kv_cache_usage_perc` / `inter_token_latency_seconds` (new) or only `gpu_cache_usage_perc` / `time_per_output_token_seconds` (old) */
 	flavor: 'v0.11+' | 'v0.8-v0.10' | 'unknown';
 }
 
@@ -75,6 +79,24 @@ export function histogramOf(doc: PromDoc, family: string): Histogram | null {
 	return {buckets: sorted, sum: sumOf(doc, `${family}_sum`) ?? 0, count};
 }
 
+/** Sum a gauge per value of one label (over engines and model names); null when absent or no sample has the label. */
+export function byLabel(doc: PromDoc, name: string, label: string, onlyWhere?: (value: number) => boolean): Record<string, number> | null {
+	const samples = doc.byName.get(name);
+	if (!samples || samples.length === 0) return null;
+	const out: Record<string, number> = {};
+	let any = false;
+	for (const s of samples) {
+		const key = s.labels[label];
+		if (key === undefined || !Number.isFinite(s.value)) continue;
+		any = true;
+		if (onlyWhere) {
+			if (onlyWhere(s.value)) out[key] = (out[key] ?? 0) + 1;
+			else out[key] ??= 0;
+		} else out[key] = (out[key] ?? 0) + s.value;
+	}
+	return any ? out : null;
+}
+
 export function extractVllm(doc: PromDoc, at: number): VllmScrape {
 	const hasNew = doc.byName.has('vllm:kv_cache_usage_perc') || doc.byName.has('vllm:inter_token_latency_seconds_bucket');
 	const hasOld = doc.byName.has('vllm:gpu_cache_usage_perc') || doc.byName.has('vllm:time_per_output_token_seconds_bucket');
@@ -82,7 +104,7 @@ export function extractVllm(doc: PromDoc, at: number): VllmScrape {
 		at,
 		requestsRunning: sumOf(doc, 'vllm:num_requests_running'),
 		requestsWaiting: sumOf(doc, 'vllm:num_requests_waiting'),
-		// Renamed in 0.9.2 (both exported until 0.12); the fullest engine is the one that will preempt.
+		// Renamed in 0.9.2 (#18354; the old name hidden in 0.11, removed in 0.12 by #29330); the fullest engine is the one that will preempt.
 		kvCacheUsage: first(doc, ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'], maxOf),
 		promptTokens: sumOf(doc, 'vllm:prompt_tokens_total'),
 		generationTokens: sumOf(doc, 'vllm:generation_tokens_total'),
@@ -92,8 +114,12 @@ export function extractVllm(doc: PromDoc, at: number): VllmScrape {
 		prefixQueries: first(doc, ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'], sumOf),
 		prefixHitRateGauge: maxOf(doc, 'vllm:gpu_prefix_cache_hit_rate'),
 		ttft: histogramOf(doc, 'vllm:time_to_first_token_seconds'),
-		// Renamed in 0.11 ("DEPRECATED: Use vllm:inter_token_latency_seconds instead.")
+		// Renamed in 0.11 ("DEPRECATED: Use vllm:inter_token_latency_seconds instead."); the old name hidden from 0.12 (#29330), deleted later (#32661)
 		itl: histogramOf(doc, 'vllm:inter_token_latency_seconds') ?? histogramOf(doc, 'vllm:time_per_output_token_seconds'),
+		// `reason` = capacity (not yet tried) | deferred (tried, held back: LoRA budget, KV transfer); sums to num_requests_waiting (#38435)
+		waitingByReason: byLabel(doc, 'vllm:num_requests_waiting_by_reason', 'reason'),
+		// a state set: per engine, 1 on the state it is in and 0 on the others (#24176); count engines per state
+		sleepState: byLabel(doc, 'vllm:engine_sleep_state', 'sleep_state', v => v >= 0.5),
 		flavor: hasNew ? 'v0.11+' : hasOld ? 'v0.8-v0.10' : 'unknown',
 	};
 }

@@ -354,6 +354,10 @@ export interface EndpointMetrics {
 	preemptions: number | null;
 	prefixCacheHitRate: number | null;
 	generationTokensTotal: number | null;
+	/** `vllm:num_requests_waiting_by_reason` per `reason` (capacity, deferred); absent/null when the server does not export it */
+	waitingByReason?: Record<string, number> | null;
+	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); absent/null when not exported */
+	sleepState?: Record<string, number> | null;
 }
 
 export type EndpointHealth = 'ok' | 'stalled' | 'unhealthy' | 'unreachable' | 'unauthorized';

@@ -15,6 +15,24 @@ export interface EndpointModel {
 
 const fmt = (n: number | null | undefined, unit = '', digits = 0) => (n === null || n === undefined ? null : `${n.toFixed(digits)}${unit}`);
 
+/** `{capacity: 19, deferred: 473}` → `capacity 19, deferred 473` (vLLM's label values, as served). */
+const counts = (r: Record<string, number>) =>
+	Object.entries(r)
+		.sort(([a], [b]) => (a < b ? -1 : 1))
+		.map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(1)}`)
+		.join(', ') || null;
+
+/** Engines per `vllm:engine_sleep_state` → `awake` (every engine), else e.g. `weights_offloaded 1, awake 1` (engines in each). */
+function sleepWords(r: Record<string, number>): string | null {
+	const on = Object.entries(r).filter(([, n]) => n > 0);
+	if (on.length === 0) return null;
+	if (on.length === 1) return on[0]![1] > 1 ? `${on[0]![0]} (all ${on[0]![1]} engines)` : on[0]![0];
+	return on
+		.sort(([a], [b]) => (a === 'awake' ? 1 : b === 'awake' ? -1 : a < b ? -1 : 1))
+		.map(([k, n]) => `${k} ${n}`)
+		.join(', ');
+}
+
 export function buildEndpoint(ep: EndpointState | null): EndpointModel {
 	if (!ep) return {configured: false, url: '', via: '', health: 'no endpoint configured', tone: 'muted', reason: null, rows: [], latency: []};
 	const m = ep.metrics;
@@ -24,6 +42,8 @@ export function buildEndpoint(ep: EndpointState | null): EndpointModel {
 		['version', ep.version],
 		['latency', fmt(ep.latencyMs, ' ms')],
 		['running/waiting', m && (m.requestsRunning !== null || m.requestsWaiting !== null) ? `${m.requestsRunning ?? '?'} / ${m.requestsWaiting ?? '?'}` : null],
+		['waiting reasons', m?.waitingByReason ? counts(m.waitingByReason) : null],
+		['engine sleep', m?.sleepState ? sleepWords(m.sleepState) : null],
 		['KV cache use', m?.kvCacheUsage != null ? `${(m.kvCacheUsage * 100).toFixed(1)}%` : null],
 		['gen tok/s', fmt(m?.generationTokensPerSec, '', 1)],
 		['prompt tok/s', fmt(m?.promptTokensPerSec, '', 1)],

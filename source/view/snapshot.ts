@@ -144,6 +144,10 @@ export interface SnapshotEndpoint {
 	models: string[];
 	version: string | null;
 	metrics: EndpointMetrics | null;
+	/** `vllm:num_requests_waiting_by_reason` per `reason` (capacity, deferred); null when the server does not export it */
+	waitingByReason?: Record<string, number> | null;
+	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); null when not exported */
+	sleepState?: Record<string, number> | null;
 }
 
 /** The whole snapshot: exactly contract/snapshot.schema.json. */
@@ -430,6 +434,12 @@ export function safeUrl(url: string): string {
 	}
 }
 
+/** The scalar metrics; the two labelled breakdowns go to their own endpoint fields. */
+function metricsOf(m: EndpointMetrics): EndpointMetrics {
+	const {waitingByReason: _w, sleepState: _s, ...rest} = m;
+	return rest;
+}
+
 function endpoint(state: RolloutState): SnapshotEndpoint | null {
 	const e = state.endpoint;
 	if (!e) return null;
@@ -440,7 +450,9 @@ function endpoint(state: RolloutState): SnapshotEndpoint | null {
 		latencyMs: e.latencyMs,
 		models: [...e.models],
 		version: e.version,
-		metrics: e.metrics ? {...e.metrics} : null,
+		metrics: e.metrics ? metricsOf(e.metrics) : null,
+		waitingByReason: e.metrics?.waitingByReason ? {...e.metrics.waitingByReason} : null,
+		sleepState: e.metrics?.sleepState ? {...e.metrics.sleepState} : null,
 	};
 }
 

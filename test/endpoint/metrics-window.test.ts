@@ -19,6 +19,8 @@ function scrape(at: number, over: Partial<VllmScrape> = {}): VllmScrape {
 		prefixHitRateGauge: null,
 		ttft: null,
 		itl: null,
+		waitingByReason: null,
+		sleepState: null,
 		flavor: 'v0.11+',
 		...over,
 	};
