@@ -11,18 +11,25 @@
  *   chosen flavor: v0.8 (`gpu_cache_usage_perc`, `gpu_prefix_cache_*`,
  *   `time_per_output_token_seconds`, label `model_name`) or v0.11 (`kv_cache_usage_perc`,
  *   `prefix_cache_*`, `inter_token_latency_seconds`, labels `model_name`, `engine`,
- *   two data-parallel engines). Counters and histograms move with a simulated load.
+ *   two data-parallel engines) or v0.12+ (the same new names; none of the old ones,
+ *   which 0.12 no longer serves by default). With `waitingByReason` it adds
+ *   `vllm:num_requests_waiting_by_reason{reason=capacity|deferred}` and with `sleepState`
+ *   `vllm:engine_sleep_state{sleep_state=…}` (newer releases; log-formats vllm.md §2.7).
+ *   Counters and histograms move with a simulated load.
  *   They start with a long, slow history (warm-up) so that anything computed from
  *   totals instead of deltas comes out visibly wrong.
  * - modes: `starting` (port closed: connection refused, as before vLLM's API server
  *   binds), `serving`, `dead` (503, then the process "exits" after `exitAfterMs`,
  *   ~5 s like vLLM's watchdog), `stalled` (a hung worker: requests run, no tokens,
- *   /health still 200, completions never answer), `exited` (port closed).
+ *   /health still 200, completions never answer), `idle` (serving, but no request:
+ *   nothing runs, nothing waits, counters flat), `exited` (port closed).
  */
 import http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
 
-export type VllmSimMode = 'starting' | 'serving' | 'dead' | 'stalled' | 'exited';
+export type VllmSimMode = 'starting' | 'serving' | 'dead' | 'stalled' | 'idle' | 'exited';
+
+export type VllmSleepState = 'awake' | 'weights_offloaded' | 'discard_all';
 
 export interface VllmSimOptions {
 	port?: number;
@@ -30,7 +37,11 @@ export interface VllmSimOptions {
 	token?: string;
 	model?: string;
 	mode?: VllmSimMode;
-	metricsFlavor?: 'v0.8' | 'v0.11';
+	metricsFlavor?: 'v0.8' | 'v0.11' | 'v0.12+';
+	/** serve `vllm:num_requests_waiting_by_reason` (capacity / deferred) */
+	waitingByReason?: boolean;
+	/** serve `vllm:engine_sleep_state` with every engine in this state */
+	sleepState?: VllmSleepState;
 	/** the load advances with this clock (tests pass a fake one to get exact rates) */
 	clock?: () => number;
 	/** after `dead`, stop listening this much later (vLLM: ~5 s) */
@@ -111,7 +122,7 @@ export async function startVllmSim(opts: VllmSimOptions = {}): Promise<VllmSim> 
 	const flavor = opts.metricsFlavor ?? 'v0.11';
 	const clock = opts.clock ?? Date.now;
 	const exitAfterMs = opts.exitAfterMs ?? 5000;
-	const version = flavor === 'v0.8' ? '0.8.5' : '0.11.0';
+	const version = flavor === 'v0.8' ? '0.8.5' : flavor === 'v0.11' ? '0.11.0' : '0.12.0';
 	const engineIds = flavor === 'v0.8' ? [null] : ['0', '1'];
 	const startedAt = clock();
 	let mode: VllmSimMode = opts.mode ?? 'serving';
@@ -177,6 +188,7 @@ export async function startVllmSim(opts: VllmSimOptions = {}): Promise<VllmSim> 
 
 	const gauges = () => {
 		const t = servingMs / 1000;
+		if (mode === 'idle') return {running: 0, waiting: 0, kv: 0};
 		const running = mode === 'stalled' ? 6 : 4 + (Math.floor(t) % 5);
 		const waiting = mode === 'stalled' ? Math.min(50, 2 + Math.floor(stalledMs / 1000)) : Math.floor(t / 3) % 3;
 		return {running, waiting, kv: mode === 'stalled' ? 0.91 : 0.3 + 0.05 * running};
@@ -220,8 +232,32 @@ export async function startVllmSim(opts: VllmSimOptions = {}): Promise<VllmSim> 
 		family('python_gc_objects_collected_total', 'Objects collected during gc', 'counter', ['python_gc_objects_collected_total{generation="0"} 12345.0', 'python_gc_objects_collected_total{generation="1"} 678.0']);
 		family('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', ['process_resident_memory_bytes 2.147483648e+09']);
 		const n = engines.length;
-		family('vllm:num_requests_running', 'Number of requests in model execution batches.', 'gauge', perEngine((_, i) => `vllm:num_requests_running${lbl(i)} ${py(i === 0 ? g.running - Math.floor(g.running / n) * (n - 1) : Math.floor(g.running / n))}`));
-		family('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', 'gauge', perEngine((_, i) => `vllm:num_requests_waiting${lbl(i)} ${py(i === 0 ? g.waiting - Math.floor(g.waiting / n) * (n - 1) : Math.floor(g.waiting / n))}`));
+		// engine 0 takes the remainder, so the engines sum to the totals
+		const share = (total: number, i: number) => (i === 0 ? total - Math.floor(total / n) * (n - 1) : Math.floor(total / n));
+		family('vllm:num_requests_running', 'Number of requests in model execution batches.', 'gauge', perEngine((_, i) => `vllm:num_requests_running${lbl(i)} ${py(share(g.running, i))}`));
+		family('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', 'gauge', perEngine((_, i) => `vllm:num_requests_waiting${lbl(i)} ${py(share(g.waiting, i))}`));
+		if (opts.waitingByReason) {
+			// per engine the reasons sum to its num_requests_waiting (vLLM #38435)
+			const lines: string[] = [];
+			engines.forEach((_, i) => {
+				const w = share(g.waiting, i);
+				const deferred = mode === 'stalled' ? 0 : Math.floor(w / 2);
+				lines.push(`vllm:num_requests_waiting_by_reason${lbl(i, 'reason="capacity"')} ${py(w - deferred)}`, `vllm:num_requests_waiting_by_reason${lbl(i, 'reason="deferred"')} ${py(deferred)}`);
+			});
+			family('vllm:num_requests_waiting_by_reason', 'Number of requests waiting, by reason.', 'gauge', lines);
+		}
+		if (opts.sleepState) {
+			const lines: string[] = [];
+			engines.forEach((_, i) => {
+				for (const st of ['awake', 'weights_offloaded', 'discard_all'] as const) lines.push(`vllm:engine_sleep_state${lbl(i, `sleep_state="${st}"`)} ${py(st === opts.sleepState ? 1 : 0)}`);
+			});
+			family(
+				'vllm:engine_sleep_state',
+				'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.',
+				'gauge',
+				lines,
+			);
+		}
 		if (flavor === 'v0.8') {
 			family('vllm:gpu_cache_usage_perc', 'GPU KV-cache usage. 1 means 100 percent usage.', 'gauge', perEngine((_, i) => `vllm:gpu_cache_usage_perc${lbl(i)} ${py(g.kv)}`));
 			counter('vllm:gpu_prefix_cache_queries', 'GPU prefix cache queries, in terms of number of queried blocks.', e => e.prefixQueries);
