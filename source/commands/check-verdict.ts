@@ -6,7 +6,7 @@
  *   `check: FAIL (1 error finding)` · `check: OK serving` · `check: TIMEOUT stuck in nccl-init: …`
  */
 import type {Finding} from '../findings/types.js';
-import type {EndpointHealth, Phase, RolloutState} from '../model/state.js';
+import type {EndpointHealth, EndpointState, Phase, RolloutState} from '../model/state.js';
 import {exitCodes} from './io.js';
 
 export type Verdict =
@@ -53,6 +53,30 @@ export interface VerdictInput {
 	endpoint?: EndpointHealth | null;
 }
 
+/**
+ * Is an endpoint that answers `/health` 200 doing its work? `/health` alone says
+ * nothing about a hung worker (vLLM #11996, #16259), so with requests in flight
+ * (`vllm:num_requests_running` + `vllm:num_requests_waiting` > 0) OK needs
+ * `vllm:generation_tokens_total` seen rising between the last two scrapes. Until
+ * then the gate waits; the reducer calls it `stalled` once `--stall-after` passes
+ * with no rise (model/endpoint.ts), which fails the gate.
+ */
+export type Progress = {proven: true; note: string} | {proven: false; why: string};
+
+export function endpointProgress(ep: EndpointState | null): Progress {
+	const m = ep?.metrics ?? null;
+	// No /metrics (a proxy that hides it, not vLLM): nothing to prove or disprove; the reducer cannot stall it either.
+	if (!m) return {proven: true, note: 'no /metrics read: token progress not checked'};
+	const running = m.requestsRunning ?? 0;
+	const waiting = m.requestsWaiting ?? 0;
+	if (running + waiting === 0) return {proven: true, note: 'idle: no request running or waiting'};
+	const load = `${plural(running, 'request')} running, ${waiting} waiting`;
+	if ((m.generationTokensPerSec ?? 0) > 0) return {proven: true, note: `${load}, tokens rising at ${m.generationTokensPerSec!.toFixed(1)}/s`};
+	const within = ep?.stallAfterMs !== undefined ? ` (it is called stalled after --stall-after ${Math.round(ep.stallAfterMs / 1000)} s without one)` : '';
+	if (m.generationTokensTotal === null) return {proven: false, why: `${load}, and /metrics has no vllm:generation_tokens_total to show tokens moving`};
+	return {proven: false, why: `${load}, but no generated token seen yet between two probes${within}`};
+}
+
 /** 1 on an error finding (or a failed phase, or a bad endpoint verdict), 0 when serving/completed (and healthy), else 3. */
 export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdict {
 	const errors = findings.filter(f => f.severity === 'error').length;
@@ -62,9 +86,12 @@ export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdi
 		return {kind: 'fail', code: exitCodes.findings, line: `check: FAIL (endpoint ${endpoint}${state.endpoint?.reason ? `: ${state.endpoint.reason}` : ''})`};
 	}
 	const done = phase === 'serving' || phase === 'completed';
-	// A job that completed has nothing left to serve: its endpoint's silence is not a failure.
-	if (done && (endpoint === undefined || endpoint === 'ok' || phase === 'completed')) {
-		return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}${endpoint === 'ok' ? ', endpoint healthy' : ''}`};
+	// With --endpoint/--service the endpoint counts for a completed job too (cli.md: "with an endpoint, healthy").
+	if (done && endpoint === undefined) return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}`};
+	if (done && endpoint === 'ok') {
+		const p = endpointProgress(state.endpoint);
+		if (p.proven) return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}, endpoint healthy (${p.note})`};
+		return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint is not shown to make progress: ${p.why}`};
 	}
 	if (done) return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpoint}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`};
 	return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT stuck in ${describeStuck(state, phase)}`};

@@ -3,7 +3,9 @@
  * a rollout gate. Saved logs: read them to the end, then 0 if the final phase is
  * serving or completed with no error finding, 1 on an error finding (printed), 3 if
  * the logs end earlier (printing where it was stuck). With --endpoint, also wait up
- * to --timeout for the endpoint's verdict. Live (a WORKLOAD, or every pod of the
+ * to --timeout for the endpoint's verdict — for a completed job too — where `ok`
+ * with requests in flight needs generated tokens seen rising (else, after
+ * --stall-after, `stalled`: exit 1; check-verdict.ts). Live (a WORKLOAD, or every pod of the
  * namespace): follow the pods until serving (and, with an endpoint, healthy) → 0, an
  * error finding → 1, or --timeout → 3. Output is one line per finding and a final
  * `check: …` line; --json prints the snapshot instead (the verdict goes to stderr).
@@ -99,17 +101,10 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 		const stop = await endpointHook(store, options, io);
 		if (!stop) return await report(judge(store, options, false), options, io);
 		try {
-			// The logs are read; wait for the endpoint to give a verdict (or for any verdict at all:
-			// an error finding, or a completed job that has nothing left to serve).
-			await waitFor(
-				store,
-				s => {
-					const h = s.endpoint?.health ?? null;
-					return (h !== null && h !== 'unreachable') || judge(store, options, true).result.kind !== 'waiting';
-				},
-				options.timeoutMs,
-				io.signal,
-			);
+			// The logs are read; wait for the gate's verdict: an error finding, a bad endpoint,
+			// or a healthy one — which, with requests in flight, means tokens seen rising
+			// between two probes (a first `/health` 200 proves nothing about a hung worker).
+			await waitFor(store, () => judge(store, options, true).result.kind !== 'waiting', options.timeoutMs, io.signal);
 			return await report(judge(store, options, true), options, io);
 		} finally {
 			stop();
