@@ -32,6 +32,14 @@ export function emptyEngine(): EngineState {
 		milestones: {},
 		dead: null,
 		deprecations: [],
+		initEngineSeconds: null,
+		compilationSeconds: null,
+		apiServer: null,
+		nodeRank: null,
+		executorWorldSize: null,
+		localWorldSize: null,
+		headNodeAddress: null,
+		stats: null,
 	};
 }
 

@@ -40,6 +40,7 @@ export function reduceFailure(state: RolloutState, e: FailureEvent): RolloutStat
 		remote: e.remote,
 		...(e.exitCode !== undefined ? {exitCode: e.exitCode} : {}),
 		...(e.where !== undefined ? {where: e.where} : {}),
+		...(e.procName ? {procName: e.procName} : {}),
 	});
 }
 

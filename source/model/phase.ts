@@ -97,10 +97,21 @@ function has(state: RolloutState, ...ms: EngineMilestone[]): boolean {
 	return ms.some(k => m[k] !== undefined);
 }
 
+/**
+ * The offline engine (vLLM's `LLM` class, no API server): its startup ends with the engine
+ * core ready (`init engine … took`), which is where it serves from. With an API server in
+ * front (`vLLM API server version`, `Starting vLLM (API) server`), serving waits for uvicorn.
+ */
+function offlineReady(state: RolloutState): boolean {
+	const e = state.engine;
+	return !!e && e.milestones.engineReady !== undefined && e.apiServer !== true && e.milestones.apiServerStarting === undefined;
+}
+
 /** The rollout-wide phase from the engine's milestones and the communicators. */
 function progressPhase(state: RolloutState): Phase {
-	if (has(state, 'serving')) return 'serving';
-	if (has(state, 'graphsStart', 'graphsDone', 'apiServerStarting')) return 'capturing-graphs';
+	// `serving`: uvicorn's startup complete, or a periodic stats line (also in a log read from mid-run)
+	if (has(state, 'serving') || offlineReady(state)) return 'serving';
+	if (has(state, 'graphsStart', 'graphsDone', 'apiServerStarting', 'engineReady')) return 'capturing-graphs';
 	if (has(state, 'profilingStart', 'kvCacheSized')) return 'profiling';
 	if (has(state, 'weightsStart', 'weightsDone')) return 'loading-weights';
 	const comms = Object.values(state.comms);
@@ -169,8 +180,8 @@ export function phaseTimeline(state: RolloutState): PhaseSpan[] {
 	if (comms.length > 0 && comms.every(c => c.state !== 'initializing')) put('initialized', maxOf(comms.map(c => c.lastCompleteAt)));
 	put('loading-weights', minOf([m.weightsStart, m.weightsDone]));
 	put('profiling', minOf([m.profilingStart, m.kvCacheSized]));
-	put('capturing-graphs', minOf([m.graphsStart, m.graphsDone, m.apiServerStarting]));
-	put('serving', m.serving ?? null);
+	put('capturing-graphs', minOf([m.graphsStart, m.graphsDone, m.apiServerStarting, m.engineReady]));
+	put('serving', minOf([m.serving, offlineReady(state) ? m.engineReady : null]));
 
 	const terminal = current === 'failed' || current === 'completed';
 	let terminalAt: number | null = null;

@@ -291,6 +291,31 @@ export interface EngineState {
 	milestones: Partial<Record<EngineMilestone, number | null>>;
 	dead: {at: number | null; message: string} | null;
 	deprecations: string[];
+	/** `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
+	initEngineSeconds?: number | null;
+	compilationSeconds?: number | null;
+	/** an OpenAI API server fronts this engine (false/null: the offline `LLM` class, or not seen) */
+	apiServer?: boolean | null;
+	/** native multi-node without Ray: this node's rank, the engine's TP x PP world, the GPUs on this node, the head's address */
+	nodeRank?: number | null;
+	executorWorldSize?: number | null;
+	localWorldSize?: number | null;
+	headNodeAddress?: string | null;
+	/** the latest periodic stats line */
+	stats?: EngineStats | null;
+}
+
+/** vLLM's periodic stats line as last printed (running/waiting requests, KV cache use, throughputs). */
+export interface EngineStats {
+	engine: number | null;
+	promptTokensPerSec: number | null;
+	generationTokensPerSec: number | null;
+	running: number | null;
+	waiting: number | null;
+	swapped: number | null;
+	kvCacheUsagePct: number | null;
+	prefixCacheHitRatePct: number | null;
+	at: number | null;
 }
 
 export type EngineMilestone =
@@ -302,7 +327,9 @@ export type EngineMilestone =
 	| 'graphsStart'
 	| 'graphsDone'
 	| 'apiServerStarting'
-	| 'serving';
+	| 'serving'
+	/** the engine core finished startup (`init engine … took`, `Core engine process N ready.`): the offline `LLM` class's end state */
+	| 'engineReady';
 
 export type FailureKind =
 	| 'nccl-error'
@@ -331,6 +358,8 @@ export interface FailureRecord {
 	exitCode?: number | null;
 	/** e.g. `socket.cc:120` for NCCL WARN */
 	where?: string | null;
+	/** the process as vLLM names it (`VllmWorker-1`, `EngineCore_DP0`) */
+	procName?: string | null;
 }
 
 export interface WarnGroup {

@@ -86,7 +86,24 @@ export type ParsedMilestone =
 	| 'graphsStart'
 	| 'graphsDone'
 	| 'apiServerStarting'
-	| 'serving';
+	| 'serving'
+	| 'engineReady';
+
+/** vLLM's periodic stats line (V0 `Avg prompt throughput: …`, V1 `Engine 000: Avg prompt throughput: …`), as last printed. */
+export interface ParsedEngineStats {
+	/** V1's engine index (`Engine 000:` → 0); null for V0 */
+	engine: number | null;
+	promptTokensPerSec: number | null;
+	generationTokensPerSec: number | null;
+	running: number | null;
+	/** V1 `Waiting:`, V0 `Pending:` */
+	waiting: number | null;
+	/** V0 only */
+	swapped: number | null;
+	kvCacheUsagePct: number | null;
+	prefixCacheHitRatePct: number | null;
+	at: number | null;
+}
 
 /** Scalar engine facts a line can set (EngineState minus its collections). */
 export interface EnginePatch {
@@ -110,6 +127,17 @@ export interface EnginePatch {
 	graphCaptureSeconds?: number | null;
 	weightsShards?: {done: number; total: number} | null;
 	graphCapture?: {done: number; total: number} | null;
+	/** `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
+	initEngineSeconds?: number | null;
+	compilationSeconds?: number | null;
+	/** an OpenAI API server fronts this engine (`vLLM API server version …`, `Starting vLLM (API) server …`) */
+	apiServer?: boolean | null;
+	/** native multi-node (`DP group leader: node_rank=…`, `Launching vLLM (v…) headless multiproc executor, with head node address …`) */
+	nodeRank?: number | null;
+	executorWorldSize?: number | null;
+	localWorldSize?: number | null;
+	headNodeAddress?: string | null;
+	stats?: ParsedEngineStats | null;
 }
 
 export interface LogEventBase {
@@ -305,6 +333,8 @@ export interface FailureEvent extends LogEventBase {
 	remote: boolean;
 	exitCode?: number | null;
 	where?: string | null;
+	/** the process as vLLM names it (`VllmWorker-1`, `EngineCore_DP0`, `Worker_TP1 pid=77`) when no proc key can be given */
+	procName?: string | null;
 }
 
 /** A process ended (torch.distributed.elastic report, vLLM worker death). */

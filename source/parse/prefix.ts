@@ -75,6 +75,11 @@ export function procPrefix(text: string): ProcPrefix | null {
 	const ip = ipAt === -1 ? null : name.slice(ipAt + 3).split(/[,\s)]/)[0] ?? null;
 	let length = end + 1;
 	if (text.charCodeAt(length) === 32) length++;
+	// 0.10's nested `(EngineCore_0 pid=1) (VllmWorker TP0 pid=2) `: the inner one wrote the line
+	if (text.charCodeAt(length) === 40 && pidAt !== -1) {
+		const inner = procPrefix(text.slice(length));
+		if (inner && inner.pid !== null) return {...inner, length: length + inner.length};
+	}
 	return {name, pid, ip, length};
 }
 

@@ -6,6 +6,7 @@
 import type {StreamCtx} from './context.js';
 import type {AtFn} from './nccl.js';
 import {isRemoteText} from './nccl.js';
+import {handleVllmMessage} from './vllm.js';
 
 // e.g. "[rank1]:[E810 03:04:11.061727749 ProcessGroupNCCL.cpp:683] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(…) ran for 600096 milliseconds before timing out."
 const TORCH_HEAD = /^\[([EWIF])\d{3,4} [\d:.]+ ([\w.]+:\d+)\] /;
@@ -143,7 +144,12 @@ export function feedTraceback(ctx: StreamCtx, key: string, text: string, at: AtF
 	ctx.tracebacks.delete(key);
 	// the final `Type: message` line
 	if (/^[\w.]+(?:Error|Exception|Interrupt|Exit)\b/.test(text)) {
-		if (!specific(text)) ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'traceback', proc: null, rank: null, message: clip(text), remote: isRemoteText(text)});
+		// vLLM's own fatal exceptions (`RuntimeError: Engine core initialization failed …`, `…EngineDeadError`) say which process
+		if (!specific(text) && !((text.indexOf('Engine') !== -1 || text.indexOf('died') !== -1) && handleVllmMessage(ctx, 'ERROR', text, undefined, at, key || undefined))) {
+			// the process prefix names who raised it (`Worker_TP1 pid=77`); no proc key: a bare traceback may be survivable
+			const procName = key ? key.replace(/,? ?ip=\S+$/, '') : null;
+			ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'traceback', proc: null, rank: null, message: clip(text), remote: isRemoteText(text), ...(procName ? {procName} : {})});
+		}
 		return true;
 	}
 	return false;

@@ -31,26 +31,118 @@ const ARCH = /Resolved architecture: (\S+)/;
 const USING_NCCL = /vLLM is using nccl==(\S+)/;
 // e.g. "Reducing Torch parallelism from 24 threads to 1 to avoid unnecessary CPU contention."
 const TORCH_THREADS = /Reducing Torch parallelism from (\d+) threads to (\d+)/;
+// e.g. "init engine (profile, create kv cache, warmup model) took 212.68 s (compilation: 13.01 s)", "… took 37.37 seconds"
+const INIT_ENGINE = /^init engine \([^)]*\) took ([\d.]+) s(?:econds)?(?: \(compilation: ([\d.]+) s\))?/;
+// e.g. "vllm cache_config_info with initialization after num_gpu_blocks is: 70688" (V1 0.8+, `Engine 000: ` before it from 0.9)
+const NUM_GPU_BLOCKS = /num_gpu_blocks is: (\d+)/;
+// e.g. "DP group leader: node_rank=0, node_rank_within_dp=0, master_addr=127.0.0.1, mq_connect_ip=10.0.10.64 (local), world_size=4, local_world_size=4"
+const DP_LEADER = /^DP group leader: node_rank=(\d+),.*\bworld_size=(\d+), local_world_size=(\d+)/;
+// e.g. "Launching vLLM (v0.12.0) headless multiproc executor, with head node address 10.0.0.1:29501 for torch.distributed process group."
+const HEADLESS = /^Launching vLLM \(v([^)]+)\) headless multiproc executor, with head node address (\S+) for/;
+// e.g. "world_size=4 rank=2 local_rank=2 distributed_init_method=tcp://127.0.0.1:58269 backend=nccl" (rank in the engine's TP x PP world)
+const WORLD_RANK = /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method=/;
+// V1 "Engine 000: Avg prompt throughput: 6335.3 tokens/s, Avg generation throughput: 4.8 tokens/s, Running: 9 reqs, Waiting: 0 reqs, GPU KV cache usage: 62.8%, Prefix cache hit rate: 0.0%"
+// V0 "Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 37.3 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.3%, CPU KV cache usage: 0.0%."
+const STATS = /^(?:Engine (\d+): )?Avg prompt throughput: ([\d.]+) tokens\/s, Avg generation throughput: ([\d.]+) tokens\/s, Running: (\d+) reqs?(?:, Swapped: (\d+) reqs?)?, (?:Waiting|Pending): (\d+) reqs?, GPU KV cache usage: ([\d.]+)%(?:, Prefix cache hit rate: ([\d.]+)%)?/;
+// "Worker proc VllmWorker-1 died unexpectedly, shutting down executor." (V1), 0.2x adds "(exit code: -15)"
+const WORKER_PROC_DIED = /Worker proc (\S+?)-(\d+) died unexpectedly(?: \(exit code: (-?\d+)\))?/;
+// V0 "Worker VllmWorkerProcess pid 106022 died, exit code: -6"
+const WORKER_PID_DIED = /Worker (\S+) pid (\d+) died, exit code: (-?\d+)/;
+// "Engine core proc EngineCore_DP0 died unexpectedly, shutting down client."
+const ENGINE_PROC_DIED = /Engine core proc (\S+) died unexpectedly/;
+// Ray V2 executor "RayWorkerProc rank=[3] died unexpectedly, shutting down executor."
+const RAY_PROC_DIED = /RayWorkerProc rank=\[(\d+)[^\]]*\] died unexpectedly/;
+// "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {'EngineCore_DP0': 1}"
+const FAILED_CORE_PROCS = /Failed core proc\(s\): \{'([^']+)': (-?\d+)/;
+// worker prefix names: 0.11+ "Worker_PP1_TP3", "Worker_DP0_PP0_TP0_EP0"; 0.10 "VllmWorker TP0", "VllmWorker PP1_TP0"; 0.8–0.9 "VllmWorker rank=1"
+const PREFIX_AXIS = /(?:^|[ _])(DP|PP|PCP|TP|DCP|EP)(\d+)(?=[ _]|$)/g;
 
 /**
  * `pid`: the process prefix's pid; null = no prefix (the driver / API server);
  * undefined = unknown (a write glued into another line: its process is not known).
+ * `writer`: the process prefix's name (`EngineCore_DP0`, `Worker_TP1`), when the line has one.
  */
-export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pid: number | null | undefined, at: AtFn): boolean {
+export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pid: number | null | undefined, at: AtFn, writer?: string): boolean {
 	const pod = ctx.pod;
 	const ev = ctx.events;
 	const c0 = msg.charCodeAt(0);
+	// a line from `(APIServer pid=N)`: an API server fronts the engine (0.11+ prefixes the front end's lines)
+	if (writer !== undefined && writer.charCodeAt(0) === 65 && !apiServerSeen.has(ctx) && writer.startsWith('APIServer')) {
+		apiServerSeen.add(ctx);
+		ev.push({type: 'engine', pod, at: at(), patch: {apiServer: true}});
+	}
 	if (c0 === 73 && msg.startsWith('Initializing a')) {
 		const m = ENGINE_CONFIG.exec(msg);
 		if (m) {
 			const config = splitConfig(m[3]!);
-			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: m[2]!, ...engineFromConfig(config)}, config, milestone: 'configSeen'});
+			const patch = engineFromConfig(config);
+			if (patch.tensorParallelSize != null || patch.pipelineParallelSize != null)
+				sizesByCtx.set(ctx, {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? null});
+			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: m[2]!, ...patch}, config, milestone: 'configSeen'});
 			return true;
 		}
 	}
 	if (c0 === 118 && msg.startsWith('vLLM API server version ')) {
-		ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: msg.slice(24).trim()}});
+		ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: msg.slice(24).trim(), apiServer: true}});
 		return true;
+	}
+	// the periodic stats line: the engine is serving (also in a log that starts mid-run)
+	if ((c0 === 69 && msg.startsWith('Engine ') && msg.startsWith('Avg prompt', msg.indexOf(': ') + 2)) || (c0 === 65 && msg.startsWith('Avg prompt throughput'))) {
+		const m = STATS.exec(msg);
+		if (m) {
+			const t = at();
+			const stats = {
+				engine: num(m[1]),
+				promptTokensPerSec: Number(m[2]),
+				generationTokensPerSec: Number(m[3]),
+				running: Number(m[4]),
+				swapped: num(m[5]),
+				waiting: Number(m[6]),
+				kvCacheUsagePct: Number(m[7]),
+				prefixCacheHitRatePct: num(m[8]),
+				at: t,
+			};
+			ev.push({type: 'engine', pod, at: t, patch: {stats}, milestone: 'serving'});
+			return true;
+		}
+	}
+	if (c0 === 105 && msg.startsWith('init engine (')) {
+		const m = INIT_ENGINE.exec(msg);
+		ev.push({type: 'engine', pod, at: at(), patch: m ? {initEngineSeconds: Number(m[1]), ...(m[2] !== undefined ? {compilationSeconds: Number(m[2])} : {})} : {}, milestone: 'engineReady'});
+		return true;
+	}
+	// 0.8–0.10 core_client.py `Core engine process 0 ready.` (debug-only `READY from local core engine process 0.` later)
+	if (c0 === 67 && msg.startsWith('Core engine process ') && msg.endsWith(' ready.')) {
+		ev.push({type: 'engine', pod, at: at(), patch: {}, milestone: 'engineReady'});
+		return true;
+	}
+	if (msg.indexOf('num_gpu_blocks is: ') !== -1) {
+		const m = NUM_GPU_BLOCKS.exec(msg);
+		if (m) {
+			ev.push({type: 'engine', pod, at: at(), patch: {gpuBlocks: Number(m[1])}, milestone: 'kvCacheSized'});
+			return true;
+		}
+	}
+	if (c0 === 68 && msg.startsWith('DP group leader: ')) {
+		const m = DP_LEADER.exec(msg);
+		if (m) ev.push({type: 'engine', pod, at: at(), patch: {nodeRank: Number(m[1]), executorWorldSize: Number(m[2]), localWorldSize: Number(m[3])}});
+		return true;
+	}
+	if (c0 === 76 && msg.startsWith('Launching vLLM (v')) {
+		const m = HEADLESS.exec(msg);
+		if (m) {
+			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: m[1]!, headNodeAddress: m[2]!}});
+			return true;
+		}
+	}
+	if (c0 === 119 && msg.startsWith('world_size=')) {
+		const m = WORLD_RANK.exec(msg);
+		if (m) {
+			// the rank is within one engine's TP x PP world: a world rank only without data parallelism
+			const sz = sizesByCtx.get(ctx);
+			if (pid !== undefined && pid !== null && sz && sz.dp === 1) assignRanks(ctx, pid, {worldRank: Number(m[2]), tp: null, pp: null, dp: null, at: at()});
+			return true;
+		}
 	}
 	if (c0 === 76) {
 		if (msg.startsWith('Loading safetensors checkpoint shards')) {
@@ -123,7 +215,7 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		return true;
 	}
 	if (msg.startsWith('Starting vLLM API server') || msg.startsWith('Starting vLLM server on')) {
-		ev.push({type: 'engine', pod, at: at(), patch: {}, milestone: 'apiServerStarting'});
+		ev.push({type: 'engine', pod, at: at(), patch: {apiServer: true}, milestone: 'apiServerStarting'});
 		return true;
 	}
 	if (msg.startsWith('Application startup complete')) {
@@ -161,10 +253,15 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		ev.push({type: 'nccl-fact', pod, at: at(), proc: null, fact: {kind: 'torch-threads', text: m ? `${m[1]} -> ${m[2]}` : msg.trim()}});
 		return true;
 	}
-	if (msg.indexOf('died unexpectedly') !== -1 || msg.indexOf('Engine core initialization failed') !== -1 || msg.indexOf('EngineDeadError') !== -1 || msg.startsWith('EngineCore failed to start') || msg.startsWith('EngineCore encountered a fatal error')) {
-		const message = msg.trim();
-		ev.push({type: 'engine', pod, at: at(), patch: {}, dead: message});
-		ev.push({type: 'failure', pod, at: at(), kind: 'engine-dead', proc: null, rank: null, message, remote: false});
+	if (
+		msg.indexOf('died unexpectedly') !== -1 ||
+		msg.indexOf('Engine core initialization failed') !== -1 ||
+		msg.indexOf('EngineDeadError') !== -1 ||
+		msg.startsWith('EngineCore failed to start') ||
+		msg.startsWith('EngineCore encountered a fatal error') ||
+		(msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg))
+	) {
+		engineFailure(ctx, msg, pid, writer, at);
 		return true;
 	}
 	if (msg.indexOf('KV cache is needed, which is larger than the available KV cache memory') !== -1 || msg.indexOf('No available memory for the cache blocks') !== -1) {
@@ -184,4 +281,134 @@ export function assignRanks(ctx: StreamCtx, pid: number, entry: {worldRank: numb
 	if (procs && procs.length) {
 		for (const p of procs) ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: entry.at, proc: p.key, worldRank: entry.worldRank, tpRank: entry.tp, ppRank: entry.pp, dpRank: entry.dp});
 	} else ctx.pendingRanks.set(pid, entry);
+}
+
+/** Parallel sizes from this stream's engine-config line (for world ranks from worker prefixes). */
+const sizesByCtx = new WeakMap<StreamCtx, {tp: number; pp: number; pcp: number; dp: number | null}>();
+/** streams where an `(APIServer pid=N)` line was seen */
+const apiServerSeen = new WeakSet<StreamCtx>();
+/** pids whose prefix ranks were handled (once per pid and name). */
+const prefixSeen = new WeakMap<StreamCtx, Map<number, string>>();
+
+export interface WorkerRanks {
+	/** world rank when the name and the known sizes give it */
+	worldRank: number | null;
+	tp: number | null;
+	pp: number | null;
+	dp: number | null;
+}
+
+/**
+ * A worker's ranks from its process prefix: `Worker_PP1_TP3` (0.11+), `VllmWorker PP1_TP3`
+ * (0.10), `VllmWorker rank=2` (0.8–0.9). Null for names that are not GPU workers (EngineCore,
+ * APIServer, the bare `Worker` printed before its groups exist). The world rank follows vLLM's
+ * layout `DP x PP x PCP x TP` (parallel_state.initialize_model_parallel) and needs the sizes of
+ * the axes the name leaves out when they matter.
+ */
+export function workerRanks(name: string, sizes?: {tp: number; pp: number; pcp: number} | null): WorkerRanks | null {
+	const c0 = name.charCodeAt(0);
+	if (c0 !== 87 && c0 !== 86) return null;
+	if (!name.startsWith('Worker') && !name.startsWith('VllmWorker')) return null;
+	const r = /\brank=(\d+)/.exec(name);
+	if (r) return {worldRank: Number(r[1]), tp: null, pp: null, dp: null};
+	const ax: Record<string, number> = {};
+	PREFIX_AXIS.lastIndex = 0;
+	for (let m = PREFIX_AXIS.exec(name); m; m = PREFIX_AXIS.exec(name)) ax[m[1]!] = Number(m[2]);
+	if (ax.TP === undefined && ax.PP === undefined && ax.DP === undefined && ax.PCP === undefined) return null;
+	const tp = ax.TP ?? null;
+	const pp = ax.PP ?? null;
+	const dp = ax.DP ?? null;
+	const pcp = ax.PCP ?? 0;
+	let worldRank: number | null = null;
+	if ((dp ?? 0) === 0 && (pp ?? 0) === 0 && pcp === 0) worldRank = tp ?? 0;
+	else {
+		// an axis absent from the name has size 1; a present one's size comes from the config line
+		const tpSize = tp === null ? 1 : (sizes?.tp ?? null);
+		const pcpSize = ax.PCP === undefined ? 1 : (sizes?.pcp ?? null);
+		const ppSize = pp === null ? 1 : (sizes?.pp ?? null);
+		if (tpSize !== null && pcpSize !== null && ppSize !== null) worldRank = (((dp ?? 0) * ppSize + (pp ?? 0)) * pcpSize + pcp) * tpSize + (tp ?? 0);
+	}
+	return {worldRank, tp, pp, dp};
+}
+
+/**
+ * A vLLM/Ray process prefix was read (stream-parser, once per line): a GPU worker's prefix is
+ * rank evidence for the process of that pid, emitted like `rank N in world size M` is.
+ */
+export function notePrefixRanks(ctx: StreamCtx, name: string, pid: number | null, at: AtFn): void {
+	if (pid === null) return;
+	let seen = prefixSeen.get(ctx);
+	if (seen === undefined) prefixSeen.set(ctx, (seen = new Map()));
+	if (seen.get(pid) === name) return;
+	seen.set(pid, name);
+	const r = workerRanks(name, sizesByCtx.get(ctx));
+	if (!r) return;
+	const pending = ctx.pendingRanks.get(pid);
+	// an explicit `rank N in world size M` line already waiting for this pid is not overwritten
+	if (pending) return;
+	if (r.worldRank === null) {
+		// no world rank: only the axes (emitted now if the process is known)
+		const procs = ctx.byPid.get(pid);
+		if (procs) for (const p of procs) ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: at(), proc: p.key, worldRank: null, tpRank: r.tp, ppRank: r.pp, dpRank: r.dp});
+		return;
+	}
+	assignRanks(ctx, pid, {worldRank: r.worldRank, tp: r.tp, pp: r.pp, dp: r.dp, at: at()});
+}
+
+function procOfPid(ctx: StreamCtx, pid: number | null | undefined): string | null {
+	if (pid === null || pid === undefined) return null;
+	const list = ctx.byPid.get(pid);
+	return list && list.length === 1 ? list[0]!.key : null;
+}
+
+/** DP offset of a worker named in an `EngineCore_DP<d>` process's line: d x (TP x PP), when known. */
+function dpOffset(ctx: StreamCtx, writer: string | undefined): number | null {
+	const m = writer ? /^EngineCore_(?:DP)?(\d+)/.exec(writer) : null;
+	if (!m || m[1] === '0') return 0;
+	const sz = sizesByCtx.get(ctx);
+	return sz ? Number(m[1]) * sz.tp * sz.pp * sz.pcp : null;
+}
+
+/** A fatal engine/worker line: the failure names the process (proc key, rank, or vLLM's name for it). */
+function engineFailure(ctx: StreamCtx, msg: string, pid: number | null | undefined, writer: string | undefined, at: AtFn): void {
+	const ev = ctx.events;
+	const pod = ctx.pod;
+	const message = msg.trim();
+	let proc: string | null = null;
+	let rank: number | null = null;
+	let procName: string | null = null;
+	let exitCode: number | null = null;
+	let m: RegExpExecArray | null;
+	if ((m = WORKER_PROC_DIED.exec(msg))) {
+		procName = `${m[1]}-${m[2]}`;
+		const off = dpOffset(ctx, writer);
+		rank = off === null ? null : off + Number(m[2]);
+		if (m[3] !== undefined) exitCode = Number(m[3]);
+	} else if ((m = WORKER_PID_DIED.exec(msg))) {
+		const wpid = Number(m[2]);
+		proc = procOfPid(ctx, wpid);
+		procName = `${m[1]} pid=${wpid}`;
+		exitCode = Number(m[3]);
+		if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode, worldRank: null, reason: exitCode < 0 ? `signal ${-exitCode}` : `exit code ${exitCode}`});
+	} else if ((m = ENGINE_PROC_DIED.exec(msg))) {
+		procName = m[1]!;
+	} else if ((m = RAY_PROC_DIED.exec(msg))) {
+		rank = Number(m[1]);
+		procName = `RayWorkerProc rank=${m[1]}`;
+	} else if ((m = FAILED_CORE_PROCS.exec(msg))) {
+		procName = m[1]!;
+		exitCode = Number(m[2]);
+	} else if (writer) {
+		// the writer's own fatal error (`EngineCore encountered a fatal error` from `(EngineCore_DP0 pid=N)`)
+		procName = writer;
+		proc = procOfPid(ctx, pid);
+		const r = workerRanks(writer, sizesByCtx.get(ctx));
+		if (r) rank = r.worldRank;
+	}
+	ev.push({type: 'engine', pod, at: at(), patch: {}, dead: message});
+	ev.push({type: 'failure', pod, at: at(), kind: 'engine-dead', proc, rank, message, remote: false, ...(exitCode !== null ? {exitCode} : {}), ...(procName ? {procName} : {})});
+}
+
+function num(v: string | undefined): number | null {
+	return v === undefined ? null : Number(v);
 }
