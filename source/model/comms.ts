@@ -2,7 +2,7 @@
  * Communicators (CommState) and the processes' init progress. A comm's members
  * are keyed by their rank in that comm (split comms renumber ranks).
  */
-import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommPatternEvent, CommRingsEvent} from '../parse/log-events.js';
+import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommMergeEvent, CommPatternEvent, CommRingsEvent, CommSeenEvent} from '../parse/log-events.js';
 import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
 import {procOf, withProc} from './procs.js';
 import {fresh, withEntry, writable} from './batch.js';
@@ -134,9 +134,100 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 
 export function reduceCommInfo(state: RolloutState, e: CommInfoEvent): RolloutState {
 	const c = state.comms[e.comm];
+	// the line names this process's rank: alone (no Init line before it in this log) it makes the member
+	if (e.ptr !== undefined && !c?.members[e.rank]) {
+		const base = c ?? emptyComm(e.comm, e.nranks, null);
+		const s = withMember(state, {...base, nNodes: e.nNodes, localRanks: e.localRanks}, {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: null, completeAt: null, state: 'initializing'}, e.at);
+		const p = s.procs[e.proc];
+		return p && p.state === 'starting' ? withProc(s, {...p, state: 'initializing'}) : s;
+	}
 	if (!c) return withComm(state, {...emptyComm(e.comm, e.nranks, e.at), nNodes: e.nNodes, localRanks: e.localRanks});
 	if (c.nNodes === e.nNodes && c.localRanks === e.localRanks) return state;
 	return withComm(state, {...c, nNodes: e.nNodes, localRanks: e.localRanks});
+}
+
+/** `comm` with `member` added (recounted), and the comm in the member's process's list. */
+function withMember(state: RolloutState, comm: CommState, member: CommMember, at: number | null): RolloutState {
+	const s = withComm(state, recount({...comm, members: {...comm.members, [member.rank]: member}}));
+	const p = procOf(s, member.proc, at);
+	return p.comms.includes(comm.id) && s.procs[member.proc] ? s : withProc(s, {...p, comms: p.comms.includes(comm.id) ? p.comms : [...p.comms, comm.id]});
+}
+
+/** A process's `unknown comm` (lines that named no comm): made, grown to the ranks seen, with the process at the rank it printed. */
+export function reduceCommSeen(state: RolloutState, e: CommSeenEvent): RolloutState {
+	const c0 = state.comms[e.comm];
+	const c = c0 ? (c0.nranks >= e.nranks ? c0 : {...c0, nranks: e.nranks}) : emptyComm(e.comm, e.nranks, null);
+	if (e.rank !== null && !c.members[e.rank]) return withMember(state, c, {proc: e.proc, rank: e.rank, ptr: '', startAt: null, completeAt: null, state: 'initializing'}, e.at);
+	if (c === c0) return state;
+	const s = withComm(state, recount({...c}));
+	const p = procOf(s, e.proc, e.at);
+	return p.comms.includes(e.comm) ? s : withProc(s, {...p, comms: [...p.comms, e.comm]});
+}
+
+/**
+ * `from` (a comm known by one process's pointer, or its `unknown comm`) is `into`: its
+ * members where `into` has none at that rank (the same process's: fields merged, `into`'s
+ * winning), its links counted in, transports, ring orders and per-comm lines where `into`
+ * has none; `from` goes, and the process lists `into` in its place.
+ */
+export function reduceCommMerge(state: RolloutState, e: CommMergeEvent): RolloutState {
+	const from = state.comms[e.from];
+	if (!from || e.from === e.into) return state;
+	const into0 = state.comms[e.into];
+	let into: CommState;
+	if (!into0) into = {...from, id: e.into};
+	else {
+		const members = {...into0.members};
+		for (const m of Object.values(from.members)) {
+			const have = members[m.rank];
+			if (!have) members[m.rank] = m;
+			else if (have.proc === m.proc) {
+				const both: CommMember = {...m, ...have};
+				// what only `from` had (ring/tree lines read before the comm was named)
+				if (have.ring === undefined && m.ring !== undefined) both.ring = m.ring;
+				if (have.tree === undefined && m.tree !== undefined) both.tree = m.tree;
+				if (have.initTimings == null && m.initTimings != null) both.initTimings = m.initTimings;
+				if (!have.ptr) both.ptr = m.ptr;
+				members[m.rank] = both;
+			}
+		}
+		const links = into0.links.slice();
+		for (const l of from.links) {
+			const i = links.findIndex(x => x.fromRank === l.fromRank && x.toRank === l.toRank && x.raw === l.raw && x.dir === l.dir);
+			if (i === -1) links.push(l);
+			else links[i] = {...links[i]!, channels: links[i]!.channels + l.channels};
+		}
+		const orders = [...(into0.ringOrders ?? [])];
+		for (const o of from.ringOrders ?? []) if (!orders.some(x => x.channel === o.channel)) orders.push(o);
+		orders.sort((a, b) => a.channel - b.channel);
+		const firsts = [into0.firstStartAt, from.firstStartAt].filter((x): x is number => x !== null);
+		into = {
+			...into0,
+			nranks: Math.max(into0.nranks, from.nranks),
+			nNodes: into0.nNodes ?? from.nNodes,
+			localRanks: into0.localRanks ?? from.localRanks,
+			members,
+			transports: [...into0.transports, ...from.transports.filter(t => !into0.transports.includes(t))],
+			links,
+			channels: into0.channels ?? from.channels,
+			patterns: into0.patterns.length ? into0.patterns : from.patterns,
+			firstStartAt: firsts.length ? Math.min(...firsts) : null,
+			lastCompleteAt: into0.lastCompleteAt ?? from.lastCompleteAt,
+			ringsGdr: into0.ringsGdr ?? from.ringsGdr,
+			...(orders.length ? {ringOrders: orders} : {}),
+		};
+	}
+	const comms = {...state.comms};
+	delete comms[e.from];
+	comms[e.into] = recount(into);
+	let procs = state.procs;
+	for (const key of new Set([e.proc, ...Object.values(from.members).map(m => m.proc)])) {
+		const p = procs[key];
+		if (!p || !p.comms.includes(e.from)) continue;
+		const list = p.comms.includes(e.into) ? p.comms.filter(id => id !== e.from) : p.comms.map(id => (id === e.from ? e.into : id));
+		procs = {...procs, [key]: {...p, comms: list}};
+	}
+	return {...state, comms, procs};
 }
 
 export function reduceCommLink(state: RolloutState, e: CommLinkEvent): RolloutState {
@@ -254,6 +345,14 @@ export function reduceCommRings(state: RolloutState, e: CommRingsEvent): Rollout
 export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutState {
 	const c = state.comms[e.comm];
 	const m = c?.members[e.rank];
+	// a comm (or rank) this log never showed the init of: the Destroy/Abort line names rank, size, device and bus id
+	if (!m && e.nranks !== undefined) {
+		const base = c ? (c.nranks >= e.nranks ? c : {...c, nranks: e.nranks}) : emptyComm(e.comm, e.nranks, null);
+		const s = withMember(state, base, {proc: e.proc, rank: e.rank, ptr: e.ptr ?? '', startAt: null, completeAt: null, state: 'destroyed'}, e.at);
+		const p = s.procs[e.proc]!;
+		if ((p.cudaDev !== null || e.cudaDev === undefined) && (p.busId !== null || e.busId === undefined)) return s;
+		return withProc(s, {...p, cudaDev: p.cudaDev ?? e.cudaDev ?? null, busId: p.busId ?? e.busId ?? null});
+	}
 	if (!c || !m || m.proc !== e.proc || m.state === 'destroyed') return state;
 	return withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}}));
 }

@@ -6,7 +6,7 @@ import type {LogEvent, LogProgressEvent} from '../parse/log-events.js';
 import {emptyPod, type RolloutState} from './state.js';
 import {withEntry, writable} from './batch.js';
 import {reduceProcExit, reduceProcRanks, reduceProcSeen} from './procs.js';
-import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommPattern, reduceCommRings} from './comms.js';
+import {reduceCommChannels, reduceCommEnd, reduceCommInfo, reduceCommInit, reduceCommLink, reduceCommMerge, reduceCommPattern, reduceCommRings, reduceCommSeen} from './comms.js';
 import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
 import {reduceCommInitTimings, reduceCommRing, reduceCommRingOrder, reduceCommTree} from './comm-graph.js';
 import {reduceEngine} from './engine.js';
@@ -27,6 +27,10 @@ export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
 		case 'comm-info':
 			return reduceCommInfo(state, event);
 		case 'comm-link':
+		case 'comm-seen':
+			return reduceCommSeen(state, event);
+		case 'comm-merge':
+			return reduceCommMerge(state, event);
 			return reduceCommLink(state, event);
 		case 'comm-channels':
 			return reduceCommChannels(state, event);

@@ -42,8 +42,18 @@ export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutSt
 				if (devices.length >= MAX_NET_DEVICES) break;
 				devices = [...devices, d as NetDevice];
 			}
-			const ib = f.devices.some(d => d.linkLayer === 'IB' || d.linkLayer === 'RoCE');
-			return withNccl(state, {netDevices: devices, ...(ib ? {ibDeviceFound: true} : {})});
+			const isIb = (d: {linkLayer: NetDevice['linkLayer']}) => d.linkLayer === 'IB' || d.linkLayer === 'RoCE';
+			const ib = f.devices.find(isIb);
+			const linkLayer: 'IB' | 'RoCE' = ib?.linkLayer === 'IB' ? 'IB' : 'RoCE';
+			// `NET/IB : Using [0]mlx5_0:1/RoCE …`: the IB transport came up (it is tried before Socket)
+			const inUse = ib && !n.ibInUse ? {ibInUse: {from: 'devices' as const, linkLayer, evidence: `NET/IB : Using ${f.devices.filter(isIb).map(d => `${d.name}:${d.port ?? '?'}/${d.linkLayer}`).join(' ')}`}} : {};
+			return withNccl(state, {netDevices: devices, ...(ib ? {ibDeviceFound: true} : {}), ...inUse});
+		}
+		case 'ib-in-use': {
+			if (n.ibInUse) return state;
+			const d = n.netDevices.find(x => x.linkLayer === 'IB' || x.linkLayer === 'RoCE');
+			const ll = d?.linkLayer === 'IB' || d?.linkLayer === 'RoCE' ? d.linkLayer : null;
+			return withNccl(state, {ibInUse: {from: f.from, linkLayer: ll, evidence: f.evidence}});
 		}
 		case 'env': {
 			// several processes per pod print the same line: most events change nothing

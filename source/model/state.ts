@@ -262,6 +262,14 @@ export interface NcclFacts {
 	ibDeviceFound: boolean | null;
 	/** per-collective lines seen (SUBSYS=COLL): counted, never stored */
 	collectiveLines: number;
+	/**
+	 * NCCL's IB transport (InfiniBand or RoCE) is in use, and the first line that says so:
+	 * `NET/IB : Using [0]mlx5_0:1/RoCE …` (`devices`; linkLayer of its first IB/RoCE device),
+	 * a channel `via NET/IB/…` (`channel`), or a WARN from transport/net_ib*.cc (`warn`) — any
+	 * of them is enough, so a log read from mid-run (no `Using network IB`) still says it.
+	 * Absent/null while nothing says so.
+	 */
+	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
 	torchThreadsReduced: string | null;
 }
 

@@ -28,8 +28,17 @@ export interface ProcCtx {
 	/** comm whose Init START was seen and COMPLETE not yet */
 	initComm: string | null;
 	lastComm: string | null;
-	/** comm lines seen before any comm id was known (2.18: no START line) */
+	/** unused since lines that name no comm go to `unknown` (kept: stream-parser.ts creates it) */
 	pending: LogEvent[];
+	/**
+	 * `${key}@unknown comm`: where this process's comm lines go while nothing names their
+	 * comm (a log read from after Init START, 2.18's missing START): the ranks this process
+	 * was seen at, the size seen so far; `sealed` once an Init START / `comm 0x… nRanks`
+	 * line came after them (they belong to an earlier comm: only a Destroy/Abort takes them).
+	 */
+	unknown?: {id: string; ranks: number[]; nranks: number; sealed: boolean} | null;
+	/** comm ids keyed by this process's pointer only (`${key}@0x…`), until an Init line names commId or parent */
+	provisional?: Set<string>;
 	topo: TopoAcc | null;
 	/** the host can take the stream parser's fast path (decided once, when created) */
 	fastHead: boolean;
@@ -59,6 +68,8 @@ export interface StreamCtx {
 	/** torch.distributed.elastic failure report: the `rank : N` of the entry being read */
 	elasticRank: number | null;
 	counters: {collectiveLines: number; rayRepeatedLines: number; unrecognised: number};
+	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
+	ibChannelSeen?: boolean;
 	procLastAt: Record<string, number | null>;
 }
 

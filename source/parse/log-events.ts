@@ -183,7 +183,9 @@ export interface NcclFactEvent extends LogEventBase {
 		| {kind: 'ib-none'}
 		| {kind: 'net-devices'; devices: ParsedNetDevice[]}
 		| {kind: 'env'; key: string; value: string}
-		| {kind: 'torch-threads'; text: string};
+		| {kind: 'torch-threads'; text: string}
+		/** NCCL's IB transport (InfiniBand or RoCE) in use: a `via NET/IB/…` channel, or a WARN from transport/net_ib*.cc (`evidence`: the line's text) */
+		| {kind: 'ib-in-use'; from: 'channel' | 'warn'; evidence: string};
 }
 
 export interface CommInitEvent extends LogEventBase {
@@ -211,6 +213,33 @@ export interface CommInfoEvent extends LogEventBase {
 	nranks: number;
 	nNodes: number;
 	localRanks: number;
+	/** this process's `comm 0x…` pointer: the line alone makes this process a member at `rank` (a log read from after Init START) */
+	ptr?: string;
+}
+
+/**
+ * Lines of a process that name no communicator (channels, ring/tree, pattern lines of a log
+ * read from after Init START) go to `${proc}@unknown comm`: this makes it exist, with the
+ * process at `rank` (null: not known yet) and `nranks` the ranks seen so far (a lower bound).
+ */
+export interface CommSeenEvent extends LogEventBase {
+	type: 'comm-seen';
+	proc: string;
+	comm: string;
+	rank: number | null;
+	nranks: number;
+}
+
+/**
+ * A comm known only by this process's pointer (`${proc}@0x…`) or the `unknown comm` of a
+ * process turned out to be `into` (an Init line named its commId or parent, or a Destroy line
+ * its pointer): `from`'s members, links and lines move there and `from` goes.
+ */
+export interface CommMergeEvent extends LogEventBase {
+	type: 'comm-merge';
+	proc: string;
+	from: string;
+	into: string;
 }
 
 export interface CommLinkEvent extends LogEventBase {
@@ -294,6 +323,11 @@ export interface CommEndEvent extends LogEventBase {
 	comm: string;
 	rank: number;
 	how: 'destroy' | 'abort';
+	/** as the Destroy/Abort line prints them: with them a comm never seen before is created, its member destroyed */
+	ptr?: string;
+	nranks?: number;
+	cudaDev?: number;
+	busId?: string;
 }
 
 export interface TopologyEvent extends LogEventBase {
@@ -384,6 +418,8 @@ export type LogEvent =
 	| TopologyEvent
 	| GdrEvent
 	| NcclWarnEvent
+	| CommSeenEvent
+	| CommMergeEvent
 	| FailureEvent
 	| ProcExitEvent
 	| ProcRanksEvent

@@ -77,29 +77,90 @@ function currentComm(proc: ProcCtx): string | null {
 	return proc.initComm ?? proc.lastComm;
 }
 
-function emitCommScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}): void {
-	const comm = currentComm(proc);
-	if (comm === null) {
-		// 2.18 prints no Init START: hold the lines until COMPLETE names the comm
-		if (proc.pending.length < 5000) proc.pending.push(ev);
-		return;
+/** The `unknown comm` of a process: its comm lines that nothing names (ProcCtx.unknown). */
+export const UNKNOWN_COMM = 'unknown comm';
+/** a process is one rank per GPU it drives: more ranks than this in one `unknown comm` is garbled text */
+const MAX_UNKNOWN_RANKS = 64;
+
+/**
+ * The comm for a line of this process that nothing names — a log read from after Init
+ * START (kubelet rotation, `--since`, a pasted excerpt), or 2.18, which prints no START:
+ * `${proc}@unknown comm`, made to exist (comm-seen) with this process at `rank` (null: the
+ * line does not say) and at least `size` ranks; a comm-seen again whenever that grows.
+ * An Init COMPLETE or Destroy/Abort that fits merges it into the named comm (mergeUnknown).
+ */
+function unknownComm(ctx: StreamCtx, proc: ProcCtx, rank: number | null, size: number, at: number | null): string {
+	let u = proc.unknown;
+	let changed = false;
+	if (!u) {
+		u = proc.unknown = {id: `${proc.key}@${UNKNOWN_COMM}`, ranks: [], nranks: 0, sealed: false};
+		changed = true;
 	}
-	ev.comm = comm;
+	if (rank !== null && !u.ranks.includes(rank) && u.ranks.length < MAX_UNKNOWN_RANKS) {
+		u.ranks.push(rank);
+		size = Math.max(size, rank + 1);
+		changed = true;
+	}
+	if (size > u.nranks) {
+		u.nranks = size;
+		changed = true;
+	}
+	if (changed) ctx.events.push({type: 'comm-seen', pod: ctx.pod, at, proc: proc.key, comm: u.id, rank, nranks: u.nranks});
+	return u.id;
+}
+
+/**
+ * The process's `unknown comm` is `into`, where it is `rank` of `nranks`, when its lines fit
+ * (no rank past nranks, this process seen at `rank` if seen at all) — at an Init COMPLETE
+ * only while no Init START / `comm 0x… nRanks` line came after those lines (else they are
+ * an earlier comm's), at a Destroy/Abort of a comm whose init this log does not show.
+ */
+function mergeUnknown(ctx: StreamCtx, proc: ProcCtx, into: string, rank: number, nranks: number, at: number | null, byEnd: boolean): void {
+	const u = proc.unknown;
+	if (!u || u.id === into || (u.sealed && !byEnd)) return;
+	if (u.nranks > nranks || (u.ranks.length > 0 && !u.ranks.includes(rank))) return;
+	proc.unknown = null;
+	ctx.events.push({type: 'comm-merge', pod: ctx.pod, at, proc: proc.key, from: u.id, into});
+}
+
+/** Lines after this one belong to a comm that is being named: the `unknown comm`'s lines are an earlier one's. */
+function sealUnknown(proc: ProcCtx): void {
+	if (proc.unknown) proc.unknown.sealed = true;
+}
+
+/**
+ * A comm known only by this process's pointer, `${proc}@0x…` (a `comm 0x… rank R nRanks N
+ * …` or Destroy line whose Init line the log does not hold): an Init line that later names
+ * the commId or parent for that pointer merges it there. `opening`: the line is printed
+ * while the comm is set up (the lines after it are this comm's).
+ */
+function pointerComm(proc: ProcCtx, ptr: string, rank: number, nranks: number, opening: boolean): string {
+	const comm = `${proc.key}@${ptr}`;
+	proc.ptrToComm.set(ptr, comm);
+	(proc.provisional ??= new Set()).add(comm);
+	if (opening) {
+		proc.commRanks.delete(comm);
+		proc.commRanks.set(comm, {rank, nranks});
+		proc.initComm = comm;
+		proc.lastComm = comm;
+	}
+	return comm;
+}
+
+/** A comm line that names no comm (pattern, channel counts, `Connected all rings`): the current one, else the `unknown comm`. */
+function emitCommScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}): void {
+	ev.comm = currentComm(proc) ?? unknownComm(ctx, proc, null, 0, ev.at);
 	ctx.events.push(ev);
 }
 
 /**
  * Ring and tree lines are printed only while a comm is set up (between its Init START
  * and COMPLETE): they go to the comm being set up, or, with none open (2.18 prints no
- * START; a log read from mid-init), wait for the next COMPLETE to name it.
+ * START; a log read from mid-init), to the `unknown comm`, which the next Init COMPLETE
+ * that fits takes. `rank`/`size`: the process's rank and the ranks the line shows.
  */
-function initScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}): void {
-	const comm = proc.initComm;
-	if (comm === null) {
-		if (proc.pending.length < 5000) proc.pending.push(ev);
-		return;
-	}
-	ev.comm = comm;
+function initScoped(ctx: StreamCtx, proc: ProcCtx, ev: LogEvent & {comm: string}, rank: number | null, size: number): void {
+	ev.comm = proc.initComm ?? unknownComm(ctx, proc, rank, size, ev.at);
 	ctx.events.push(ev);
 }
 
@@ -163,6 +224,8 @@ function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, 
 	const remote = isRemoteText(message);
 	const error = isErrorWarn(message);
 	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
+	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use
+	if (where !== null && where.startsWith('transport/net_ib')) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
 	// NCCL_SOCKET_IFNAME matching nothing: "Bootstrap : no socket interface found", "NET/Socket : No usable listening interface found"
 	if (/no socket interface found|No usable listening interface/i.test(message)) {
 		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'socket-ifname', proc: proc.key, rank: null, message, remote: false, where});
@@ -325,7 +388,8 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 				if (msg.indexOf(' via ') === -1) {
 					// ring order dump `Channel 00/02 : 0 1 2 3` (rank 0 only)
 					const o = parseRingOrder(msg);
-					if (o) initScoped(ctx, proc, {type: 'comm-ring-order', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...o});
+					// printed by rank 0; a whole line lists every rank once
+					if (o) initScoped(ctx, proc, {type: 'comm-ring-order', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...o}, 0, Math.max(...o.ranks) + 1);
 					return;
 				}
 				const m = CHANNEL_LINK.exec(msg);
@@ -336,7 +400,19 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 				const link: ParsedLink = {fromRank: Number(m[2]), toRank: Number(m[3]), transport: normaliseTransport(raw), raw, dir: (m[4] as 'send' | 'receive' | undefined) ?? null};
 				const comm = commForLink(proc, link.fromRank, link.toRank);
 				if (comm) ctx.events.push({type: 'comm-link', pod: ctx.pod, at: at(), proc: proc.key, comm, link});
-				else emitCommScoped(ctx, proc, {type: 'comm-link', pod: ctx.pod, at: at(), proc: proc.key, comm: '', link});
+				else {
+					// no comm of this process has both ranks (or it has none): a comm whose Init lines this
+					// log does not hold (read from after them), e.g. the world comm's lazily connected NET
+					// channels after a split comm's init — the `unknown comm`, placed by the printing rank:
+					// the receiver of a `[receive]` line, else the sender (transport/{net,p2p,shm}.cc)
+					const ev: LogEvent & {comm: string} = {type: 'comm-link', pod: ctx.pod, at: at(), proc: proc.key, comm: '', link};
+					ev.comm = unknownComm(ctx, proc, link.dir === 'receive' ? link.toRank : link.fromRank, Math.max(link.fromRank, link.toRank) + 1, ev.at);
+					ctx.events.push(ev);
+				}
+				if (!ctx.ibChannelSeen && link.transport.startsWith('NET/IB')) {
+					ctx.ibChannelSeen = true;
+					ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'channel', evidence: msg.trim()}});
+				}
 				return;
 			}
 			if (msg.startsWith('Connected all rings')) {
@@ -350,16 +426,18 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 			if (msg.startsWith('comm ')) {
 				if (msg.endsWith('COMPLETE') && (msg.includes('- Destroy') || msg.includes('- Abort'))) {
 					const e = COMM_END.exec(msg);
-					if (e) {
-						const comm = proc.ptrToComm.get(e[1]!);
-						if (comm) ctx.events.push({type: 'comm-end', pod: ctx.pod, at: at(), proc: proc.key, comm, rank: Number(e[2]), how: e[6] === 'Abort' ? 'abort' : 'destroy'});
-					}
+					if (e) commEnd(ctx, proc, e, at);
 					return;
 				}
 				const i = COMM_INFO.exec(msg);
 				if (i) {
-					const comm = proc.ptrToComm.get(i[1]!) ?? currentComm(proc);
-					if (comm) ctx.events.push({type: 'comm-info', pod: ctx.pod, at: at(), proc: proc.key, comm, rank: Number(i[2]), nranks: Number(i[3]), nNodes: Number(i[4]), localRanks: Number(i[5])});
+					// names the pointer, rank and size: alone (a log read from after Init START) it makes the comm
+					const ptr = i[1]!;
+					const rank = Number(i[2]);
+					const nranks = Number(i[3]);
+					const comm = proc.ptrToComm.get(ptr) ?? pointerComm(proc, ptr, rank, nranks, true);
+					sealUnknown(proc);
+					ctx.events.push({type: 'comm-info', pod: ctx.pod, at: at(), proc: proc.key, comm, rank, nranks, nNodes: Number(i[4]), localRanks: Number(i[5]), ptr});
 					return;
 				}
 			}
@@ -400,14 +478,18 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 		case 82: // 'R'
 			if (msg.startsWith('Ring ')) {
 				const r = parseRing(msg);
-				if (r) initScoped(ctx, proc, {type: 'comm-ring', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...r});
+				if (r) initScoped(ctx, proc, {type: 'comm-ring', pod: ctx.pod, at: at(), proc: proc.key, comm: '', ...r}, r.rank, Math.max(r.prev, r.rank, r.next) + 1);
 				return;
 			}
 			break;
 		case 84: // 'T'
 			if (msg.startsWith('Tree')) {
 				const t = parseTrees(msg);
-				if (t) initScoped(ctx, proc, {type: 'comm-tree', pod: ctx.pod, at: at(), proc: proc.key, comm: '', rank: t.rank, trees: t.trees});
+				if (t) {
+					let size = t.rank + 1;
+					for (const x of t.trees) for (const r of x.down) size = Math.max(size, r + 1, (x.up ?? 0) + 1);
+					initScoped(ctx, proc, {type: 'comm-tree', pod: ctx.pod, at: at(), proc: proc.key, comm: '', rank: t.rank, trees: t.trees}, t.rank, size);
+				}
 				return;
 			}
 			break;
@@ -589,44 +671,72 @@ function initLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
 	const parentPtr = m[9] ?? null;
 	const color = m[10] === undefined ? null : Number(m[10]);
 	let comm = ptr !== '(nil)' ? proc.ptrToComm.get(ptr) : undefined;
+	// known so far only by its pointer (a `comm 0x… nRanks` or Destroy line of a log read from after Init START)
+	const provisional = comm !== undefined && proc.provisional?.has(comm) ? comm : null;
 	let parentComm: string | null = null;
 	if (parentPtr !== null) parentComm = proc.ptrToComm.get(parentPtr) ?? `?${parentPtr}`;
 	if (commId) comm = commId;
-	else if (!comm) comm = parentPtr !== null ? `${parentComm}/${color}` : `${proc.key}@${ptr}`;
+	else if (!comm || (provisional !== null && parentPtr !== null)) comm = parentPtr !== null ? `${parentComm}/${color}` : `${proc.key}@${ptr}`;
 	if (ptr !== '(nil)') proc.ptrToComm.set(ptr, comm);
-	proc.commRanks.delete(comm);
-	proc.commRanks.set(comm, {rank: Number(m[3]), nranks: Number(m[4])});
+	const rank = Number(m[3]);
+	const nranks = Number(m[4]);
 	const phase = m[13] === 'START' ? 'start' : 'complete';
+	const t = at();
+	if (provisional !== null && provisional !== comm) {
+		// the pointer's comm now has its name: what was read under the pointer moves there
+		proc.provisional!.delete(provisional);
+		proc.commRanks.delete(provisional);
+		if (proc.initComm === provisional) proc.initComm = comm;
+		if (proc.lastComm === provisional) proc.lastComm = comm;
+		ctx.events.push({type: 'comm-merge', pod: ctx.pod, at: t, proc: proc.key, from: provisional, into: comm});
+	}
+	// an Init START: the lines before it are another comm's; a COMPLETE takes them when they fit
+	if (phase === 'start') sealUnknown(proc);
+	else mergeUnknown(ctx, proc, comm, rank, nranks, t, false);
+	proc.commRanks.delete(comm);
+	proc.commRanks.set(comm, {rank, nranks});
 	proc.busId = m[7]!.toLowerCase();
 	proc.cudaDev = Number(m[5]);
 	ctx.events.push({
 		type: 'comm-init',
 		pod: ctx.pod,
-		at: at(),
+		at: t,
 		proc: proc.key,
 		comm,
 		phase,
 		caller: m[1] ?? null,
 		ptr,
-		rank: Number(m[3]),
-		nranks: Number(m[4]),
+		rank,
+		nranks,
 		cudaDev: Number(m[5]),
 		nvmlDev: m[6] === undefined ? null : Number(m[6]),
 		busId: proc.busId,
 		parentComm,
 		color,
 	});
-	if (phase === 'start') {
-		proc.initComm = comm;
-	} else {
-		if (proc.pending.length) {
-			for (const ev of proc.pending) {
-				(ev as {comm: string}).comm = comm;
-				ctx.events.push(ev);
-			}
-			proc.pending = [];
-		}
-		if (proc.initComm === comm) proc.initComm = null;
-	}
+	if (phase === 'start') proc.initComm = comm;
+	else if (proc.initComm === comm) proc.initComm = null;
 	proc.lastComm = comm;
+}
+
+/**
+ * `comm 0x… rank R nranks N cudaDev D busId B - Destroy COMPLETE` (or `- Abort`, `nRanks`
+ * in 2.30): names the rank, size, device and bus id, so a comm this log never showed the
+ * init of is made here (by its pointer) and its member destroyed; the process's `unknown
+ * comm` goes into it when it fits.
+ */
+function commEnd(ctx: StreamCtx, proc: ProcCtx, e: RegExpExecArray, at: AtFn): void {
+	const ptr = e[1]!;
+	const rank = Number(e[2]);
+	const nranks = Number(e[3]);
+	const cudaDev = Number(e[4]);
+	const busId = e[5]!.toLowerCase();
+	const t = at();
+	let comm = proc.ptrToComm.get(ptr);
+	const unseen = comm === undefined || proc.provisional?.has(comm) === true;
+	if (comm === undefined) comm = pointerComm(proc, ptr, rank, nranks, false);
+	if (unseen) mergeUnknown(ctx, proc, comm, rank, nranks, t, true);
+	proc.busId ??= busId;
+	proc.cudaDev ??= cudaDev;
+	ctx.events.push({type: 'comm-end', pod: ctx.pod, at: t, proc: proc.key, comm, rank, how: e[6] === 'Abort' ? 'abort' : 'destroy', ptr, nranks, cudaDev, busId});
 }

@@ -11,6 +11,8 @@ import {parseInitTimings, parseRing, parseRingOrder, parseTrees} from '../../sou
 import {ncclInfoNoise} from '../../source/parse/nccl.js';
 import {createStreamParser} from '../../source/parse/stream-parser.js';
 import type {LogEvent} from '../../source/parse/log-events.js';
+import {reduceAll} from '../../source/model/reduce.js';
+import {emptyState} from '../../source/model/state.js';
 import {loadScenario, podLogs, scenarioNames} from '../helpers/load-scenario.js';
 
 describe('parseInitTimings', () => {
@@ -244,7 +246,7 @@ describe.each(scenarioNames())('corpus %s: every ring/tree/timings line lands on
 });
 
 describe('attribution for other versions (formats from log-formats.md)', () => {
-	it('2.18 prints no Init START: ring and tree lines wait for Init COMPLETE to name the comm', () => {
+	it('2.18 prints no Init START: ring and tree lines go to the unknown comm, which Init COMPLETE names', () => {
 		// 2.18 COMPLETE: `comm %p rank %d nranks %d cudaDev %d busId %lx commId 0x%llx - Init COMPLETE` (§1.2 Init START / COMPLETE)
 		const log = [
 			'n1:100:100 [0] NCCL INFO Channel 00/02 :    0   1',
@@ -254,13 +256,19 @@ describe('attribution for other versions (formats from log-formats.md)', () => {
 			'',
 		].join('\n');
 		const ev = eventsOf('pod0', log);
-		const complete = ev.findIndex(e => e.type === 'comm-init');
 		const ring = ev.filter(e => e.type === 'comm-ring' || e.type === 'comm-tree' || e.type === 'comm-ring-order');
 		expect(ring.map(e => e.type)).toEqual(['comm-ring-order', 'comm-tree', 'comm-ring']);
-		for (const e of ring) {
-			expect((e as {comm: string}).comm).toBe('0xabc');
-			expect(ev.indexOf(e)).toBeGreaterThan(complete);
-		}
+		for (const e of ring) expect((e as {comm: string}).comm).toBe('pod0|n1|100@unknown comm');
+		// then COMPLETE names it: the unknown comm merges into 0xabc before its comm-init
+		const merge = ev.findIndex(e => e.type === 'comm-merge');
+		expect(ev[merge]).toMatchObject({from: 'pod0|n1|100@unknown comm', into: '0xabc'});
+		expect(merge).toBeLessThan(ev.findIndex(e => e.type === 'comm-init'));
+		const s = reduceAll(emptyState({kind: 'stdin'}), ev);
+		expect(Object.keys(s.comms)).toEqual(['0xabc']);
+		const c = s.comms['0xabc']!;
+		expect(c.ringOrders?.map(o => o.ranks)).toEqual([[0, 1]]);
+		expect(c.members[0]).toMatchObject({state: 'ready', ring: [{channel: 0, prev: 1, next: 1}]});
+		expect(c.members[0]!.tree?.map(t => t.channel)).toEqual([0, 1]);
 	});
 
 	it('2.22: `Init timings: rank …` after Init COMPLETE goes to that comm, not to an earlier one of the same process', () => {
