@@ -49,7 +49,10 @@ export function splitConfig(s: string): Record<string, string> {
 			i++;
 		}
 	}
-	take(s.slice(start));
+	// ≤0.6 closes the line with `)`: `…, use_v2_block_manager=False, enable_prefix_caching=False)`
+	let last = s.slice(start);
+	if (last.endsWith(')') && depth === 0 && last.indexOf('(') === -1) last = last.slice(0, -1);
+	take(last);
 	return out;
 }
 

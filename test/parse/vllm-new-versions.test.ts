@@ -152,3 +152,13 @@ describe('a worker that died (vllm-project/vllm-ascend#6842, v0.14.0rc1)', () =>
 		expect(st.failures[0]).toMatchObject({kind: 'engine-dead', procName: 'EngineCore_DP0 pid=279'});
 	});
 });
+
+describe('0.5’s engine-config line ends with `)` (vllm-project/vllm#6228, vLLM 0.5.1 format)', () => {
+	it('enable_prefix_caching=False) is read as off, TP x PP x DP known', () => {
+		const line =
+			"INFO 07-08 20:49:31 llm_engine.py:169] Initializing an LLM engine (v0.5.1) with config: model='m', tokenizer='m', tensor_parallel_size=8, pipeline_parallel_size=1, disable_custom_all_reduce=False, quantization=None, served_model_name=Llama-3-70B-Instruct, use_v2_block_manager=False, enable_prefix_caching=False)\n";
+		let st = emptyState({kind: 'files', files: []});
+		st = parseInto(st, 'pod0', [line]);
+		expect(st.engine).toMatchObject({vllmVersion: '0.5.1', prefixCaching: false, tensorParallelSize: 8, pipelineParallelSize: 1, dataParallelSize: 1, servedModelName: 'Llama-3-70B-Instruct'});
+	});
+});
