@@ -5,6 +5,7 @@ import {straggler} from './straggler.js';
 import {initStalled} from './init-stalled.js';
 import {ncclError} from './nccl-error.js';
 import {ncclWarn} from './nccl-warn.js';
+import {ncclDiag} from './nccl-diag.js';
 import {collectiveTimeout} from './collective-timeout.js';
 import {socketIfnameNoMatch} from './socket-ifname-no-match.js';
 import {cudaOom} from './cuda-oom.js';
@@ -52,6 +53,7 @@ const rules: Rule[] = [
 	gdrDisabled,
 	ibDisabled,
 	ncclEnvMismatch,
+	ncclDiag,
 	ncclWarn,
 	netPluginMissing,
 	deprecatedFlag,

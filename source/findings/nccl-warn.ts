@@ -2,6 +2,7 @@
 import type {Finding, Rule} from './types.js';
 import {oneLine} from './group-records.js';
 import {fmtTime, joinList} from './subject.js';
+import {isRasBindNoise} from '../parse/nccl.js';
 
 // NCCL's IB transport on a failed work completion (net_ib.cc / HPC-X ib_plugin.c, 2.18+), e.g.
 // "NET/IB : Got completion from peer 10.1.32.3<54891> with error 5, opcode 0, len 0, vendor err 249"
@@ -31,7 +32,8 @@ function advice(message: string, where: string | null): string {
 	if (ib) return ibCompletionAdvice(Number(ib[1]));
 	if (/bind failed|Binding to socket/i.test(message) && /Address already in use/i.test(message)) {
 		// e.g. "ras/client_support.cc:160 … Call to bind failed: Address already in use" (2.26, vllm-project/vllm#19204)
-		if (where?.startsWith('ras/')) return "NCCL's RAS monitoring service (2.24+) could not bind its local port, usually because another NCCL process on the node holds it; RAS does not carry the job's traffic (NCCL_RAS_ENABLE=0 turns it off).";
+		// 2.30.7+: "ras/client_support.cc:179 (rasClientInitSocket) NCCL WARN …" (the head's where is still file:line)
+		if (where?.startsWith('ras/')) return "nothing: NCCL's RAS monitoring service (2.24+) could not listen on its client port (localhost:28028, NCCL_RAS_ADDR) because another NCCL process on the node holds it; RAS does not carry the job's traffic (NCCL_RAS_ENABLE=0 silences it).";
 		// e.g. "misc/ipcsocket.cc:57 … UDS: Binding to socket /tmp/nccl-socket-2-… failed : Address already in use (98)" (NVIDIA/nccl#1185)
 		if (/UDS|ipcsocket/.test(`${message} ${where ?? ''}`)) return 'a stale /tmp/nccl-socket-* from an earlier process on the node: give each pod its own /tmp (an emptyDir) or clean it up.';
 		// e.g. "misc/socket.cc:409 … Call to bind failed: Address already in use" at 256x8 ranks (NVIDIA/nccl#1882)
@@ -50,7 +52,8 @@ export const ncclWarn: Rule = state => {
 	for (const g of groups) {
 		out.push({
 			id: 'nccl-warn',
-			severity: 'warn',
+			// a second NCCL process per host failing to bind the RAS port is expected: not a problem
+			severity: isRasBindNoise(g.where, g.message) ? 'info' : 'warn',
 			subject: `NCCL WARN${g.where ? ` ${g.where}` : ''} on pod ${joinList(g.pods) || 'unknown'}`,
 			message: `${g.count}× "${oneLine(g.message)}", first at ${fmtTime(g.firstAt)}. Fix: ${advice(g.message, g.where)}`,
 		});

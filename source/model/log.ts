@@ -11,6 +11,7 @@ import {reduceGdr, reduceNcclFact, reduceTopology} from './nccl.js';
 import {reduceCommInitTimings, reduceCommRing, reduceCommRingOrder, reduceCommTree} from './comm-graph.js';
 import {reduceEngine} from './engine.js';
 import {reduceFailure, reduceNcclWarn} from './failures.js';
+import {reduceNcclDiag} from './nccl-diag.js';
 
 export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
 	switch (event.type) {
@@ -56,6 +57,8 @@ export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
 			return reduceTopology(state, event);
 		case 'nccl-warn':
 			return reduceNcclWarn(state, event);
+		case 'nccl-diag':
+			return reduceNcclDiag(state, event);
 		case 'failure':
 			return reduceFailure(state, event);
 		case 'engine':

@@ -442,6 +442,8 @@ export interface RolloutState {
 	endpoint: EndpointState | null;
 	failures: FailureRecord[];
 	warnGroups: Record<string, WarnGroup>;
+	/** NCCL 2.31+ diagnostics report lines (`NCCL DIAG …`), bounded (model/nccl-diag.ts) */
+	ncclDiag: NcclDiagRecord[];
 	/** first/last timestamps read from any log */
 	firstTs: number | null;
 	lastTs: number | null;
@@ -451,6 +453,19 @@ export interface RolloutState {
 	ended: boolean;
 	/** bumped by the reducer on every change; unchanged state keeps the same object */
 	revision: number;
+}
+
+/** One line of an NCCL 2.31+ diagnostics report (parse/nccl-diag.ts reads it). */
+export interface NcclDiagRecord {
+	pod: string | null;
+	proc: string | null;
+	at: number | null;
+	report: 'active' | 'ras' | null;
+	kind: 'ok' | 'info' | 'header' | 'done' | null;
+	check: string | null;
+	/** the text after `NCCL DIAG ` */
+	text: string;
+	problem: boolean;
 }
 
 export const MAX_FAILURES = 200;
@@ -485,6 +500,7 @@ export function emptyState(source: SourceInfo): RolloutState {
 		endpoint: null,
 		failures: [],
 		warnGroups: {},
+		ncclDiag: [],
 		firstTs: null,
 		lastTs: null,
 		unrecognised: 0,

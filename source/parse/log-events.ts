@@ -358,6 +358,18 @@ export interface NcclWarnEvent extends LogEventBase {
 	remote: boolean;
 }
 
+/** A line of an NCCL 2.31+ diagnostics report (`host:pid NCCL DIAG …`, source/parse/nccl-diag.ts). */
+export interface NcclDiagEvent extends LogEventBase {
+	type: 'nccl-diag';
+	proc: string | null;
+	report: 'active' | 'ras' | null;
+	kind: 'ok' | 'info' | 'header' | 'done' | null;
+	check: string | null;
+	/** the line's text after `NCCL DIAG ` (the evidence) */
+	text: string;
+	problem: boolean;
+}
+
 export interface FailureEvent extends LogEventBase {
 	type: 'failure';
 	kind: ParsedFailureKind;
@@ -418,6 +430,7 @@ export type LogEvent =
 	| TopologyEvent
 	| GdrEvent
 	| NcclWarnEvent
+	| NcclDiagEvent
 	| CommSeenEvent
 	| CommMergeEvent
 	| FailureEvent

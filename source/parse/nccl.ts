@@ -1,5 +1,6 @@
 /**
- * NCCL INFO/WARN messages (the text after `NCCL INFO `), NCCL 2.18 … 2.30.
+ * NCCL INFO/WARN messages (the text after `NCCL INFO `), NCCL 2.18 … 2.32, and the 2.31+
+ * diagnostics report (`host:pid NCCL DIAG …`, nccl-diag.ts).
  * Format strings and their version ranges: log-formats.md §1. The order of the
  * checks follows frequency at NCCL_DEBUG_SUBSYS=ALL: per-collective and proxy
  * noise is rejected by its first characters before any regex runs.
@@ -8,6 +9,7 @@ import type {LogEvent, ParsedLink, ParsedNetDevice} from './log-events.js';
 import type {ProcCtx, StreamCtx} from './context.js';
 import {feedTopology, startTopology} from './nccl-topology.js';
 import {parseInitTimings, parseRingOrder, parseRing, parseTrees} from './nccl-rings.js';
+import {parseDiag} from './nccl-diag.js';
 
 export type AtFn = () => number | null;
 
@@ -35,8 +37,10 @@ const PATTERN = /^Pattern (\d+), crossNic \d+, nChannels (\d+), bw ([\d.]+)\/([\
 // e.g. "2 coll channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer" (2.18–2.19)
 const CHANNEL_COUNTS = /^(\d+) coll channels, (?:(\d+) collnet channels, )?(\d+) nvls channels, (\d+) p2p channels/;
 
-// e.g. "NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE [RO]; OOB eth0:10.0.0.1<0>" (2.30: "[0]mlx5_0:1:0/IB")
-const IB_DEVICE = /\[(\d+)\]([^:\s]+):(\d+)(?::\d+)*\/(\w+)/g;
+// e.g. "NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/RoCE [RO]; OOB eth0:10.0.0.1<0>"
+// 2.30.7+ (transport/net_ib/init.cc) adds `:rail` and/or `:plane` after the port: "[0]mlx5_0:1:2/IB",
+// "[0]mlx5_0:1:2:1/IB", and with a plane but no rail an empty field: "[0]mlx5_0:1::1/IB"
+const IB_DEVICE = /\[(\d+)\]([^:\s]+):(\d+)(?::\d*)*\/(\w+)/g;
 // e.g. "NET/Socket : Using [0]eth0:192.0.2.2<0> [1]eth1:10.0.0.2<0>"
 const SOCKET_DEVICE = /\[(\d+)\]([^:\s]+):\S+/g;
 
@@ -58,6 +62,18 @@ export function isRemoteText(t: string): boolean {
 /** WARN texts that are real errors (not "could not read …, ignoring"). */
 function isErrorWarn(t: string): boolean {
 	return !/ignoring|Defaulting|retrying/i.test(t);
+}
+
+/**
+ * NCCL's RAS thread (2.24+) failing to listen on its client port (localhost:28028, NCCL_RAS_ADDR):
+ * every process after the first on a host prints it, and the job runs on (RAS carries none of its
+ * traffic; src/ras/client_support.cc rasClientInitSocket, 2.24 → 2.32: SYSCHECKGOTO's
+ * "Call to bind failed: %s", then INFO "RAS failed to establish a client listening socket at %s").
+ */
+// e.g. where "ras/client_support.cc:160", message "Call to bind failed: Address already in use" (2.26, vllm-project/vllm#19204);
+// 2.30.7+ prints the function too: "ras/client_support.cc:179 (rasClientInitSocket) NCCL WARN …" (where stays file:line)
+export function isRasBindNoise(where: string | null, message: string): boolean {
+	return where !== null && where.startsWith('ras/') && message.includes('Address already in use');
 }
 
 export function normaliseTransport(raw: string): string {
@@ -222,7 +238,7 @@ export function flushProc(ctx: StreamCtx, proc: ProcCtx): void {
 function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, at: AtFn): void {
 	const message = msg.trim();
 	const remote = isRemoteText(message);
-	const error = isErrorWarn(message);
+	const error = isErrorWarn(message) && !isRasBindNoise(where, message);
 	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
 	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use
 	if (where !== null && where.startsWith('transport/net_ib')) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
@@ -319,8 +335,14 @@ export function ncclInfoNoise(t: string, m: number, end = t.length): 0 | 1 | 2 {
 			case 80: // 'P'
 				if (t.startsWith('Pattern ', m)) return 0;
 				break;
-			case 73: // 'I': "Init timings - ncclCommInitRankConfig: rank 0 …" (2.22+)
-				if (t.startsWith('Init timings', m)) return 0;
+			case 73: // 'I': "Init timings - ncclCommInitRankConfig: rank 0 …" (2.22+), "Initialized NET plugin IB" (2.27+)
+				if (t.startsWith('Init timings', m) || t.startsWith('Initialized NET plugin ', m)) return 0;
+				break;
+			case 65: // 'A': "Assigned NET plugin IB to comm" (2.27+)
+				if (t.startsWith('Assigned NET plugin ', m)) return 0;
+				break;
+			case 70: // 'F'			case 70: // 'F': "Failed to initialize NET plugin IB" (2.27+)
+				if (t.startsWith('Failed to initialize NET plugin ', m)) return 0;
 				break;
 			case 82: // 'R': "Ring 00 : 3 -> 0 -> 1"
 				if (t.startsWith('Ring ', m)) return 0;
@@ -329,7 +351,7 @@ export function ncclInfoNoise(t: string, m: number, end = t.length): 0 | 1 | 2 {
 				if (t.startsWith('Tree', m)) return 0;
 				break;
 			case 78: // 'N'
-				if (t.startsWith('NCCL version ', m) || t.startsWith('NET/', m)) return 0;
+				if (t.startsWith('NCCL version ', m) || t.startsWith('NET/', m) || t.startsWith('NCCL git version ', m)) return 0;
 				break;
 			case 66: // 'B'
 				if (t.startsWith('Bootstrap', m)) return 0;
@@ -369,6 +391,11 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 	}
 	if (level === 'WARN') {
 		warn(ctx, proc, where, msg, at);
+		return;
+	}
+	if (level === 'DIAG') {
+		const d = parseDiag(msg);
+		ctx.events.push({type: 'nccl-diag', pod: ctx.pod, at: at(), proc: proc.key, report: d.report, kind: d.kind, check: d.check, text: msg.trim(), problem: d.problem});
 		return;
 	}
 	if (level !== 'INFO') return;
@@ -474,7 +501,22 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 				initTimings(ctx, proc, msg, at);
 				return;
 			}
+			if (msg.startsWith('Initialized NET plugin ')) {
+				netPluginLine(ctx, proc, 'initialized', msg.slice(23), at);
+				return;
+			}
 			break;
+		case 65: // 'A'
+			// "Assigned NET plugin IB to comm"; "Assigned GIN plugin GIN_IB_GDAKI to comm" (2.28+) is not the network
+			if (msg.startsWith('Assigned NET plugin ')) {
+				const name = msg.slice(20).trim();
+				netPluginLine(ctx, proc, 'assigned', name.endsWith(' to comm') ? name.slice(0, -8) : name, at);
+				return;
+			}
+			break;
+		case 70: // 'F'		case 70: // 'F': "Failed to initialize NET plugin IB" (2.27+)
+				if (t.startsWith('Failed to initialize NET plugin ', m)) return 0;
+				break;
 		case 82: // 'R'
 			if (msg.startsWith('Ring ')) {
 				const r = parseRing(msg);
@@ -496,6 +538,11 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 		case 78: // 'N'
 			if (msg.startsWith('NCCL version ')) {
 				ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'version', version: msg.slice(13).trim().split(' ')[0]!}});
+				return;
+			}
+			if (msg.startsWith('NCCL git version ')) {			if (msg.startsWith('NCCL git version ')) {
+				const v = gitVersion(msg);
+				if (v) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'version', version: v}});
 				return;
 			}
 			if (msg.startsWith('NET/')) {
@@ -637,6 +684,38 @@ function handleNet(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
 			evidence: msg.trim(),
 		});
 	}
+}
+
+// `git describe --dirty --always` naming a release tag exactly: "v2.29.2-1", "v2.30.7-1-dirty"
+const GIT_RELEASE = /^v(\d+\.\d+\.\d+)-\d+(?:-dirty)?$/;
+
+/**
+ * 2.29+ "NCCL git version <branch> <describe>" (src/misc/git_version.cc, printed by showVersion()
+ * after "NCCL version …"): a version only when the build sat exactly on a release tag; a branch
+ * build ("master 3e9b1a4c", "HEAD v2.29.2-1-5-g3e9b1a4c") or one made without git ("unknown unknown")
+ * says nothing the version line does not.
+ */
+// e.g. "NCCL git version HEAD v2.29.2-1" → "2.29.2"
+export function gitVersion(msg: string): string | null {
+	const parts = msg.slice(17).trim().split(/\s+/);
+	const m = GIT_RELEASE.exec(parts[parts.length - 1] ?? '');
+	return m ? m[1]! : null;
+}
+
+/**
+ * 2.27+ plugin lines of src/plugin/net.cc: "Initialized NET plugin %s" (each plugin that came up:
+ * several per process, e.g. IB then Socket), "Assigned NET plugin %s to comm" (the one the comm
+ * uses: what "Using network %s" says too), "Failed to initialize NET plugin %s" (INFO: that plugin
+ * found no device or could not start; the next one is tried).
+ */
+function netPluginLine(ctx: StreamCtx, proc: ProcCtx, what: 'initialized' | 'assigned' | 'failed', raw: string, at: AtFn): void {
+	const name = raw.trim();
+	if (!name) return;
+	const internal = name === 'IB' || name === 'Socket' || name.startsWith('IB (') || name.startsWith('Socket (');
+	if (what === 'assigned') ctx.events.push(factEvent(ctx, proc, at, {kind: 'network', name}));
+	else if (what === 'initialized') {
+		if (!internal) ctx.events.push(factEvent(ctx, proc, at, {kind: 'external-net-plugin', found: true, name}));
+	} else if (name === 'IB') ctx.events.push(factEvent(ctx, proc, at, {kind: 'ib-none'}));
 }
 
 function factEvent(ctx: StreamCtx, proc: ProcCtx, at: AtFn, fact: Extract<LogEvent, {type: 'nccl-fact'}>['fact']): LogEvent {

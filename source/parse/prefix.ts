@@ -4,6 +4,7 @@
  *   vLLM/Ray process prefix `(VllmWorker rank=1 pid=12)`, `(RayWorkerWrapper pid=327, ip=10.0.0.2)`
  *   NCCL 2.26+ stamp `[2026-11-26 22:05:13] `
  *   NCCL head `host:pid:tid [cudaDev] NCCL INFO ` / `host:pid:tid [dev] file.cc:72 NCCL WARN `
+ *     (2.30.7+ `… [dev] file.cc:72 (func) NCCL WARN `), 2.31+ diagnostics `host:pid NCCL DIAG `
  *   vLLM logger `INFO 11-26 22:01:02 [file.py:123] ` (≤0.7: `INFO 03-26 14:53:09 core.py:50] `)
  * Heads are recognised with fixed-position character checks; regexes run only
  * on lines that already look like the format.
@@ -99,7 +100,8 @@ export interface NcclHead {
 	dev: number | null;
 	/** `file.cc:line` on WARN/TRACE lines */
 	where: string | null;
-	level: 'INFO' | 'WARN' | 'TRACE' | 'CALL';
+	/** DIAG: NCCL 2.31+ diagnostics report, `host:pid NCCL DIAG …` (no tid, no device; tid is -1) */
+	level: 'INFO' | 'WARN' | 'TRACE' | 'CALL' | 'DIAG';
 	/** index of the message in the text */
 	msgStart: number;
 	/** index where the head starts */
@@ -129,7 +131,8 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 	for (let i = from; i < c1; i++) if (text.charCodeAt(i) === 32) return null;
 	const pid = readInt(text, c1 + 1);
 	const p1 = intEnd;
-	if (pid < 0 || text.charCodeAt(p1) !== 58) return null;
+	if (pid < 0) return null;
+	if (text.charCodeAt(p1) !== 58) return text.charCodeAt(p1) === 32 ? diagHead(text, from, c1, pid, p1) : null;
 	const tid = readInt(text, p1 + 1);
 	const p2 = intEnd;
 	if (tid < 0 || text.charCodeAt(p2) !== 32) return null;
@@ -145,7 +148,7 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 	}
 	let where: string | null = null;
 	if (!text.startsWith('NCCL ', p)) {
-		// WARN/TRACE call site: `misc/socket.cc:72 ` (+ HEAD `(func) `); TRACE also has `%f ` before it
+		// WARN/TRACE call site: `misc/socket.cc:72 ` (+ 2.30.7+ WARN `(func) `); TRACE also has `%f ` before it
 		let sp = text.indexOf(' ', p);
 		if (sp === -1) return null;
 		let tok = text.slice(p, sp);
@@ -175,6 +178,23 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 	p += level.length;
 	if (text.charCodeAt(p) === 32) p++;
 	return {hostEnd: c1, pid, tid, dev, where, level, msgStart: p, start: from};
+}
+
+/**
+ * NCCL 2.31+ diagnostics head `host:pid NCCL DIAG ` (src/include/diagnostics_log.h DIAG_PRINT, also
+ * src/ras/diagnostics.cc): printed to stdout past the debug level and subsystem filter, with the
+ * full gethostname() (not cut at the first `.` as NCCL's own head is: cut here the same way, so the
+ * line goes to the same process), no tid and no device.
+ */
+// e.g. "node01:4242 NCCL DIAG [OK]   p2p: all 56 directed GPU P2P edges verified"
+function diagHead(text: string, from: number, colon: number, pid: number, sp: number): NcclHead | null {
+	if (!text.startsWith(' NCCL DIAG', sp)) return null;
+	let p = sp + 10;
+	if (p < text.length && text.charCodeAt(p) !== 32) return null;
+	if (text.charCodeAt(p) === 32) p++;
+	const dot = text.indexOf('.', from);
+	const hostEnd = dot !== -1 && dot > from && dot < colon ? dot : colon;
+	return {hostEnd, pid, tid: -1, dev: null, where: null, level: 'DIAG', msgStart: p, start: from};
 }
 
 // e.g. "…0   1   2   3llama-3-3-70b-instruct-0:5941:5941 [0] " before " NCCL INFO" — a head glued into a line
