@@ -54,7 +54,9 @@ export const lowBandwidth: Rule = (state, _now, options) => {
 				message: `NCCL's graph for the inter-node hop (${nodes}${net.length ? ` via ${joinList(net)}` : ''}) gives ${describe(b.p, b.p.bwInter, b.total)}, below the ${fmtGBps(options.minInterNodeGBps)} floor for a hop between nodes. Fix: the network between the nodes is the bottleneck — use an RDMA NIC (IB/RoCE) or more/faster NICs per node (see inter-node-over-socket).`,
 			});
 		} else {
-			const b = best(comm.patterns, p => p.bwIntra);
+			// NCCL counted ranks of this one host as nodes (P2P and SHM off): its hop between them is the inter-node one
+			const ranksAsNodes = comm.nNodes !== null && comm.nNodes > 1;
+			const b = best(comm.patterns, p => (ranksAsNodes ? p.bwInter : p.bwIntra));
 			if (!b || b.total >= options.minIntraNodeGBps || !nvlinkNode(state, comm)) continue;
 			const busIds = Object.values(comm.members)
 				.map(m => state.procs[m.proc]?.busId)
@@ -64,7 +66,7 @@ export const lowBandwidth: Rule = (state, _now, options) => {
 				id: 'low-bandwidth',
 				severity: 'warn',
 				subject: `${commLabel(comm)} on pod ${joinList(pods) || 'unknown'}`,
-				message: `its GPUs (busId ${joinList(busIds)}) share NVLink, but NCCL's graph gives ${describe(b.p, b.p.bwIntra, b.total)} via ${joinList(comm.transports) || 'unknown transport'}, below the ${fmtGBps(options.minIntraNodeGBps)} floor inside an NVLink node. Fix: see nvlink-unused; check NCCL_P2P_DISABLE / NCCL_P2P_LEVEL and NCCL_MIN_NCHANNELS.`,
+				message: `its GPUs (busId ${joinList(busIds)}) share NVLink, but NCCL's graph gives ${describe(b.p, ranksAsNodes ? b.p.bwInter : b.p.bwIntra, b.total)} via ${joinList(comm.transports) || 'unknown transport'}, below the ${fmtGBps(options.minIntraNodeGBps)} floor inside an NVLink node. Fix: see nvlink-unused; check NCCL_P2P_DISABLE / NCCL_P2P_LEVEL and NCCL_MIN_NCHANNELS.`,
 			});
 		}
 	}

@@ -1,13 +1,15 @@
 /** Shared reading of how traffic leaves a node: the NET transport, its interfaces, the evidence. */
 import type {CommState, RolloutState} from '../model/state.js';
-import {family, isMultiNode, resolvedLinks} from './topology.js';
+import {family, isMultiNode, p2pBlockers, resolvedLinks, sameNode} from './topology.js';
 
-/** The NET links of a communicator that join processes in different pods (or all NET links, if pods are unknown). */
+/** The NET links of a communicator that join processes on different nodes (sameNode); else, for a communicator across nodes, its NET transports. */
 export function interNodeNetTransports(state: RolloutState, comm: CommState): string[] {
 	const out = new Set<string>();
 	for (const {link, from, to} of resolvedLinks(state, comm)) {
 		if (family(link.transport) !== 'NET') continue;
-		if (from.pod && to.pod && from.pod === to.pod && from.host === to.host) continue;
+		// traffic that never leaves a host is not inter-node, whatever NCCL's nNodes says; but one
+		// host name is no proof of one host where NCCL chose NET with P2P and SHM allowed
+		if (sameNode(state, from, to) && p2pBlockers(state, from.pod).length > 0) continue;
 		out.add(link.transport);
 	}
 	if (out.size === 0 && isMultiNode(state, comm)) for (const t of comm.transports) if (family(t) === 'NET') out.add(t);

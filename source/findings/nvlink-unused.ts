@@ -6,7 +6,7 @@
  */
 import type {RolloutState} from '../model/state.js';
 import type {Finding, Rule} from './types.js';
-import {family, pathType, resolvedLinks, sharesNvlink, topologyOf} from './topology.js';
+import {family, p2pBlockers, pathType, resolvedLinks, sharesNvlink, topologyOf} from './topology.js';
 import {joinList, podsOfComm} from './subject.js';
 
 interface Hit {
@@ -16,11 +16,15 @@ interface Hit {
 	samples: string[];
 }
 
-function advice(state: RolloutState, transports: Set<string>): string {
-	const env = state.nccl.env;
-	if (env['NCCL_P2P_DISABLE'] && env['NCCL_P2P_DISABLE'] !== '0') return `NCCL_P2P_DISABLE=${env['NCCL_P2P_DISABLE']} is set: remove it so NCCL uses P2P over NVLink.`;
-	if (env['NCCL_P2P_LEVEL']) return `NCCL_P2P_LEVEL=${env['NCCL_P2P_LEVEL']} limits P2P: remove it or set it to NVL.`;
-	if ([...transports].some(t => family(t) === 'NET')) return 'these ranks talk through the network although they share a node: make sure NCCL sees them as one host (same hostname/NCCL_HOSTID) and that P2P is allowed.';
+function advice(state: RolloutState, pod: string, transports: Set<string>): string {
+	const set = p2pBlockers(state, pod);
+	const net = [...transports].some(t => family(t) === 'NET');
+	if (set.length) {
+		const noShm = set.some(v => v.startsWith('NCCL_SHM_DISABLE'));
+		const why = net && noShm ? ': with P2P and SHM both off NCCL counts every rank as its own node and sends between GPUs of one host through the network stack' : '';
+		return `${joinList(set)} ${set.length === 1 ? 'is' : 'are'} set${why}. Remove ${set.length === 1 ? 'it' : 'them'} so NCCL uses P2P over NVLink.`;
+	}
+	if (net) return 'these ranks talk through the network although they share a node: make sure NCCL sees them as one host (same hostname/NCCL_HOSTID) and that P2P is allowed.';
 	return 'P2P between the GPUs is not allowed in this pod: keep the ranks in one container or allow CUDA IPC (shared IPC namespace / cuMem), and check NCCL_P2P_* settings.';
 }
 
@@ -70,7 +74,7 @@ export const nvlinkUnused: Rule = state => {
 			id: 'nvlink-unused',
 			severity: 'warn',
 			subject: `pod ${pod}, GPUs busId ${joinList(gpus)}`,
-			message: `NCCL's topology shows NVLink between these GPUs, but ${comms.length === 1 ? `communicator ${comms[0]}` : `${comms.length} communicators`} send${comms.length === 1 ? 's' : ''} between them via ${joinList([...h.transports])}${h.samples[0] ? ` (e.g. ${h.samples[0]})` : ''}: many times slower than NVLink. Fix: ${advice(state, h.transports)}`,
+			message: `NCCL's topology shows NVLink between these GPUs, but ${comms.length === 1 ? `communicator ${comms[0]}` : `${comms.length} communicators`} send${comms.length === 1 ? 's' : ''} between them via ${joinList([...h.transports])}${h.samples[0] ? ` (e.g. ${h.samples[0]})` : ''}: many times slower than NVLink. Fix: ${advice(state, pod, h.transports)}`,
 		});
 	}
 	return out;

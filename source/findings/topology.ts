@@ -107,15 +107,90 @@ export function resolvedLinks(state: RolloutState, comm: CommState): ResolvedLin
 	return out;
 }
 
-/** Whether a communicator spans more than one node (NCCL's nNodes, else the pods of its members). */
-export function isMultiNode(state: RolloutState, comm: CommState): boolean {
-	if (comm.nNodes !== null) return comm.nNodes > 1;
-	const pods = new Set<string>();
+/**
+ * The node a process runs on, as a person means it: its host. NCCL's own host identity
+ * is `NCCL_HOSTID` where the pod set it (the corpus's two launchers on one machine stand
+ * for two pods that way); else the host name NCCL printed, within its pod (one pod's
+ * processes share a host; under Ray one pod's log also carries other hosts' lines, by
+ * their own names). Two pods printing one host name are not taken for one node: two
+ * machines left with the default name `ubuntu` do that too.
+ *
+ * Why not NCCL's `nNodes`: with `NCCL_P2P_DISABLE=1` and `NCCL_SHM_DISABLE=1` (or
+ * `NCCL_P2P_LEVEL=LOC`) no GPU can reach another inside the host, NCCL's ring graph
+ * puts each rank on a node of its own (src/init.cc counts nodes by the graph's first
+ * rank: `nNodes 4 localRanks 1`) and it sends between GPUs of one host over NET/Socket.
+ */
+export function nodeOf(state: RolloutState, proc: ProcState): string | null {
+	const hostId = proc.pod ? state.nccl.envByPod[proc.pod]?.['NCCL_HOSTID'] : undefined;
+	if (hostId) return `hostid:${hostId}`;
+	if (proc.pod === null && proc.host === null) return null;
+	return `${proc.pod ?? ''}|${proc.host ?? ''}`;
+}
+
+/**
+ * The NCCL settings in force in a pod that keep P2P (or SHM) off between its GPUs, as
+ * `NAME=value`. NCCL ≤2.19 reports `NCCL_P2P_DISABLE=1` as `NCCL_P2P_LEVEL set by
+ * environment to LOC` (public excerpt, NVIDIA/nccl#428), so LOC is named as either.
+ */
+export function p2pBlockers(state: RolloutState, pod: string | null): string[] {
+	const env = {...state.nccl.env, ...(pod ? state.nccl.envByPod[pod] : undefined)};
+	const on = (k: string) => env[k] !== undefined && env[k] !== '0';
+	const out: string[] = [];
+	if (on('NCCL_P2P_DISABLE')) out.push(`NCCL_P2P_DISABLE=${env['NCCL_P2P_DISABLE']}`);
+	const level = env['NCCL_P2P_LEVEL'];
+	// NVL is the only level that keeps NVLink; LOC means P2P never
+	if (level !== undefined && !/^(NVL|5)$/i.test(level)) out.push(/^(LOC|0)$/i.test(level) && !on('NCCL_P2P_DISABLE') ? `NCCL_P2P_LEVEL=${level} (or NCCL_P2P_DISABLE=1, which older NCCL reports this way)` : `NCCL_P2P_LEVEL=${level}`);
+	if (on('NCCL_SHM_DISABLE')) out.push(`NCCL_SHM_DISABLE=${env['NCCL_SHM_DISABLE']}`);
+	return out;
+}
+
+/** The distinct nodes of a communicator's members that were seen, and how many members were. */
+export function nodesOf(state: RolloutState, comm: CommState): {nodes: Set<string>; seen: number} {
+	const nodes = new Set<string>();
+	let seen = 0;
 	for (const m of Object.values(comm.members)) {
 		const p = state.procs[m.proc];
-		if (p?.pod) pods.add(p.pod);
+		if (!p) continue;
+		seen++;
+		const n = nodeOf(state, p);
+		if (n !== null) nodes.add(n);
 	}
-	return pods.size > 1;
+	return {nodes, seen};
+}
+
+/** Two processes on one host (the same node by nodeOf). */
+export function sameNode(state: RolloutState, a: ProcState, b: ProcState): boolean {
+	const na = nodeOf(state, a);
+	return na !== null && na === nodeOf(state, b);
+}
+
+/**
+ * NCCL itself chose the network between two ranks: with P2P and SHM allowed it does so
+ * only between hosts (transports are tried P2P, SHM, then NET), so a NET channel is
+ * evidence of two hosts even where both print one host name (two machines left named
+ * `ubuntu`: public excerpt, NVIDIA/nccl-tests#166) or the lines that name the hosts
+ * were cut away (a log read mid-run).
+ */
+export function netMeansHosts(state: RolloutState, comm: CommState): boolean {
+	if (!comm.transports.some(t => family(t) === 'NET')) return false;
+	for (const m of Object.values(comm.members)) if (p2pBlockers(state, state.procs[m.proc]?.pod ?? null).length) return false;
+	return true;
+}
+
+/**
+ * Whether a communicator spans more than one node. NCCL's `nNodes` where it grouped
+ * ranks by host (`localRanks` > 1: its host hash, NCCL_HOSTID included, says so); but
+ * where it counted every rank as a node (`localRanks 1`) while two seen ranks share a
+ * host, the hosts decide. Without `nNodes`: the hosts of the members seen, or a NET
+ * channel NCCL chose while P2P and SHM were allowed.
+ */
+export function isMultiNode(state: RolloutState, comm: CommState): boolean {
+	const {nodes, seen} = nodesOf(state, comm);
+	if (comm.nNodes !== null) {
+		if (comm.nNodes <= 1) return false;
+		return !(comm.localRanks === 1 && seen > 1 && nodes.size === 1 && !netMeansHosts(state, comm));
+	}
+	return nodes.size > 1 || netMeansHosts(state, comm);
 }
 
 /** Transport family of a normalised transport: `P2P`, `SHM`, `NET`, or the text itself. */
