@@ -25,6 +25,7 @@ import {engineStalled} from './engine-stalled.js';
 import {endpointUnhealthy} from './endpoint-unhealthy.js';
 import {logStreamLagging} from './log-stream-lagging.js';
 import {rayLogDedup} from './ray-log-dedup.js';
+import {initNotSeenRule} from './init-not-seen.js';
 
 export type {Finding, FindingOptions} from './types.js';
 export {defaultFindingOptions} from './types.js';
@@ -60,6 +61,7 @@ const rules: Rule[] = [
 	torchThreads,
 	logStreamLagging,
 	rayLogDedup,
+	initNotSeenRule,
 ];
 
 const order = {error: 0, warn: 1, info: 2} as const;

@@ -46,6 +46,27 @@ export function genericPendingReason(pod: any): string | null {
 	return null;
 }
 
+/**
+ * GPUs a pod's containers ask for: the sum of their `nvidia.com/gpu` (or any other
+ * `<vendor>/gpu`) limits, else requests. Null when no container names one.
+ */
+export function gpusOf(pod: any): number | null {
+	let total: number | null = null;
+	for (const c of pod?.spec?.containers ?? []) {
+		const res = c?.resources ?? {};
+		for (const table of [res.limits, res.requests]) {
+			if (!table || typeof table !== 'object') continue;
+			const key = Object.keys(table).find(k => k.endsWith('/gpu'));
+			const n = key === undefined ? NaN : Number(table[key]);
+			if (Number.isInteger(n) && n >= 0) {
+				total = (total ?? 0) + n;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
 export function toPodFacts(pod: any, workload: string | null): PodFacts {
 	const labels: Record<string, string> = pod?.metadata?.labels ?? {};
 	const annotations: Record<string, string> = pod?.metadata?.annotations ?? {};
@@ -67,6 +88,7 @@ export function toPodFacts(pod: any, workload: string | null): PodFacts {
 		role,
 		workerIndex,
 		createdAt: ms(pod.metadata.creationTimestamp),
+		gpus: gpusOf(pod),
 		containers: names.map(name => {
 			const cs = statuses.get(name);
 			const st = cs?.state ?? {};

@@ -11,6 +11,7 @@
  * startup lines, so a worker pod's silence must not hold the phase back.
  */
 import type {EngineMilestone, FailureKind, Phase, PodState, ProcState, RolloutState} from './state.js';
+import {commInitSeen} from './mid-run.js';
 
 /** progress order; terminal phases sit outside it */
 export const phaseOrder: readonly Phase[] = [
@@ -57,6 +58,11 @@ function podPending(p: PodState): boolean {
 	if (p.deleted || podSucceeded(p)) return false;
 	if (p.phase === 'Pending') return true;
 	return p.containers.length > 0 && p.containers.every(c => c.state === 'waiting');
+}
+
+/** A process inside an init the log shows (its Init START was read; one met mid-run is not). */
+function initializing(p: ProcState): boolean {
+	return p.state === 'initializing' && p.initStartAt !== null;
 }
 
 function procFailed(p: ProcState): boolean {
@@ -115,9 +121,10 @@ function progressPhase(state: RolloutState): Phase {
 	if (has(state, 'profilingStart', 'kvCacheSized')) return 'profiling';
 	if (has(state, 'weightsStart', 'weightsDone')) return 'loading-weights';
 	const comms = Object.values(state.comms);
-	if (comms.length > 0) return comms.some(c => c.state === 'initializing') ? 'nccl-init' : 'initialized';
+	// a communicator met mid-run (its init before the log's first line) is no init in progress
+	if (comms.length > 0) return comms.some(c => c.state === 'initializing' && commInitSeen(c)) ? 'nccl-init' : 'initialized';
 	const procs = Object.values(state.procs);
-	if (procs.some(p => p.state === 'initializing')) return 'nccl-init';
+	if (procs.some(initializing)) return 'nccl-init';
 	if (procs.length > 0 || has(state, 'configSeen')) return 'starting';
 	const pods = Object.values(state.pods).filter(p => !p.deleted);
 	const running = pods.some(p => p.phase === 'Running' || p.containers.some(c => c.state === 'running'));
@@ -138,7 +145,7 @@ export function derivePhase(state: RolloutState): Phase {
 	// that, the engine's own milestones prove every rank got through: vLLM loads weights
 	// only after its groups are up, and Ray's `[repeated Nx across cluster]` folding
 	// (public-vllm-lws 04) hides many ranks' `Init COMPLETE` lines for good.
-	if (phase === 'initialized' && Object.values(state.procs).some(p => p.state === 'initializing')) phase = 'nccl-init';
+	if (phase === 'initialized' && Object.values(state.procs).some(initializing)) phase = 'nccl-init';
 	return phase;
 }
 

@@ -57,6 +57,7 @@ function upsert(state: RolloutState, facts: PodFacts): RolloutState {
 		workerIndex: facts.workerIndex,
 		containers: facts.containers.map(c => ({...c})),
 		createdAt: facts.createdAt,
+		gpus: facts.gpus ?? null,
 		deleted: false,
 		streams: newIncarnation ? [] : base.streams,
 	};
@@ -77,6 +78,7 @@ function sameFacts(a: PodState, b: PodState): boolean {
 		a.role === b.role &&
 		a.workerIndex === b.workerIndex &&
 		a.createdAt === b.createdAt &&
+		(a.gpus ?? null) === (b.gpus ?? null) &&
 		a.deleted === b.deleted &&
 		JSON.stringify(a.containers) === JSON.stringify(b.containers)
 	);

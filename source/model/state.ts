@@ -78,6 +78,8 @@ export interface PodState {
 	/** first timestamp read from this pod's log */
 	firstLineAt: number | null;
 	createdAt: number | null;
+	/** GPUs its containers ask for (resources), null when unknown (saved logs) */
+	gpus?: number | null;
 	deleted: boolean;
 	streams: StreamHealth[];
 	/** lines that looked like Ray's `[repeated Nx across cluster]` folding */
@@ -260,8 +262,6 @@ export interface NcclFacts {
 	/** the same per pod (pods may be configured differently: a value here is never overwritten by another pod's) */
 	envByPod: Record<string, Record<string, string>>;
 	ibDeviceFound: boolean | null;
-	/** per-collective lines seen (SUBSYS=COLL): counted, never stored */
-	collectiveLines: number;
 	/**
 	 * NCCL's IB transport (InfiniBand or RoCE) is in use, and the first line that says so:
 	 * `NET/IB : Using [0]mlx5_0:1/RoCE …` (`devices`; linkLayer of its first IB/RoCE device),
@@ -270,6 +270,8 @@ export interface NcclFacts {
 	 * Absent/null while nothing says so.
 	 */
 	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
+	/** per-collective lines seen (SUBSYS=COLL): counted, never stored */
+	collectiveLines: number;
 	torchThreadsReduced: string | null;
 }
 

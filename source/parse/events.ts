@@ -22,6 +22,8 @@ export interface PodFacts {
 	role: 'leader' | 'worker' | null;
 	workerIndex: number | null;
 	createdAt: number | null;
+	/** GPUs the pod's containers ask for (`nvidia.com/gpu` and other `…/gpu` limits), null when none is named */
+	gpus?: number | null;
 	containers: {
 		name: string;
 		state: 'running' | 'waiting' | 'terminated' | null;

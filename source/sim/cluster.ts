@@ -53,6 +53,7 @@ export interface SimPod {
 	containers: SimContainer[];
 	createdAt: number;
 	resourceVersion: number;
+	gpus: number | null;
 }
 
 export interface SimEvent {
@@ -158,6 +159,8 @@ export class SimCluster {
 		/** default Running with every container running */
 		phase?: 'Pending' | 'Running';
 		pendingMessage?: string | null;
+		/** `nvidia.com/gpu` limit of its (first) container */
+		gpus?: number;
 	}): SimPod {
 		const namespace = opts.namespace ?? 'default';
 		const pending = opts.phase === 'Pending';
@@ -179,6 +182,7 @@ export class SimCluster {
 			})),
 			createdAt: Date.now(),
 			resourceVersion: 0,
+			gpus: opts.gpus ?? null,
 		};
 		if (this.pods.has(this.key(namespace, opts.name))) throw new Error(`pod ${namespace}/${opts.name} exists`);
 		this.pods.set(this.key(namespace, opts.name), pod);
@@ -416,7 +420,7 @@ export function podJson(pod: SimPod): Record<string, unknown> {
 		},
 		spec: {
 			nodeName: pod.nodeName ?? undefined,
-			containers: pod.containers.map(c => ({name: c.name, image: c.image})),
+			containers: pod.containers.map((c, i) => ({name: c.name, image: c.image, ...(i === 0 && pod.gpus !== null ? {resources: {limits: {'nvidia.com/gpu': String(pod.gpus)}}} : {})})),
 			restartPolicy: 'Always',
 		},
 		status: {

@@ -46,6 +46,7 @@ export function playScenario(cluster: SimCluster, s: DemoScenario, opts: PlayerO
 				containers: [c.name],
 				phase: 'Pending',
 				pendingMessage: pod.pendingReason,
+				gpus: pod.gpus,
 			});
 			cluster.addEvent({namespace: ns, pod: pod.name, reason: 'FailedScheduling', message: pod.pendingReason, type: 'Warning'});
 		});

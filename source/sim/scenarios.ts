@@ -28,6 +28,8 @@ export interface DemoPod {
 	/** ms Pending before it is scheduled and its container starts */
 	pendingMs: number;
 	pendingReason: string;
+	/** GPUs it asks for (one per rank its recorded log runs) */
+	gpus: number;
 	container: DemoContainer;
 }
 
@@ -224,6 +226,7 @@ function build(name: ScenarioName, description: string, plans: PodPlan[], tp: nu
 			createdAt: 0,
 			pendingMs,
 			pendingReason: plan.lateMs ? '0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) were unschedulable.' : '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
+			gpus: cfg.workerPids.length,
 			container: {name: 'vllm', lines, exit},
 		};
 	});

@@ -98,6 +98,8 @@ export function App(props: AppProps) {
 
 	const findings = selectors.findings(state, now);
 	const header = selectors.header(state, now);
+	// the logs start mid-run: the panes built from them say so (model/mid-run.ts)
+	const notSeen = header.initNotSeen;
 	const settled = header.phase === 'serving' || header.phase === 'completed' || header.phase === 'failed';
 	useEffect(() => setClockPeriod(settled ? 5000 : 1000), [settled]);
 	// Views served from the throttle (findings, ranks, paths, GDR): redraw once more when they
@@ -154,7 +156,7 @@ export function App(props: AppProps) {
 	// A tick asks clockChanged(t) first: these lines at t, against the ones on screen.
 	const ranksContent = (m: typeof ranks): PaneContent => {
 		const its = m === ranks ? items : rankItems(m, ranksRows, ui.toggled);
-		return ranksPane(m, ranksInner, theme, {cursor: ui.focus === 'ranks' ? (ui.rankCursor ?? defaultCursor(its)) : null, toggled: ui.toggled});
+		return ranksPane(m, ranksInner, theme, {cursor: ui.focus === 'ranks' ? (ui.rankCursor ?? defaultCursor(its)) : null, toggled: ui.toggled}, notSeen);
 	};
 	const timelinePlacement = layout.rows.flatMap(r => r.cells.flatMap(c => c.stack)).find(p => p.pane === 'timeline');
 	const timelineWidth = timelinePlacement ? contentSize(timelinePlacement.width, timelinePlacement.height, layout.border).width : 0;
@@ -168,7 +170,7 @@ export function App(props: AppProps) {
 		now,
 		header,
 		ranks,
-		ranksPlacement && !ui.detail ? cached('ranks', [ranks, ranksInner.width, ranksInner.height, theme, ui.focus, ui.rankCursor, ui.toggled], () => ranksContent(ranks)) : null,
+		ranksPlacement && !ui.detail ? cached('ranks', [ranks, ranksInner.width, ranksInner.height, theme, ui.focus, ui.rankCursor, ui.toggled, notSeen], () => ranksContent(ranks)) : null,
 	);
 	clockChanged.current = t => {
 		const next = clockFacing(t, selectors.header(state, t), selectors.ranks(state, t), null);
@@ -188,15 +190,15 @@ export function App(props: AppProps) {
 		switch (p.pane) {
 			case 'paths': {
 				const m = selectors.paths(state);
-				return cached('paths', [...base, m], () => pathsPane(m, size, theme, scroll));
+				return cached('paths', [...base, m, notSeen], () => pathsPane(m, size, theme, scroll, notSeen));
 			}
 			case 'gdr': {
 				const m = selectors.gdr(state);
-				return cached('gdr', [...base, m], () => gdrPane(m, size, theme, scroll));
+				return cached('gdr', [...base, m, notSeen], () => gdrPane(m, size, theme, scroll, notSeen));
 			}
 			case 'engine': {
 				const m = selectors.engine(state);
-				return cached('engine', [...base, m], () => enginePane(m, size, theme, scroll));
+				return cached('engine', [...base, m, notSeen], () => enginePane(m, size, theme, scroll, notSeen));
 			}
 			case 'endpoint': {
 				const m = selectors.endpoint(state);
@@ -218,11 +220,11 @@ export function App(props: AppProps) {
 			case 'ranks':
 				return shown.ranks ?? ranksContent(ranks);
 			case 'paths':
-				return pathsPane(selectors.paths(state), size, theme, scroll);
+				return pathsPane(selectors.paths(state), size, theme, scroll, notSeen);
 			case 'gdr':
-				return gdrPane(selectors.gdr(state), size, theme, scroll);
+				return gdrPane(selectors.gdr(state), size, theme, scroll, notSeen);
 			case 'engine':
-				return enginePane(selectors.engine(state), size, theme, scroll);
+				return enginePane(selectors.engine(state), size, theme, scroll, notSeen);
 			case 'endpoint':
 				return endpointPane(selectors.endpoint(state), size, theme, scroll);
 			case 'findings':

@@ -44,7 +44,7 @@ export function quitSummary(state: RolloutState, title: TuiTitle, opts: {ascii: 
 	const sel = createSelectors(title, opts.findings);
 	const h = sel.header(state, now);
 	const lines = [
-		`infertop: phase ${h.phase} · ranks ${h.ranksReady}/${h.ranksTotal} ready · findings: ${countFindings(findings)} · ${h.where}`,
+		`infertop: phase ${h.phase} · ranks ${h.ranksReady}/${h.ranksTotal ?? '?'} ready · findings: ${countFindings(findings)} · ${h.where}`,
 		...findings.slice(0, 8).map(f => `  ${f.severity.toUpperCase().padEnd(5)} ${f.subject}: ${f.message}`),
 		...(findings.length > 8 ? [`  … ${findings.length - 8} more (infertop analyze for all)`] : []),
 	];

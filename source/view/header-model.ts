@@ -1,6 +1,8 @@
 /** The header's view-model: where we look, how many pods are up, the phase timeline with times. */
 import type {Phase, RolloutState} from '../model/state.js';
 import {unseenWorldRanks} from './ranks-model.js';
+import {worldSize} from '../model/world.js';
+import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 
 export interface TuiTitle {
 	kind: 'kubernetes' | 'files' | 'demo';
@@ -30,11 +32,14 @@ export interface HeaderModel {
 	podsReady: number;
 	podsTotal: number;
 	ranksReady: number;
-	ranksTotal: number;
+	/** ranks the rollout has (model/world.ts), null while nothing says how many: shown as `?`, never `0/0` */
+	ranksTotal: number | null;
 	phase: Phase;
 	steps: TimelineStep[];
 	elapsedMs: number | null;
 	ended: boolean;
+	/** `init not seen: the log starts at 14:02:11` when the logs start mid-run (model/mid-run.ts), else null */
+	initNotSeen: string | null;
 }
 
 export const phaseLabel: Record<Phase, string> = {
@@ -88,16 +93,19 @@ export function buildHeader(state: RolloutState, title: TuiTitle, phase: Phase, 
 		const h = state.endpoint.health;
 		steps.push({label: h === 'ok' ? 'endpoint healthy' : `endpoint ${h ?? 'probing'}`, ms: null, current: false, tone: h === 'ok' ? 'ok' : h === null ? 'muted' : 'error', detail: null});
 	}
+	const notSeen = initNotSeen(state);
 	const start = state.firstTs ?? pods.reduce<number | null>((m, p) => (p.createdAt !== null && (m === null || p.createdAt < m) ? p.createdAt : m), null);
 	return {
 		where: describeTitle(title),
 		podsReady,
 		podsTotal: pods.length,
 		ranksReady: procs.filter(p => p.state === 'ready').length,
-		// ranks the largest communicator promises count before they log, as the Ranks pane lists them
-		ranksTotal: procs.length + unseenWorldRanks(state).length,
+		// ranks the world promises count before they log, as the Ranks pane lists them; a process
+		// that has not printed its rank yet is one of them, not an extra one
+		ranksTotal: worldSize(state) === null ? null : procs.length + unseenWorldRanks(state).length,
 		phase,
 		steps,
+		initNotSeen: notSeen ? initNotSeenText(notSeen) : null,
 		elapsedMs: start !== null ? Math.max(0, (state.ended && state.lastTs !== null ? Math.min(now, state.lastTs) : now) - start) : null,
 		ended: state.ended,
 	};

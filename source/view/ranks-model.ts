@@ -4,6 +4,7 @@
  * group (else pod), worst first, so at 512 ranks the problems are on screen.
  */
 import type {ProcState, RankState, RolloutState} from '../model/state.js';
+import {unseenRanks} from '../model/world.js';
 
 export type RowSeverity = 'error' | 'warn' | 'ok' | 'idle';
 
@@ -73,17 +74,9 @@ function commRanks(state: RolloutState): Map<string, number> {
 	return new Map([...out].map(([k, v]) => [k, v.rank]));
 }
 
-/**
- * World ranks the largest communicator promises that no process has shown up as (the
- * `unseen` rows): not a member of it, and no process's global rank.
- */
+/** World ranks no process has shown up as (model/world.ts): the Ranks pane's `unseen` rows and the header's count. */
 export function unseenWorldRanks(state: RolloutState, ranks: Map<string, number> = commRanks(state)): number[] {
-	const world = Object.values(state.comms).reduce<null | (typeof state.comms)[string]>((a, c) => (!a || c.nranks > a.nranks ? c : a), null);
-	if (!world) return [];
-	const seen = new Set(Object.values(state.procs).map(p => p.worldRank ?? ranks.get(p.key) ?? null));
-	const out: number[] = [];
-	for (let r = 0; r < world.nranks && out.length < 100_000; r++) if (!world.members[r] && !seen.has(r)) out.push(r);
-	return out;
+	return unseenRanks(state, p => p.worldRank ?? ranks.get(p.key) ?? null);
 }
 
 export function buildRanks(state: RolloutState, now: number, opts: RanksOptions): RanksModel {

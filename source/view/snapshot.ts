@@ -6,6 +6,8 @@
  */
 import type {Finding} from '../findings/types.js';
 import {derivePhase} from '../model/phase.js';
+import {unseenRanks, worldSize} from '../model/world.js';
+import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 import {ringOrdersOf} from '../model/comm-graph.js';
 import type {
 	CommState,
@@ -165,6 +167,13 @@ export interface Snapshot {
 	engine: SnapshotEngine | null;
 	endpoint: SnapshotEndpoint | null;
 	findings: Finding[];
+	/**
+	 * Added: the logs start mid-run (kubelet rotation, --since/--tail, an excerpt), so the
+	 * rollout's init is not in them; null when it is. `pods`: those whose GPU processes work
+	 * in communicators with no init of theirs in the log; `engine`: vLLM's progress was
+	 * read but not its startup; `logStartsAt`: where the log starts; `text`: as the panes say it.
+	 */
+	initNotSeen?: {pods: string[]; engine: boolean; logStartsAt: string | null; text: string} | null;
 }
 
 export interface SnapshotOptions {
@@ -246,25 +255,13 @@ function rankInLargestComm(proc: ProcState, sorted: CommState[], world: number):
 	return null;
 }
 
-/**
- * How many GPU processes the rollout has: the largest communicator's nranks, or the
- * engine's TP x PP (x DP) when that is more (Ray's log folding can hide whole groups).
- */
-function expectedRanks(state: RolloutState, sorted: CommState[]): number {
-	const e = state.engine;
-	const engineWorld = e?.tensorParallelSize && e.pipelineParallelSize ? e.tensorParallelSize * e.pipelineParallelSize * (e.dataParallelSize ?? 1) : 0;
-	return Math.max(sorted[0]?.nranks ?? 0, engineWorld);
-}
-
 function ranks(state: RolloutState): SnapshotRank[] {
 	const sorted = Object.values(state.comms).sort(commOrder);
 	const out: SnapshotRank[] = [];
-	const taken = new Set<number>();
 	const procs = Object.values(state.procs);
-	const world = expectedRanks(state, sorted);
+	const world = worldSize(state);
 	for (const p of procs) {
-		const globalRank = p.worldRank ?? rankInLargestComm(p, sorted, world);
-		if (globalRank !== null) taken.add(globalRank);
+		const globalRank = p.worldRank ?? rankInLargestComm(p, sorted, world?.size ?? 0);
 		out.push({
 			pod: p.pod,
 			host: p.host,
@@ -279,13 +276,10 @@ function ranks(state: RolloutState): SnapshotRank[] {
 			exitCode: p.exitCode,
 		});
 	}
-	// Ranks that must exist but no process of which was seen: numbered by the free
-	// global ranks, lowest first. A process seen without a rank counts against them.
-	let missing = world - procs.length;
-	for (let r = 0; missing > 0; r++) {
-		if (taken.has(r)) continue;
+	// Ranks that must exist but no process of which was seen (model/world.ts): numbered by
+	// the free global ranks, lowest first; a process seen without a rank counts against them.
+	for (const r of unseenRanks(state, p => p.worldRank ?? rankInLargestComm(p, sorted, world?.size ?? 0), world)) {
 		out.push({pod: null, host: null, pid: null, cudaDev: null, nvmlDev: null, busId: null, globalRank: r, state: 'unseen', initSeconds: null, initSecondsFrom: null, exitCode: null});
-		missing--;
 	}
 	return out.sort(
 		(a, b) => cmpNum(a.globalRank, b.globalRank) || cmpStr(a.pod, b.pod) || cmpStr(a.busId, b.busId) || cmpNum(a.pid, b.pid) || cmpStr(a.host, b.host),
@@ -462,6 +456,12 @@ function source(s: SourceInfo): SourceInfo {
 	return s.kind === 'files' ? {kind: 'files', files: [...s.files]} : {...s};
 }
 
+function notSeen(state: RolloutState): Snapshot['initNotSeen'] {
+	const x = initNotSeen(state);
+	if (!x) return null;
+	return {pods: x.pods, engine: x.engine, logStartsAt: x.startsAt === null ? null : new Date(x.startsAt).toISOString(), text: initNotSeenText(x)};
+}
+
 /** The snapshot of `state` with `findings` (computed against `opts.now`). */
 export function toSnapshot(state: RolloutState, findings: readonly Finding[], opts: SnapshotOptions): Snapshot {
 	return {
@@ -482,5 +482,6 @@ export function toSnapshot(state: RolloutState, findings: readonly Finding[], op
 		endpoint: endpoint(state),
 		// stable: rules' own order within a severity is kept
 		findings: findings.map((f, i) => ({f, i})).sort((a, b) => severityOrder[a.f.severity] - severityOrder[b.f.severity] || a.i - b.i).map(({f}) => ({...f})),
+		initNotSeen: notSeen(state),
 	};
 }

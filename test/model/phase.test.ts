@@ -30,10 +30,17 @@ describe('derivePhase', () => {
 	});
 
 	it('nccl-init while a communicator is initializing, initialized once every one is ready', () => {
-		const a = proc('p', 1, {state: 'initializing'});
+		const a = proc('p', 1, {state: 'initializing', initStartAt: 1000});
 		const s = withProcs(withPods(kube(), pod('p', {phase: 'Running', containers: [container()]})), a);
 		expect(derivePhase(withComms(s, comm('0x1', 2, [{proc: a, rank: 0}])))).toBe('nccl-init');
 		expect(derivePhase(initializedTwoPods())).toBe('initialized');
+	});
+
+	it('a communicator met mid-run (no Init START in the log) is no init in progress: the log starts after it', () => {
+		// e.g. a log cut by kubelet's rotation: `comm 0x… rank 0 nRanks 2 …` and channel lines, no START
+		const a = proc('p', 1, {state: 'initializing'});
+		const s = withProcs(withPods(kube(), pod('p', {phase: 'Running', containers: [container()]})), a);
+		expect(derivePhase(withComms(s, comm('0x1', 2, [{proc: a, rank: 0}])))).toBe('initialized');
 	});
 
 	it('engine milestones move it on: loading-weights, profiling, capturing-graphs, serving', () => {
@@ -53,7 +60,7 @@ describe('derivePhase', () => {
 
 	it('least advanced wins: a pod whose ranks are still in init holds initialized back at nccl-init', () => {
 		const s = initializedTwoPods();
-		const late = proc('vllm-0-2', 30, {state: 'initializing'});
+		const late = proc('vllm-0-2', 30, {state: 'initializing', initStartAt: 2500});
 		expect(derivePhase({...s, procs: {...s.procs, [late.key]: late}})).toBe('nccl-init');
 	});
 

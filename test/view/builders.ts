@@ -18,7 +18,7 @@ export function proc(pod: string, pid: number, fields: Partial<ProcState> = {}):
 
 export function comm(id: string, nranks: number, members: {proc: ProcState; rank: number}[], fields: Partial<CommState> = {}): CommState {
 	const m: Record<number, CommMember> = {};
-	for (const x of members) m[x.rank] = {proc: x.proc.key, rank: x.rank, ptr: `0x${x.rank}`, startAt: null, completeAt: null, state: fields.state ?? 'initializing'};
+	for (const x of members) m[x.rank] = {proc: x.proc.key, rank: x.rank, ptr: `0x${x.rank}`, startAt: x.proc.initStartAt, completeAt: null, state: fields.state ?? 'initializing'};
 	return {...emptyComm(id, nranks, null), members: m, ranksStarted: members.length, ...fields};
 }
 

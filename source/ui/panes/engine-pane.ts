@@ -3,7 +3,7 @@ import type {EngineModel} from '../../view/engine-model.js';
 import {seg, type Line} from '../components/lines.js';
 import {fit, safe, truncateStart} from '../text.js';
 import type {Theme} from '../theme.js';
-import {scrollLines, type PaneContent, type Size} from './pane.js';
+import {scrollLines, withNotice, type PaneContent, type Size} from './pane.js';
 
 const LABEL = 16;
 
@@ -17,6 +17,7 @@ export function engineLines(model: EngineModel, theme: Theme, width = Infinity):
 	});
 }
 
-export function enginePane(model: EngineModel, size: Size, theme: Theme, scroll: number): PaneContent {
-	return {title: 'Engine', note: model.rows.find(r => r.label === 'vLLM')?.value, lines: scrollLines(engineLines(model, theme, size.width), scroll, size.height)};
+export function enginePane(model: EngineModel, size: Size, theme: Theme, scroll: number, initNotSeen: string | null = null): PaneContent {
+	const notice = initNotSeen ? `${initNotSeen}: vLLM's startup lines (config, weights, KV cache) came before it` : null;
+	return {title: 'Engine', note: model.rows.find(r => r.label === 'vLLM')?.value, lines: scrollLines(withNotice(notice, theme, engineLines(model, theme, size.width)), scroll, size.height)};
 }

@@ -3,7 +3,7 @@ import type {GdrModel} from '../../view/gdr-model.js';
 import {seg, type Line} from '../components/lines.js';
 import {fit, safe} from '../text.js';
 import type {Theme} from '../theme.js';
-import {scrollLines, type PaneContent, type Size} from './pane.js';
+import {scrollLines, withNotice, type PaneContent, type Size} from './pane.js';
 
 export function gdrLines(model: GdrModel, width: number, theme: Theme): Line[] {
 	const lines: Line[] = [[seg(safe(model.summary, 200, theme.ascii), model.rows.some(r => r.status === 'disabled') ? 'warn' : 'normal', {bold: true})]];
@@ -18,6 +18,7 @@ export function gdrLines(model: GdrModel, width: number, theme: Theme): Line[] {
 	return lines;
 }
 
-export function gdrPane(model: GdrModel, size: Size, theme: Theme, scroll: number): PaneContent {
-	return {title: 'GDR', note: `${model.rows.length} GPU/HCA`, lines: scrollLines(gdrLines(model, size.width, theme), scroll, size.height)};
+export function gdrPane(model: GdrModel, size: Size, theme: Theme, scroll: number, initNotSeen: string | null = null): PaneContent {
+	const notice = initNotSeen ? `${initNotSeen}: NCCL prints GPU Direct RDMA per GPU/HCA only at init; rows here come from channel lines` : null;
+	return {title: 'GDR', note: `${model.rows.length} GPU/HCA`, lines: scrollLines(withNotice(notice, theme, gdrLines(model, size.width, theme)), scroll, size.height)};
 }

@@ -8,7 +8,7 @@ import {shortComm} from '../../view/paths-model.js';
 import {seg, type Line} from '../components/lines.js';
 import {fit, safe} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
-import {scrollLines, type PaneContent, type Size} from './pane.js';
+import {scrollLines, withNotice, type PaneContent, type Size} from './pane.js';
 
 const cellTone = (c: MatrixCell | null): Tone => (!c ? 'muted' : c.type === 'NVL' || c.type === 'C2C' || c.type === 'NVB' ? 'ok' : c.type === 'LOC' ? 'muted' : c.type === 'SYS' || c.type === 'PHB' ? 'warn' : 'normal');
 
@@ -66,8 +66,9 @@ function formatBw(bw: number): string {
 	return bw >= 100 ? bw.toFixed(0) : bw.toFixed(1);
 }
 
-export function pathsPane(model: PathsModel, size: Size, theme: Theme, scroll: number): PaneContent {
-	const all = pathsLines(model, size.width, theme);
+export function pathsPane(model: PathsModel, size: Size, theme: Theme, scroll: number, initNotSeen: string | null = null): PaneContent {
+	const notice = initNotSeen ? `${initNotSeen}: topology and channels connected at init are not in the log` : null;
+	const all = withNotice(notice, theme, pathsLines(model, size.width, theme));
 	return {
 		title: 'Paths',
 		note: `${model.hosts.length} host${model.hosts.length === 1 ? '' : 's'} · ${model.comms.length} comm${model.comms.length === 1 ? '' : 's'}${model.nvlinkUnused ? ' · NVLink unused!' : ''}`,

@@ -6,7 +6,7 @@
  */
 import type {RankGroup, RankRow, RanksModel} from '../../view/ranks-model.js';
 import {seg, type Line} from '../components/lines.js';
-import type {PaneContent, Size} from './pane.js';
+import {noticeLine, type PaneContent, type Size} from './pane.js';
 import {fit, formatAge, formatDuration, safe} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
 
@@ -151,7 +151,9 @@ export function ranksLines(model: RanksModel, width: number, height: number, the
 	return lines;
 }
 
-export function ranksPane(model: RanksModel, size: Size, theme: Theme, ui: RanksUi): PaneContent {
+export function ranksPane(model: RanksModel, size: Size, theme: Theme, ui: RanksUi, initNotSeen: string | null = null): PaneContent {
 	const note = `${model.ready}/${model.total} ready${model.problems ? ` · ${model.problems} need attention` : ''}`;
-	return {title: 'Ranks', note, lines: ranksLines(model, size.width, size.height, theme, ui)};
+	if (!initNotSeen) return {title: 'Ranks', note, lines: ranksLines(model, size.width, size.height, theme, ui)};
+	const notice = `${initNotSeen}: ranks met mid-run have no init time`;
+	return {title: 'Ranks', note, lines: [noticeLine(notice, theme), ...ranksLines(model, size.width, Math.max(1, size.height - 1), theme, ui)]};
 }

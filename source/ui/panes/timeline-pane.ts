@@ -3,7 +3,7 @@ import type {HeaderModel} from '../../view/header-model.js';
 import {seg, type Line} from '../components/lines.js';
 import {formatDuration, safe, widthOf} from '../text.js';
 import type {Theme} from '../theme.js';
-import type {PaneContent, Size} from './pane.js';
+import {noticeLine, type PaneContent, type Size} from './pane.js';
 
 export function timelineSegs(h: HeaderModel, theme: Theme, width = 1000): Line {
 	const sep = theme.ascii ? ' > ' : ' › ';
@@ -12,6 +12,8 @@ export function timelineSegs(h: HeaderModel, theme: Theme, width = 1000): Line {
 		if (s.ms !== null) out.push(seg(` ${formatDuration(s.ms)}`, s.current ? 'accent' : 'muted'));
 		return out;
 	});
+	// a log that starts mid-run says so first: the steps before it are not in the log
+	if (h.initNotSeen) stepSegs.unshift([seg(h.initNotSeen, 'warn', {bold: true})]);
 	if (stepSegs.length === 0) return [seg('waiting for the first log line', 'muted')];
 	// The current phase is the one that matters: when the line is too long, the oldest steps go first.
 	const w = (l: Line) => l.reduce((n, x) => n + widthOf(x.text), 0);
@@ -32,7 +34,7 @@ export function headerLines(h: HeaderModel, theme: Theme, findingsNote: string, 
 			seg('infertop ', 'accent', {bold: true}),
 			seg(safe(h.where, Math.max(16, Math.min(80, width - 75)), theme.ascii), undefined, {bold: true}),
 			seg(`  pods ${h.podsReady}/${h.podsTotal}`, h.podsReady === h.podsTotal && h.podsTotal > 0 ? 'ok' : 'warn'),
-			seg(`  ranks ${h.ranksReady}/${h.ranksTotal} ready`, h.ranksReady === h.ranksTotal && h.ranksTotal > 0 ? 'ok' : 'muted'),
+			seg(`  ranks ${h.ranksReady}/${h.ranksTotal ?? '?'} ready`, h.ranksReady === h.ranksTotal && h.ranksTotal > 0 ? 'ok' : 'muted'),
 			seg(`  elapsed ${formatDuration(h.elapsedMs)}`, 'muted'),
 			seg(h.ended ? '  (logs ended)' : '', 'muted'),
 			seg(`  findings: ${findingsNote}`, errorCount ? 'error' : 'muted', {bold: errorCount > 0}),
@@ -49,5 +51,6 @@ export function timelinePane(h: HeaderModel, _size: Size, theme: Theme): PaneCon
 		seg(s.detail ? `  ${safe(s.detail, 80, theme.ascii)}` : '', 'muted'),
 	]);
 	lines.push([seg(`elapsed ${formatDuration(h.elapsedMs)}`, 'muted')]);
+	if (h.initNotSeen) lines.unshift(noticeLine(`${h.initNotSeen}: the phases before it are not in the log`, theme));
 	return {title: 'Timeline', note: h.phase, lines};
 }

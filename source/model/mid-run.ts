@@ -1,0 +1,58 @@
+/**
+ * Logs that start after the rollout's start: kubelet rotates a container's log at
+ * 10 MiB (minutes at NCCL_DEBUG_SUBSYS=ALL), `--since`/`--tail` cut it, a ticket holds
+ * an excerpt. Such a log shows communicators, channels and collectives, or vLLM's
+ * stats, with no Init START and no engine startup before them. A pure reading of the
+ * state: the panes, the snapshot and the phase say "init not seen" instead of showing
+ * a rollout that is still starting.
+ */
+import type {CommState, EngineMilestone, RolloutState} from './state.js';
+
+export interface InitNotSeen {
+	/** pods whose GPU processes work in communicators but logged no init of their own */
+	pods: string[];
+	/** vLLM's progress (stats, graphs, serving) was seen, its startup (config, weights) was not */
+	engine: boolean;
+	/** where the log starts: the earliest first line of those pods (else of any pod) */
+	startsAt: number | null;
+}
+
+/** Milestones vLLM prints while starting: one of them seen means the engine's start is in the log. */
+const startup: readonly EngineMilestone[] = ['configSeen', 'weightsStart', 'weightsDone', 'profilingStart'];
+
+/** A communicator whose init some member logged (an Init START, or 2.18's COMPLETE). */
+export function commInitSeen(comm: CommState): boolean {
+	for (const m of Object.values(comm.members)) if (m.startAt !== null || m.completeAt !== null) return true;
+	return false;
+}
+
+export function initNotSeen(state: RolloutState): InitNotSeen | null {
+	const working = new Map<string, boolean>();
+	for (const p of Object.values(state.procs)) {
+		if (!p.pod) continue;
+		const initSeen = p.initStartAt !== null || p.initCompleteAt !== null;
+		// per-collective lines come only from initialised communicators
+		const works = p.comms.length > 0 || state.nccl.collectiveLines > 0;
+		const was = working.get(p.pod);
+		if (initSeen) working.set(p.pod, false);
+		else if (works && was === undefined) working.set(p.pod, true);
+	}
+	const pods = [...working].filter(([, midRun]) => midRun).map(([pod]) => pod).sort();
+	const m = state.engine?.milestones ?? {};
+	const keys = Object.keys(m) as EngineMilestone[];
+	const engine = keys.length > 0 && !keys.some(k => startup.includes(k)) && !state.engine?.vllmVersion;
+	if (pods.length === 0 && !engine) return null;
+	let startsAt: number | null = null;
+	const from = pods.length ? pods : Object.keys(state.pods);
+	for (const name of from) {
+		const t = state.pods[name]?.firstLineAt ?? null;
+		if (t !== null && (startsAt === null || t < startsAt)) startsAt = t;
+	}
+	return {pods, engine, startsAt: startsAt ?? state.firstTs};
+}
+
+/** `init not seen: the log starts at 14:02:11` (UTC, as the Logs pane shows times). */
+export function initNotSeenText(x: InitNotSeen): string {
+	const at = x.startsAt === null ? '' : `: the log starts at ${new Date(x.startsAt).toISOString().slice(11, 19)}`;
+	return `init not seen${at}`;
+}
