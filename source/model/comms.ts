@@ -137,7 +137,7 @@ export function reduceCommInfo(state: RolloutState, e: CommInfoEvent): RolloutSt
 	// the line names this process's rank: alone (no Init line before it in this log) it makes the member
 	if (e.ptr !== undefined && !c?.members[e.rank]) {
 		const base = c ?? emptyComm(e.comm, e.nranks, null);
-		const s = withMember(state, {...base, nNodes: e.nNodes, localRanks: e.localRanks}, {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: null, completeAt: null, state: 'initializing'}, e.at);
+		const s = withMember(state, {...base, nranks: Math.max(base.nranks, e.nranks), nNodes: e.nNodes, localRanks: e.localRanks}, {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: null, completeAt: null, state: 'initializing'}, e.at);
 		const p = s.procs[e.proc];
 		return p && p.state === 'starting' ? withProc(s, {...p, state: 'initializing'}) : s;
 	}

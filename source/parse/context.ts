@@ -33,8 +33,8 @@ export interface ProcCtx {
 	/**
 	 * `${key}@unknown comm`: where this process's comm lines go while nothing names their
 	 * comm (a log read from after Init START, 2.18's missing START): the ranks this process
-	 * was seen at, the size seen so far; `sealed` once an Init START / `comm 0x… nRanks`
-	 * line came after them (they belong to an earlier comm: only a Destroy/Abort takes them).
+	 * was seen at, the size seen so far; `sealed` once an Init START line came
+	 * after them (they belong to an earlier comm: only a Destroy/Abort takes them).
 	 */
 	unknown?: {id: string; ranks: number[]; nranks: number; sealed: boolean} | null;
 	/** comm ids keyed by this process's pointer only (`${key}@0x…`), until an Init line names commId or parent */

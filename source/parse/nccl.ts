@@ -127,8 +127,8 @@ function unknownComm(ctx: StreamCtx, proc: ProcCtx, rank: number | null, size: n
 
 /**
  * The process's `unknown comm` is `into`, where it is `rank` of `nranks`, when its lines fit
- * (no rank past nranks, this process seen at `rank` if seen at all) — at an Init COMPLETE
- * only while no Init START / `comm 0x… nRanks` line came after those lines (else they are
+ * (no rank past nranks, this process seen at `rank` if seen at all) — at a `comm 0x… nRanks`
+ * line or an Init COMPLETE only while no Init START came after those lines (else they are
  * an earlier comm's), at a Destroy/Abort of a comm whose init this log does not show.
  */
 function mergeUnknown(ctx: StreamCtx, proc: ProcCtx, into: string, rank: number, nranks: number, at: number | null, byEnd: boolean): void {
@@ -139,7 +139,7 @@ function mergeUnknown(ctx: StreamCtx, proc: ProcCtx, into: string, rank: number,
 	ctx.events.push({type: 'comm-merge', pod: ctx.pod, at, proc: proc.key, from: u.id, into});
 }
 
-/** Lines after this one belong to a comm that is being named: the `unknown comm`'s lines are an earlier one's. */
+/** An Init START: the lines after it are that comm's, the `unknown comm`'s lines before it an earlier one's. */
 function sealUnknown(proc: ProcCtx): void {
 	if (proc.unknown) proc.unknown.sealed = true;
 }
@@ -463,7 +463,8 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 					const rank = Number(i[2]);
 					const nranks = Number(i[3]);
 					const comm = proc.ptrToComm.get(ptr) ?? pointerComm(proc, ptr, rank, nranks, true);
-					sealUnknown(proc);
+					// printed after the graph search (`Pattern …` lines) of the same init: the unknown comm's lines before it are this comm's when they fit
+					mergeUnknown(ctx, proc, comm, rank, nranks, at(), false);
 					ctx.events.push({type: 'comm-info', pod: ctx.pod, at: at(), proc: proc.key, comm, rank, nranks, nNodes: Number(i[4]), localRanks: Number(i[5]), ptr});
 					return;
 				}
