@@ -8,7 +8,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {parseInto, podLogs, scenarioNames, loadScenario} from '../helpers/load-scenario.js';
+import {loadExcerpt, parseInto, podLogs, scenarioNames, loadScenario} from '../helpers/load-scenario.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {derivePhase} from '../../source/model/phase.js';
@@ -185,4 +185,42 @@ describe('a cut anywhere after the first Init COMPLETE never loses what the rest
 			}
 		});
 	}
+});
+
+describe('public excerpts that hold only the end of a run (SOURCES.md)', () => {
+	const load = (file: string) => {
+		const s = loadExcerpt(file);
+		return reduceAll(s, [{type: 'source-ended', at: s.lastTs}]);
+	};
+
+	it('Azure/aks-rdma-infiniband#30: seven Destroy COMPLETE lines of a 16-rank nccl-tests job are seven destroyed ranks of 16, and the run completed', () => {
+		const s = load('nccl-azure-aks-16rank-destroy-complete.log');
+		const comms = Object.values(s.comms);
+		expect(comms.length).toBe(7);
+		for (const c of comms) expect([c.nranks, c.state]).toEqual([16, 'destroyed']);
+		// `nccl-tests-worker-1:70:224 [7] … comm 0x5556543bb320 rank 15 nranks 16 cudaDev 7 busId e00000 - Destroy COMPLETE`
+		const p = s.procs['pod0|nccl-tests-worker-1|70']!;
+		expect([p.cudaDev, p.busId]).toEqual([7, 'e00000']);
+		expect(s.comms[p.comms[0]!]!.members[15]!.proc).toBe(p.key);
+		expect(sorted(comms.flatMap(c => Object.keys(c.members).map(Number)))).toEqual(sorted([15, 1, 13, 14, 6, 5, 7]));
+		expect(derivePhase(s)).toBe('completed');
+	});
+
+	it('NVIDIA/nccl#1680: the two ranks of a 2-rank comm destroyed on ada6000-02, busIds be000 and 3c000', () => {
+		const s = load('nccl-ada6000-2rank-destroy-complete.log');
+		const byRank = Object.fromEntries(Object.values(s.comms).map(c => [Object.keys(c.members)[0], s.procs[Object.values(c.members)[0]!.proc]!.busId]));
+		expect(byRank).toEqual({0: '3c000', 1: 'be000'});
+		expect(derivePhase(s)).toBe('completed');
+	});
+
+	it('NVIDIA/nccl#1814: starts at `Connected NVLS tree`; the channel counts wait in the unknown comm and land on 0x5ae77eb5ea4ec1ee at Init COMPLETE', () => {
+		const s = load('nccl-nvls-64rank-starts-at-connected-nvls-tree.log');
+		expect(Object.keys(s.comms)).toEqual(['0x5ae77eb5ea4ec1ee']);
+		const c = s.comms['0x5ae77eb5ea4ec1ee']!;
+		expect(c.nranks).toBe(64);
+		expect(sorted(Object.keys(c.members).map(Number))).toEqual(sorted([32, 34, 35, 36]));
+		expect(c.ranksComplete).toBe(4);
+		// `16 coll channels, 0 collnet channels, 16 nvls channels, 16 p2p channels` printed by ranks 35 and 34 before their COMPLETE
+		expect(c.channels).toEqual({coll: 16, collnet: 0, nvls: 16, p2p: 16});
+	});
 });
