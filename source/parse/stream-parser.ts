@@ -36,6 +36,7 @@ import {
 	embeddedProcPrefix,
 	embeddedTorchHead,
 	hasSgrRemnant,
+	isLearnablePrefix,
 	isWrapperPrefix,
 	kubectlPrefixLength,
 	prefixEnd,
@@ -211,6 +212,11 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	let composeCol = 0;
 	let criPartial: string | null = null;
 	let criPartialRaw = '';
+	// an unknown tool's prefix seen before a head (`[vllm]: `, `[1,0]<stdout>:`): peeled from the stream's later lines too
+	const learned: string[] = [];
+	function learnPrefix(p: string): void {
+		if (learned.length < 16 && learned.indexOf(p) === -1 && isLearnablePrefix(p)) learned.push(p);
+	}
 	const timeOf = (l: Line): number | null => {
 		if (l.k8s) return parseRfc3339(l.k8s);
 		if (l.stamp) return l.stampKind === 'vllm' ? parseMonthDay(l.stamp, ctx.year) : parseSpaced(l.stamp);
@@ -396,8 +402,10 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		if (th > 0 && (at0 <= 0 || th < at0)) at0 = th;
 		if (at0 > 0) {
 			// after a prefix's end (space, `:`, `|`, `]`, `>`) the rest is a line of its own, read from its start
-			if (!hasPrefix && prefixEnd(rest.charCodeAt(at0 - 1))) body(rest.slice(at0), false, null, false);
-			else body(rest.slice(at0), true, undefined, at0 === v ? false : remote);
+			if (!hasPrefix && prefixEnd(rest.charCodeAt(at0 - 1))) {
+				if (rest === text) learnPrefix(rest.slice(0, at0));
+				body(rest.slice(at0), false, null, false);
+			} else body(rest.slice(at0), true, undefined, at0 === v ? false : remote);
 			return;
 		}
 		if (rest.length && !hasPrefix) ctx.counters.unrecognised++;
@@ -709,6 +717,12 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 			if (m) {
 				if (cur.k8s === null) takeStamp(text);
 				text = text.slice(m);
+			}
+		}
+		for (let k = 0; k < learned.length; k++) {
+			if (text.startsWith(learned[k]!)) {
+				text = text.slice(learned[k]!.length);
+				break;
 			}
 		}
 		try {

@@ -78,7 +78,8 @@ function wrapperTime(v: unknown, unit: 'us' | null): string | null {
 
 /** epoch seconds, ms, µs or ns → ms, told apart by size (all between 2001 and 2286) */
 function byMagnitude(n: number): number {
-	if (n < 1e11) return n * 1000;
+	// float seconds (Fluent Bit `date`, µs digits): 0.5 µs up so 1.718999 s is not read as 1718.9989… ms
+	if (n < 1e11) return Math.floor(n * 1000 + 0.0005);
 	if (n < 1e14) return n;
 	if (n < 1e17) return n / 1000;
 	return n / 1e6;
@@ -216,7 +217,7 @@ export function isWrapperPrefix(s: string): boolean {
 // ---- an unknown prefix: where a known head starts later in the line ----
 
 // torch `[rank1]:[E1126 …` / `[E1126 22:03:48.455398836 ProcessGroupNCCL.cpp:612] `
-const TORCH_AFTER = /\[rank\d+\]:|\[[EWIF]\d{4} \d\d:\d\d:\d\d[.\d]* [\w.]+:\d+\] /g;
+const TORCH_AFTER = /\[rank\d+\]:|\[[EWIF]\d{3,4} \d\d:\d\d:\d\d[.\d]* [\w.]+:\d+\] /g;
 
 /**
  * Start of a torch head (`[rankN]:` or `[E1126 … file.cpp:N] `) after `from` that follows a
@@ -238,6 +239,23 @@ export function embeddedProcPrefix(text: string, from: number): number {
 		if (open > from && text.indexOf(')', j) !== -1 && prefixEnd(text.charCodeAt(open - 1))) return open;
 	}
 	return -1;
+}
+
+// at most two words (a tag, or stern's `pod container`), e.g. "[vllm]: ", "        [1,0]<stdout>:"
+const LEARNABLE = /^ *[^\s%]{1,64}(?: [^\s%]{1,64})? ?$/;
+const HEADISH = /\d:\d|\d{4}-\d\d-|\b(?:INFO|WARN|WARNING|ERROR|DEBUG|NCCL)\b/;
+
+/**
+ * A prefix found before a head that may be taken as the stream's wrapper: short, one or two
+ * words, no `%` (a progress bar glued to a head is not a prefix).
+ */
+export function isLearnablePrefix(p: string): boolean {
+	// not the start of a program's own head (`host:pid:tid [dev] ` with a second head glued after it, a stamp)
+	// and never the start of a line fastLine could take: that one begins with an NCCL host (no space,
+	// no `[`), so a learned prefix ends with a space or begins with a space or `[`
+	const c0 = p.charCodeAt(0);
+	if (p.charCodeAt(p.length - 1) !== 32 && c0 !== 32 && c0 !== 91) return false;
+	return p.length <= 96 && LEARNABLE.test(p) && !HEADISH.test(p);
 }
 
 /** A character a wrapper's prefix ends with: space, `:`, `|`, `>`, `]`. */
