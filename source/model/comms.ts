@@ -89,12 +89,12 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 	const old = comm0.members[e.rank];
 	let member: CommMember;
 	if (e.phase === 'start') {
-		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: e.at, completeAt: null, state: 'initializing'};
-		if (old && old.proc === e.proc && old.ptr === e.ptr && old.startAt === e.at) return state;
+		member = {proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: e.at, completeAt: null, state: 'initializing', initSeen: true};
+		if (old && old.proc === e.proc && old.ptr === e.ptr && old.startAt === e.at && old.initSeen) return state;
 	} else {
 		// the rank's ring/tree lines came between its START and this COMPLETE: keep them
 		const kept = old && old.proc === e.proc ? old : undefined;
-		member = {...kept, proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready'};
+		member = {...kept, proc: e.proc, rank: e.rank, ptr: e.ptr, startAt: old?.startAt ?? null, completeAt: e.at, state: 'ready', initSeen: true};
 	}
 	let comm = writable(comm0);
 	comm.nranks = e.nranks;
@@ -112,6 +112,7 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 	proc.cudaDev = e.cudaDev;
 	proc.nvmlDev = nvmlDev;
 	proc.busId = e.busId;
+	proc.initSeen = true;
 	if (e.phase === 'start') {
 		proc.initStartAt = proc.initStartAt ?? e.at;
 		if (proc.state === 'starting' || proc.state === 'ready') proc.state = 'initializing';

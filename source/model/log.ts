@@ -27,11 +27,11 @@ export function reduceLog(state: RolloutState, event: LogEvent): RolloutState {
 			return reduceCommInit(state, event);
 		case 'comm-info':
 			return reduceCommInfo(state, event);
-		case 'comm-link':
 		case 'comm-seen':
 			return reduceCommSeen(state, event);
 		case 'comm-merge':
 			return reduceCommMerge(state, event);
+		case 'comm-link':
 			return reduceCommLink(state, event);
 		case 'comm-channels':
 			return reduceCommChannels(state, event);

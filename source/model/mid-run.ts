@@ -20,9 +20,9 @@ export interface InitNotSeen {
 /** Milestones vLLM prints while starting: one of them seen means the engine's start is in the log. */
 const startup: readonly EngineMilestone[] = ['configSeen', 'weightsStart', 'weightsDone', 'profilingStart'];
 
-/** A communicator whose init some member logged (an Init START, or 2.18's COMPLETE). */
+/** A communicator whose init some member logged (an Init START, or 2.18's COMPLETE), stamped or not. */
 export function commInitSeen(comm: CommState): boolean {
-	for (const m of Object.values(comm.members)) if (m.startAt !== null || m.completeAt !== null) return true;
+	for (const m of Object.values(comm.members)) if (m.initSeen || m.startAt !== null || m.completeAt !== null) return true;
 	return false;
 }
 
@@ -30,7 +30,7 @@ export function initNotSeen(state: RolloutState): InitNotSeen | null {
 	const working = new Map<string, boolean>();
 	for (const p of Object.values(state.procs)) {
 		if (!p.pod) continue;
-		const initSeen = p.initStartAt !== null || p.initCompleteAt !== null;
+		const initSeen = p.initSeen === true || p.initStartAt !== null || p.initCompleteAt !== null;
 		// per-collective lines come only from initialised communicators
 		const works = p.comms.length > 0 || state.nccl.collectiveLines > 0;
 		const was = working.get(p.pod);

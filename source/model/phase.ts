@@ -62,7 +62,7 @@ function podPending(p: PodState): boolean {
 
 /** A process inside an init the log shows (its Init START was read; one met mid-run is not). */
 function initializing(p: ProcState): boolean {
-	return p.state === 'initializing' && p.initStartAt !== null;
+	return p.state === 'initializing' && (p.initSeen === true || p.initStartAt !== null);
 }
 
 function procFailed(p: ProcState): boolean {

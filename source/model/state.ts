@@ -111,6 +111,8 @@ export interface ProcState {
 	comms: string[];
 	initStartAt: number | null;
 	initCompleteAt: number | null;
+	/** an Init START or COMPLETE of this process was read (initStartAt stays null on a log without stamps) */
+	initSeen?: boolean;
 	initSeconds: number | null;
 	/**
 	 * where initSeconds came from: NCCL's own `Init timings` total for the process's largest
@@ -132,6 +134,8 @@ export interface CommMember {
 	startAt: number | null;
 	completeAt: number | null;
 	state: 'initializing' | 'ready' | 'failed' | 'destroyed';
+	/** an Init START or COMPLETE of this rank was read (also on a log without stamps, where startAt stays null); absent for a member met mid-run */
+	initSeen?: boolean;
 	/** NCCL's `Init timings` for this rank in this comm (seconds: total, kernels, alloc, bootstrap, …) */
 	initTimings?: InitTimings | null;
 	/** `Ring NN : prev -> rank -> next`, one per channel, sorted by channel (≤ 64) */

@@ -418,6 +418,8 @@ export type LogEvent =
 	| NcclFactEvent
 	| CommInitEvent
 	| CommInfoEvent
+	| CommSeenEvent
+	| CommMergeEvent
 	| CommLinkEvent
 	| CommChannelsEvent
 	| CommPatternEvent
@@ -431,8 +433,6 @@ export type LogEvent =
 	| GdrEvent
 	| NcclWarnEvent
 	| NcclDiagEvent
-	| CommSeenEvent
-	| CommMergeEvent
 	| FailureEvent
 	| ProcExitEvent
 	| ProcRanksEvent

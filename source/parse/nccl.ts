@@ -341,7 +341,7 @@ export function ncclInfoNoise(t: string, m: number, end = t.length): 0 | 1 | 2 {
 			case 65: // 'A': "Assigned NET plugin IB to comm" (2.27+)
 				if (t.startsWith('Assigned NET plugin ', m)) return 0;
 				break;
-			case 70: // 'F'			case 70: // 'F': "Failed to initialize NET plugin IB" (2.27+)
+			case 70: // 'F': "Failed to initialize NET plugin IB" (2.27+)
 				if (t.startsWith('Failed to initialize NET plugin ', m)) return 0;
 				break;
 			case 82: // 'R': "Ring 00 : 3 -> 0 -> 1"
@@ -515,9 +515,12 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 				return;
 			}
 			break;
-		case 70: // 'F'		case 70: // 'F': "Failed to initialize NET plugin IB" (2.27+)
-				if (t.startsWith('Failed to initialize NET plugin ', m)) return 0;
-				break;
+		case 70: // 'F'
+			if (msg.startsWith('Failed to initialize NET plugin ')) {
+				netPluginLine(ctx, proc, 'failed', msg.slice(32), at);
+				return;
+			}
+			break;
 		case 82: // 'R'
 			if (msg.startsWith('Ring ')) {
 				const r = parseRing(msg);
@@ -541,7 +544,7 @@ export function handleNcclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, 
 				ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'version', version: msg.slice(13).trim().split(' ')[0]!}});
 				return;
 			}
-			if (msg.startsWith('NCCL git version ')) {			if (msg.startsWith('NCCL git version ')) {
+			if (msg.startsWith('NCCL git version ')) {
 				const v = gitVersion(msg);
 				if (v) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'version', version: v}});
 				return;

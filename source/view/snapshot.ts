@@ -135,6 +135,13 @@ export interface SnapshotEngine {
 	maxConcurrency: number | null;
 	weightsLoadSeconds: number | null;
 	graphCaptureSeconds: number | null;
+	/** added: `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
+	initEngineSeconds?: number | null;
+	compilationSeconds?: number | null;
+	/** added: an OpenAI API server fronts it (false: the offline `LLM` class; null: not seen) */
+	apiServer?: boolean | null;
+	/** added: vLLM's latest periodic stats line (`Avg prompt throughput … Running: N reqs …`) */
+	stats?: {promptTokensPerSec: number | null; generationTokensPerSec: number | null; running: number | null; waiting: number | null; swapped: number | null; kvCacheUsagePct: number | null; prefixCacheHitRatePct: number | null; at: string | null} | null;
 }
 
 export interface SnapshotEndpoint {
@@ -409,6 +416,21 @@ function engine(state: RolloutState): SnapshotEngine | null {
 		maxConcurrency: e.maxConcurrency,
 		weightsLoadSeconds: e.weightsLoadSeconds,
 		graphCaptureSeconds: e.graphCaptureSeconds,
+		initEngineSeconds: e.initEngineSeconds ?? null,
+		compilationSeconds: e.compilationSeconds ?? null,
+		apiServer: e.apiServer ?? null,
+		stats: e.stats
+			? {
+					promptTokensPerSec: e.stats.promptTokensPerSec,
+					generationTokensPerSec: e.stats.generationTokensPerSec,
+					running: e.stats.running,
+					waiting: e.stats.waiting,
+					swapped: e.stats.swapped,
+					kvCacheUsagePct: e.stats.kvCacheUsagePct,
+					prefixCacheHitRatePct: e.stats.prefixCacheHitRatePct,
+					at: e.stats.at === null ? null : new Date(e.stats.at).toISOString(),
+				}
+			: null,
 	};
 }
 
