@@ -27,6 +27,15 @@ export function emptyComm(id: string, nranks: number, at: number | null): CommSt
 	};
 }
 
+/**
+ * The communicators a person can be shown: those whose size is known. A process's
+ * `unknown comm` that only rank-less lines fed (`Connected all rings`, `Pattern` lines
+ * of a log read mid-run, or behind Ray's folding) waits at size 0 for a merge.
+ */
+export function shownComms(state: RolloutState): CommState[] {
+	return Object.values(state.comms).filter(c => c.nranks >= 1);
+}
+
 export function withComm(state: RolloutState, comm: CommState): RolloutState {
 	const comms = withEntry(state.comms, comm.id, comm);
 	return comms === state.comms ? state : {...state, comms};

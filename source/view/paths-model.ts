@@ -4,6 +4,7 @@
  * pair of ranks actually used — with "NVLink present but not used" flagged.
  */
 import type {LinkType, RolloutState} from '../model/state.js';
+import {shownComms} from '../model/comms.js';
 
 export interface MatrixCell {
 	type: LinkType;
@@ -92,7 +93,7 @@ export function buildPaths(state: RolloutState): PathsModel {
 
 	const comms: CommPaths[] = [];
 	let total = 0;
-	for (const comm of Object.values(state.comms)) {
+	for (const comm of shownComms(state)) {
 		const pairs = new Map<string, PairRow>();
 		for (const l of comm.links) {
 			const a = comm.members[l.fromRank];

@@ -9,6 +9,7 @@ import {derivePhase} from '../model/phase.js';
 import {unseenRanks, worldSize} from '../model/world.js';
 import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 import {ringOrdersOf} from '../model/comm-graph.js';
+import {shownComms} from '../model/comms.js';
 import type {
 	CommState,
 	EndpointHealth,
@@ -325,7 +326,7 @@ function members(state: RolloutState, c: CommState): SnapshotCommMember[] {
 }
 
 function communicators(state: RolloutState): SnapshotCommunicator[] {
-	return Object.values(state.comms)
+	return shownComms(state)
 		.map(c => ({
 			id: c.id,
 			nranks: c.nranks,
