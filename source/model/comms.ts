@@ -353,7 +353,12 @@ export function reduceCommRings(state: RolloutState, e: CommRingsEvent): Rollout
 }
 
 export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutState {
-	const c = state.comms[e.comm];
+	let c = state.comms[e.comm];
+	// the line's size beats one grown from channel lines of a log read mid-run (they show the ranks they join, not all)
+	if (c && e.nranks !== undefined && c.nranks < e.nranks) {
+		c = {...c, nranks: e.nranks};
+		state = withComm(state, c);
+	}
 	const m = c?.members[e.rank];
 	// a comm (or rank) this log never showed the init of: the Destroy/Abort line names rank, size, device and bus id
 	if (!m && e.nranks !== undefined) {
@@ -364,5 +369,8 @@ export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutStat
 		return withProc(s, {...p, cudaDev: p.cudaDev ?? e.cudaDev ?? null, busId: p.busId ?? e.busId ?? null});
 	}
 	if (!c || !m || m.proc !== e.proc || m.state === 'destroyed') return state;
-	return withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}}));
+	const s = withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}}));
+	const p = s.procs[e.proc];
+	if (!p || ((p.cudaDev !== null || e.cudaDev === undefined) && (p.busId !== null || e.busId === undefined))) return s;
+	return withProc(s, {...p, cudaDev: p.cudaDev ?? e.cudaDev ?? null, busId: p.busId ?? e.busId ?? null});
 }

@@ -12,6 +12,21 @@ export interface TopoAcc {
 	stack: {indent: number; node: string}[];
 }
 
+/** A comm of one process known only by lines that name no comm (nccl.ts unknownComm). */
+export interface UnknownComm {
+	/** `${proc key}@unknown comm` (then `… 2`, `… 3` for further ones) */
+	id: string;
+	/**
+	 * this process's ranks in it with the `[dev]` of the line that placed each: one, unless the
+	 * process drives several GPUs (nccl-tests `-g`: a rank per GPU, told apart by the head's dev)
+	 */
+	ranks: {rank: number; dev: number | null}[];
+	/** the size its lines show so far */
+	nranks: number;
+	/** an Init START came after its lines: they belong to an earlier comm (only a Destroy/Abort takes them) */
+	sealed: boolean;
+}
+
 /** One GPU process seen through its NCCL head. */
 export interface ProcCtx {
 	key: string;
@@ -28,15 +43,13 @@ export interface ProcCtx {
 	/** comm whose Init START was seen and COMPLETE not yet */
 	initComm: string | null;
 	lastComm: string | null;
-	/** unused since lines that name no comm go to `unknown` (kept: stream-parser.ts creates it) */
-	pending: LogEvent[];
 	/**
-	 * `${key}@unknown comm`: where this process's comm lines go while nothing names their
-	 * comm (a log read from after Init START, 2.18's missing START): the ranks this process
-	 * was seen at, the size seen so far; `sealed` once an Init START line came
-	 * after them (they belong to an earlier comm: only a Destroy/Abort takes them).
+	 * Where this process's comm lines go while nothing names their comm (a log read from
+	 * after Init START, 2.18's missing START), most recently used last: one per rank this
+	 * process was seen at, since a process has one rank in each comm (a log cut mid-run mixes
+	 * the world comm's channels, where it is rank 2, with a split comm's, where it is rank 0).
 	 */
-	unknown?: {id: string; ranks: number[]; nranks: number; sealed: boolean} | null;
+	unknown?: UnknownComm[];
 	/** comm ids keyed by this process's pointer only (`${key}@0x…`), until an Init line names commId or parent */
 	provisional?: Set<string>;
 	topo: TopoAcc | null;
@@ -68,6 +81,8 @@ export interface StreamCtx {
 	/** torch.distributed.elastic failure report: the `rank : N` of the entry being read */
 	elasticRank: number | null;
 	counters: {collectiveLines: number; rayRepeatedLines: number; unrecognised: number};
+	/** the `[dev]` of the NCCL head whose message is being handled (null: none printed) */
+	lineDev: number | null;
 	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
 	ibChannelSeen?: boolean;
 	procLastAt: Record<string, number | null>;
@@ -86,6 +101,7 @@ export function newStreamCtx(pod: string): StreamCtx {
 		tracebacks: new Map(),
 		elasticRank: null,
 		counters: {collectiveLines: 0, rayRepeatedLines: 0, unrecognised: 0},
+		lineDev: null,
 		procLastAt: {},
 	};
 }

@@ -6,7 +6,7 @@
  * noise is rejected by its first characters before any regex runs.
  */
 import type {LogEvent, ParsedLink, ParsedNetDevice} from './log-events.js';
-import type {ProcCtx, StreamCtx} from './context.js';
+import type {ProcCtx, StreamCtx, UnknownComm} from './context.js';
 import {feedTopology, startTopology} from './nccl-topology.js';
 import {parseInitTimings, parseRingOrder, parseRing, parseTrees} from './nccl-rings.js';
 import {parseDiag} from './nccl-diag.js';
@@ -97,6 +97,8 @@ function currentComm(proc: ProcCtx): string | null {
 export const UNKNOWN_COMM = 'unknown comm';
 /** a process is one rank per GPU it drives: more ranks than this in one `unknown comm` is garbled text */
 const MAX_UNKNOWN_RANKS = 64;
+/** unknown comms kept per process (one per rank it was seen at): a world, its splits, a few more */
+const MAX_UNKNOWN_COMMS = 8;
 
 /**
  * The comm for a line of this process that nothing names — a log read from after Init
@@ -106,18 +108,32 @@ const MAX_UNKNOWN_RANKS = 64;
  * An Init COMPLETE or Destroy/Abort that fits merges it into the named comm (mergeUnknown).
  */
 function unknownComm(ctx: StreamCtx, proc: ProcCtx, rank: number | null, size: number, at: number | null): string {
-	let u = proc.unknown;
+	const list = (proc.unknown ??= []);
+	const dev = ctx.lineDev;
+	// a line that places this process goes to the unknown comm where it holds that rank; else to
+	// one where it holds none yet, or holds ranks of other GPUs only (a process driving several);
+	// a rank on the same GPU as another is another comm's. A line that does not place it: the last used.
+	let i = -1;
+	if (rank === null) i = list.length - 1;
+	else {
+		i = list.findIndex(x => x.ranks.some(r => r.rank === rank));
+		if (i === -1) i = list.findIndex(x => !x.sealed && x.nranks <= MAX_UNKNOWN_RANKS && (x.ranks.length === 0 || (dev !== null && x.ranks.every(r => r.dev !== null && r.dev !== dev))));
+	}
 	let changed = false;
-	if (!u) {
-		u = proc.unknown = {id: `${proc.key}@${UNKNOWN_COMM}`, ranks: [], nranks: 0, sealed: false};
+	let u: UnknownComm;
+	if (i === -1 && list.length < MAX_UNKNOWN_COMMS) {
+		u = {id: list.length ? `${proc.key}@${UNKNOWN_COMM} ${list.length + 1}` : `${proc.key}@${UNKNOWN_COMM}`, ranks: [], nranks: 0, sealed: false};
 		changed = true;
-	}
-	if (rank !== null && !u.ranks.includes(rank) && u.ranks.length < MAX_UNKNOWN_RANKS) {
-		u.ranks.push(rank);
+	} else u = list.splice(i === -1 ? list.length - 1 : i, 1)[0]!;
+	list.push(u);
+	if (rank !== null) {
+		if (!u.ranks.some(r => r.rank === rank) && u.ranks.length < MAX_UNKNOWN_RANKS) {
+			u.ranks.push({rank, dev});
+			changed = true;
+		}
 		size = Math.max(size, rank + 1);
-		changed = true;
 	}
-	if (size > u.nranks) {
+	if (size > u.nranks && size <= MAX_UNKNOWN_RANKS) {
 		u.nranks = size;
 		changed = true;
 	}
@@ -126,22 +142,25 @@ function unknownComm(ctx: StreamCtx, proc: ProcCtx, rank: number | null, size: n
 }
 
 /**
- * The process's `unknown comm` is `into`, where it is `rank` of `nranks`, when its lines fit
- * (no rank past nranks, this process seen at `rank` if seen at all) — at a `comm 0x… nRanks`
- * line or an Init COMPLETE only while no Init START came after those lines (else they are
- * an earlier comm's), at a Destroy/Abort of a comm whose init this log does not show.
+ * The process's unknown comm where it is `rank` (or not yet placed) and whose lines fit
+ * `nranks` is `into` — at a `comm 0x… nRanks` line or an Init COMPLETE only while no Init
+ * START came after those lines (else they are an earlier comm's), at a Destroy/Abort of a
+ * comm whose init this log does not show.
  */
 function mergeUnknown(ctx: StreamCtx, proc: ProcCtx, into: string, rank: number, nranks: number, at: number | null, byEnd: boolean): void {
-	const u = proc.unknown;
-	if (!u || u.id === into || (u.sealed && !byEnd)) return;
-	if (u.nranks > nranks || (u.ranks.length > 0 && !u.ranks.includes(rank))) return;
-	proc.unknown = null;
+	const list = proc.unknown;
+	if (!list || list.length === 0) return;
+	const fits = (u: UnknownComm) => u.id !== into && (!u.sealed || byEnd) && u.nranks <= nranks;
+	let i = list.findIndex(u => u.ranks.some(r => r.rank === rank) && fits(u));
+	if (i === -1) i = list.findIndex(u => u.ranks.length === 0 && fits(u));
+	if (i === -1) return;
+	const u = list.splice(i, 1)[0]!;
 	ctx.events.push({type: 'comm-merge', pod: ctx.pod, at, proc: proc.key, from: u.id, into});
 }
 
-/** An Init START: the lines after it are that comm's, the `unknown comm`'s lines before it an earlier one's. */
+/** An Init START: the lines after it are that comm's, the unknown comms' lines before it earlier ones'. */
 function sealUnknown(proc: ProcCtx): void {
-	if (proc.unknown) proc.unknown.sealed = true;
+	for (const u of proc.unknown ?? []) u.sealed = true;
 }
 
 /**

@@ -214,8 +214,12 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	let criPartialRaw = '';
 	// an unknown tool's prefix seen before a head (`[vllm]: `, `[1,0]<stdout>:`): peeled from the stream's later lines too
 	const learned: string[] = [];
+	// the prefix this line taught (its own text is shown without it too)
+	let learnedNow: string | null = null;
 	function learnPrefix(p: string): void {
-		if (learned.length < 16 && learned.indexOf(p) === -1 && isLearnablePrefix(p)) learned.push(p);
+		if (!isLearnablePrefix(p)) return;
+		learnedNow = p;
+		if (learned.length < 16 && learned.indexOf(p) === -1) learned.push(p);
 	}
 	const timeOf = (l: Line): number | null => {
 		if (l.k8s) return parseRfc3339(l.k8s);
@@ -246,7 +250,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		let p: ProcCtx;
 		const key = `${pod}|${host}|${pid}`;
-		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, pending: [], topo: null, fastHead: fastHeadHost(host)};
+		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, topo: null, fastHead: fastHeadHost(host)};
 		ctx.procs.set(key, p);
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);
@@ -288,6 +292,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		cur.proc = proc.key;
 		noteStamp(proc.key, cur.k8s, 0);
 		const msg = end === text.length ? text.slice(head.msgStart) : text.slice(head.msgStart, end);
+		ctx.lineDev = head.dev;
 		handleNcclMessage(ctx, proc, head.level, head.where, msg, at);
 		if (end !== text.length) body(text.slice(end), true, undefined, false);
 	}
@@ -490,7 +495,13 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		if (!proc.fastHead || needsFullPath(src, m, e)) return false;
 		// inside a topology dump every line goes to the dump's reader
 		const noise = proc.topo !== null ? 0 : ncclInfoNoise(src, m, e);
-		if (noise === 0) return handledLine(b === 0 && e === src.length ? src : src.slice(b, e), proc, m - b);
+		if (noise === 0) {
+			// the head's [dev] (q ends it), for lines that place a rank (only lines with a handler)
+			let dev = 0;
+			for (let k = p; k < q; k++) dev = dev * 10 + src.charCodeAt(k) - 48;
+			ctx.lineDev = dev;
+			return handledLine(b === 0 && e === src.length ? src : src.slice(b, e), proc, m - b);
+		}
 		let text = '';
 		if (onLine) {
 			text = src.slice(b + 31, e);
@@ -643,7 +654,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		// journald / syslog `Jan  2 03:04:05 host unit[pid]: ` or `2025-01-02T03:04:05+0000 host unit[pid]: `
 		// (a kubelet stamp ends in `Z`: one with an offset may be journald's short-iso)
-		if (n === 0 ? (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57) : raw.charCodeAt(n - 2) !== 90) {
+		if (n === 0 ? (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57) || (c0 >= 97 && c0 <= 122) || c0 > 127 : raw.charCodeAt(n - 2) !== 90) {
 			const u: Unwrapped | null = unwrapSyslog(n === 0 ? text : raw);
 			if (u) {
 				text = u.text;
@@ -725,12 +736,14 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				break;
 			}
 		}
+		learnedNow = null;
 		try {
 			body(text, false, null, false, rare);
 		} catch {
 			// a parser bug must never stop the stream: the line still reaches the log pane
 			ctx.counters.unrecognised++;
 		}
+		if (learnedNow !== null && text.startsWith(learnedNow)) text = text.slice((learnedNow as string).length);
 		if (onLine) onLine({pod, container, at: cur.cached !== undefined ? cur.cached : timeOf(cur), text, proc: cur.proc});
 	}
 

@@ -122,6 +122,8 @@ export function kubectlPrefixLength(text: string): number {
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 // e.g. "Jan  2 03:04:05 gpu-node-1 vllm[1234]: …", "Jan 02 03:04:05.123456 gpu-node-1 python3[99]: …"
 const SYSLOG = /^([A-Z][a-z][a-z]) ([ \d]\d) (\d\d:\d\d:\d\d)(?:\.\d+)? [^\s:]+ [^\s:[\]]+(?:\[\d+\])?: /;
+// e.g. "авг 18 14:15:04 llm python3[28059]: …" (journalctl `short` under a Russian locale, public excerpt 1CatAI/1Cat-vLLM#237)
+const SYSLOG_LOCAL = /^\p{L}{2,4}\.? ([ \d]\d) (\d\d:\d\d:\d\d)(?:\.\d+)? [^\s:]+ [^\s:[\]]+(?:\[\d+\])?: /u;
 // e.g. "2025-01-02T03:04:05+0000 gpu-node-1 vllm[1234]: …" (short-iso), "…05.123456+00:00 …" (short-iso-precise)
 const SYSLOG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) [^\s:]+ [^\s:[\]]+(?:\[\d+\])?: /;
 
@@ -131,6 +133,14 @@ const SYSLOG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\
  */
 export function unwrapSyslog(line: string): Unwrapped | null {
 	const c0 = line.charCodeAt(0);
+	// a month named in the host's locale (`авг 18 14:15:04 llm python3[28059]: `, `mai`, `déc.`):
+	// the same shape after a 3–5 letter word; no month number, so no time from it
+	if (c0 > 127 || (c0 >= 97 && c0 <= 122)) {
+		const sp = line.indexOf(' ');
+		if (sp < 3 || sp > 5 || line.charCodeAt(sp + 3) !== 32 || line.charCodeAt(sp + 6) !== 58 || line.charCodeAt(sp + 9) !== 58) return null;
+		const m = SYSLOG_LOCAL.exec(line);
+		return m ? {text: line.slice(m[0].length), time: null, monthDay: null} : null;
+	}
 	if (c0 >= 65 && c0 <= 90) {
 		if (line.charCodeAt(3) !== 32 || line.charCodeAt(6) !== 32 || line.charCodeAt(9) !== 58) return null;
 		const mi = MONTHS.indexOf(line.slice(0, 3));
