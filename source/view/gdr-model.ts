@@ -56,10 +56,13 @@ export function buildGdr(state: RolloutState): GdrModel {
 	else if (enabled && !disabled) summary = `GPU Direct RDMA enabled (${enabled} GPU/HCA pair${enabled > 1 ? 's' : ''})`;
 	else if (disabled) summary = `GPU Direct RDMA disabled for ${disabled} GPU/HCA pair${disabled > 1 ? 's' : ''}`;
 	else summary = 'GPU Direct RDMA not used: inter-node traffic is TCP (NET/Socket)';
+	// IB/RoCE in use is said even when no GDR line was read (a log that starts mid-run)
+	const ib = state.nccl.ibInUse;
+	if (ib && rows.length === 0) summary = `NCCL's ${ib.linkLayer ?? 'IB/RoCE'} transport is in use (${ib.from === 'devices' ? 'NET/IB device list' : ib.from === 'channel' ? 'channels via NET/IB' : 'a net_ib WARN'}); no GPU Direct RDMA line read`;
 	const settings: {name: string; value: string}[] = [];
 	const env = state.nccl.env;
 	for (const n of settingNames) if (env[n] !== undefined) settings.push({name: n, value: env[n]!});
-	settings.push({name: 'net plugin', value: state.nccl.netPlugin ?? '?'});
+	settings.push({name: 'net plugin', value: state.nccl.netPlugin ?? (state.nccl.ibInUse ? 'IB (in use)' : '?')});
 	if (state.nccl.externalNetPlugin === false) settings.push({name: 'libnccl-net.so', value: 'not found (built-in transport)'});
 	return {rows, summary, settings};
 }

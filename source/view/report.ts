@@ -182,7 +182,7 @@ export function formatReport(s: Snapshot, opts: ReportOptions): string {
 	out.push(...heading('NCCL'));
 	out.push(`  version: ${show(n.version)}`);
 	out.push(`  cuda driver: ${show(n.cudaDriverVersion)}`);
-	out.push(`  net: ${show(n.netPlugin)}`);
+	out.push(`  net: ${show(n.netPlugin)}${n.ibInUse ? `  (IB/RoCE in use${n.ibInUse.linkLayer ? `, ${n.ibInUse.linkLayer}` : ''}: ${n.ibInUse.evidence.slice(0, 100)})` : ''}`);
 	out.push(`  external net plugin (libnccl-net.so): ${n.externalNetPlugin === null ? '-' : n.externalNetPlugin ? 'found' : 'not found'}`);
 	out.push(`  bootstrap interface: ${show(n.bootstrapInterface)}`);
 	if (n.netDevices.length === 0) out.push('  net devices: -');
@@ -190,6 +190,7 @@ export function formatReport(s: Snapshot, opts: ReportOptions): string {
 		const parts = [`${d.name}${d.port === null ? '' : `:${d.port}`}`, show(d.linkLayer), d.speedGbps === null ? null : `${d.speedGbps} Gb/s`, d.pod ? `(${d.pod})` : null];
 		out.push(`  net device: ${parts.filter(Boolean).join(' ')}`);
 	}
+	for (const d of n.diag ?? []) if (d.problem || d.kind === 'header' || d.kind === 'done') out.push(`  diag${d.problem ? ' (problem)' : ''}: ${d.text.slice(0, 160)}${d.pod ? ` (${d.pod})` : ''}`);
 	const env = Object.entries(n.env);
 	if (env.length === 0) out.push('  env: -');
 	for (const [k, v] of env) {

@@ -115,6 +115,10 @@ export interface SnapshotNccl {
 	env: Record<string, string>;
 	/** addition: the NCCL_* values each pod's processes reported (pods may differ; `env` keeps the first seen) */
 	envByPod: Record<string, Record<string, string>>;
+	/** addition: NCCL's IB transport (InfiniBand or RoCE) is in use, and the line that says so (`NET/IB : Using …`, `via NET/IB/…`, a net_ib WARN); null while nothing says so */
+	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
+	/** addition: NCCL 2.31+ `NCCL DIAG` report lines (NCCL_RUN_DIAGNOSTICS=1), the failing ones marked `problem` */
+	diag?: {pod: string | null; at: string | null; report: 'active' | 'ras' | null; kind: string | null; check: string | null; text: string; problem: boolean}[];
 }
 
 export interface SnapshotEngine {
@@ -392,6 +396,8 @@ function nccl(state: RolloutState): SnapshotNccl {
 		).sort((a, b) => cmpStr(a.pod, b.pod) || cmpStr(a.name, b.name) || cmpNum(a.port, b.port)),
 		env,
 		envByPod,
+		ibInUse: n.ibInUse ? {...n.ibInUse} : null,
+		diag: state.ncclDiag.map(d => ({pod: d.pod, at: d.at === null ? null : new Date(d.at).toISOString(), report: d.report, kind: d.kind, check: d.check, text: d.text, problem: d.problem})),
 	};
 }
 
