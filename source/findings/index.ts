@@ -1,4 +1,5 @@
 import type {RolloutState} from '../model/state.js';
+import {withJoinedComms} from '../model/comm-join.js';
 import {defaultFindingOptions, type Finding, type FindingOptions, type Rule} from './types.js';
 import {rankExited} from './rank-exited.js';
 import {straggler} from './straggler.js';
@@ -67,7 +68,9 @@ const rules: Rule[] = [
 const order = {error: 0, warn: 1, info: 2} as const;
 
 /** All findings for the state at `now`, most severe first (stable within a severity). */
-export function computeFindings(state: RolloutState, now: number, options: FindingOptions = defaultFindingOptions): Finding[] {
+export function computeFindings(raw: RolloutState, now: number, options: FindingOptions = defaultFindingOptions): Finding[] {
+	// a log read mid-run: per-process views of one communicator read as one (model/comm-join.ts)
+	const state = withJoinedComms(raw);
 	const out: Finding[] = [];
 	for (const rule of rules) out.push(...rule(state, now, options));
 	// Array.prototype.sort is stable: rule order, then each rule's own order, within a severity.

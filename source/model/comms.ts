@@ -364,13 +364,23 @@ export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutStat
 	if (!m && e.nranks !== undefined) {
 		const base = c ? (c.nranks >= e.nranks ? c : {...c, nranks: e.nranks}) : emptyComm(e.comm, e.nranks, null);
 		const s = withMember(state, base, {proc: e.proc, rank: e.rank, ptr: e.ptr ?? '', startAt: null, completeAt: null, state: 'destroyed'}, e.at);
-		const p = s.procs[e.proc]!;
-		if ((p.cudaDev !== null || e.cudaDev === undefined) && (p.busId !== null || e.busId === undefined)) return s;
-		return withProc(s, {...p, cudaDev: p.cudaDev ?? e.cudaDev ?? null, busId: p.busId ?? e.busId ?? null});
+		return withEndFacts(s, e);
 	}
 	if (!c || !m || m.proc !== e.proc || m.state === 'destroyed') return state;
-	const s = withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}}));
+	return withEndFacts(withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}})), e);
+}
+
+/**
+ * What a Destroy/Abort line says of its process: its device and bus id where not known yet,
+ * and, for a process whose init this log does not show (still `starting`), that it got
+ * through one: it had a communicator to tear down.
+ */
+function withEndFacts(s: RolloutState, e: CommEndEvent): RolloutState {
 	const p = s.procs[e.proc];
-	if (!p || ((p.cudaDev !== null || e.cudaDev === undefined) && (p.busId !== null || e.busId === undefined))) return s;
-	return withProc(s, {...p, cudaDev: p.cudaDev ?? e.cudaDev ?? null, busId: p.busId ?? e.busId ?? null});
+	if (!p) return s;
+	const cudaDev = p.cudaDev ?? e.cudaDev ?? null;
+	const busId = p.busId ?? e.busId ?? null;
+	const state = p.state === 'starting' ? 'ready' : p.state;
+	if (cudaDev === p.cudaDev && busId === p.busId && state === p.state) return s;
+	return withProc(s, {...p, cudaDev, busId, state});
 }

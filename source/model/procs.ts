@@ -49,7 +49,10 @@ export function withProc(state: RolloutState, proc: ProcState): RolloutState {
 
 export function reduceProcSeen(state: RolloutState, e: ProcSeenEvent): RolloutState {
 	if (state.procs[e.proc]) return state;
-	return withProc(state, emptyProc(e.proc, e.pod, e.host, e.pid, e.at));
+	const p = emptyProc(e.proc, e.pod, e.host, e.pid, e.at);
+	// the head's device until an Init line names it: a log read mid-run may hold none
+	if (e.dev !== undefined && e.dev !== null) p.cudaDev = e.dev;
+	return withProc(state, p);
 }
 
 export function reduceProcRanks(state: RolloutState, e: ProcRanksEvent): RolloutState {

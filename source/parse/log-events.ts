@@ -169,6 +169,8 @@ export interface ProcSeenEvent extends LogEventBase {
 	proc: string;
 	host: string | null;
 	pid: number | null;
+	/** the `[dev]` of its first NCCL head: NCCL's cudaDev (src/debug.cc), known before any Init line */
+	dev?: number | null;
 }
 
 export interface NcclFactEvent extends LogEventBase {

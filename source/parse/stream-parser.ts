@@ -239,7 +239,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	};
 
 	let lastProc: ProcCtx | null = null;
-	function procFor(host: string, pid: number, remote: boolean): ProcCtx {
+	function procFor(host: string, pid: number, remote: boolean, dev: number | null = null): ProcCtx {
 		// hot: consecutive lines mostly come from the same process
 		if (lastProc !== null && lastProc.pid === pid && lastProc.host === host) return lastProc;
 		const same = ctx.byPid.get(pid);
@@ -255,7 +255,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);
 		else ctx.byPid.set(pid, [p]);
-		ctx.events.push({type: 'proc-seen', pod, at: at(), proc: key, host, pid});
+		ctx.events.push({type: 'proc-seen', pod, at: at(), proc: key, host, pid, dev});
 		const pending = ctx.pendingRanks.get(pid);
 		if (pending) {
 			ctx.pendingRanks.delete(pid);
@@ -288,7 +288,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		const proc =
 			lp !== null && lp.pid === head.pid && head.hostEnd - head.start === lp.host.length && text.startsWith(lp.host, head.start)
 				? lp
-				: procFor(text.slice(head.start, head.hostEnd), head.pid, remote);
+				: procFor(text.slice(head.start, head.hostEnd), head.pid, remote, head.dev);
 		cur.proc = proc.key;
 		noteStamp(proc.key, cur.k8s, 0);
 		const msg = end === text.length ? text.slice(head.msgStart) : text.slice(head.msgStart, end);

@@ -5,6 +5,7 @@
  */
 import {computeFindings, type Finding, type FindingOptions} from '../findings/index.js';
 import {derivePhase, phaseTimeline} from '../model/phase.js';
+import {withJoinedComms} from '../model/comm-join.js';
 import type {RolloutState} from '../model/state.js';
 import type {RawLine} from '../parse/stream-parser.js';
 import {buildEndpoint, type EndpointModel} from './endpoint-model.js';
@@ -113,6 +114,8 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 	const logs = memo<LogView>();
 	const rankOpts = {stragglerMs: findingOptions.stragglerSeconds * 1000, silentMs: Math.max(30_000, findingOptions.stragglerSeconds * 3000)};
 	const phaseOf = (s: RolloutState) => phase([s], () => ({phase: derivePhase(s), spans: phaseTimeline(s)}));
+	// a log read mid-run: per-process views of one communicator read as one (model/comm-join.ts)
+	const j = withJoinedComms;
 	return {
 		findings: (s, now) => findings.get([s, Math.floor(now / 10_000)], s.ended, () => computeFindings(s, sec(now), findingOptions)),
 		viewsDue: () => {
@@ -122,11 +125,11 @@ export function createSelectors(title: TuiTitle, findingOptions: FindingOptions,
 		header: (s, now) =>
 			header([s, sec(now)], () => {
 				const p = phaseOf(s);
-				return buildHeader(s, title, p.phase, p.spans, sec(now));
+				return buildHeader(j(s), title, p.phase, p.spans, sec(now));
 			}),
-		ranks: (s, now) => ranks.get([s.procs, s.comms, s.pods, sec(now)], s.ended, () => buildRanks(s, sec(now), rankOpts)),
-		paths: s => paths.get([s.topology, s.comms, s.procs, s.nccl], s.ended, () => buildPaths(s)),
-		gdr: s => gdr.get([s.gdr, s.nccl, s.comms, s.procs], s.ended, () => buildGdr(s)),
+		ranks: (s, now) => ranks.get([s.procs, s.comms, s.pods, sec(now)], s.ended, () => buildRanks(j(s), sec(now), rankOpts)),
+		paths: s => paths.get([s.topology, s.comms, s.procs, s.nccl], s.ended, () => buildPaths(j(s))),
+		gdr: s => gdr.get([s.gdr, s.nccl, s.comms, s.procs], s.ended, () => buildGdr(j(s))),
 		engine: s => engine([s.engine], () => buildEngine(s.engine)),
 		endpoint: s => endpoint([s.endpoint], () => buildEndpoint(s.endpoint)),
 		logs: (lines, rev, q, dropped) => logs([rev, q.filter, q.proc, dropped], () => buildLogView(lines(), q, dropped)),

@@ -10,6 +10,7 @@ import {unseenRanks, worldSize} from '../model/world.js';
 import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 import {ringOrdersOf} from '../model/comm-graph.js';
 import {shownComms} from '../model/comms.js';
+import {withJoinedComms} from '../model/comm-join.js';
 import type {
 	CommState,
 	EndpointHealth,
@@ -262,9 +263,18 @@ function commOrder(a: CommState, b: CommState): number {
  */
 function rankInLargestComm(proc: ProcState, sorted: CommState[], world: number): number | null {
 	const largest = sorted[0];
-	if (!largest || largest.nranks < world || sorted[1]?.nranks === largest.nranks) return null;
-	for (const m of Object.values(largest.members)) if (m.proc === proc.key) return m.rank;
-	return null;
+	if (!largest || largest.nranks < world) return null;
+	// several comms of the largest size: the rank they all give it (a world and a group of all
+	// ranks); a process in only some of them (TP groups of PP stages) has no global rank from them
+	let rank: number | null = null;
+	for (const c of sorted) {
+		if (c.nranks !== largest.nranks) break;
+		let here: number | null = null;
+		for (const m of Object.values(c.members)) if (m.proc === proc.key) here = m.rank;
+		if (here === null || (rank !== null && rank !== here)) return null;
+		rank = here;
+	}
+	return rank;
 }
 
 function ranks(state: RolloutState): SnapshotRank[] {
@@ -492,7 +502,9 @@ function notSeen(state: RolloutState): Snapshot['initNotSeen'] {
 }
 
 /** The snapshot of `state` with `findings` (computed against `opts.now`). */
-export function toSnapshot(state: RolloutState, findings: readonly Finding[], opts: SnapshotOptions): Snapshot {
+export function toSnapshot(raw: RolloutState, findings: readonly Finding[], opts: SnapshotOptions): Snapshot {
+	// a log read mid-run: per-process views of one communicator read as one (model/comm-join.ts)
+	const state = withJoinedComms(raw);
 	return {
 		schema: SNAPSHOT_SCHEMA,
 		generatedAt: (opts.generatedAt ?? new Date()).toISOString(),

@@ -103,10 +103,9 @@ describe('recorded corpus: two launchers on one machine (host name `vm`), distin
 			expect(f?.subject).toContain('between pods pod0 and pod1');
 		});
 
-		// Known gap (reported, not fixed here; the code before topology.ts's nodeOf had it too): without the
-		// Init/`comm … nNodes` lines each process's channel lines form a communicator of its own, never joined
-		// across pods, so no communicator is seen to span pods and gdr-disabled says the traffic stays inside the node.
-		it.fails(`${name}: still inter-node-over-socket when each pod's log starts at its first Channel … via line (fails today)`, () => {
+		// Without the Init/`comm … nNodes` lines each process knows the world comm only by its own
+		// pointer; model/comm-join.ts reads the four views (ranks 0–3, NET channels) as one comm.
+		it(`${name}: still inter-node-over-socket when each pod's log starts at its first Channel … via line`, () => {
 			const s = fromFirstVia(name);
 			expect(Object.values(s.nccl.envByPod).some(e => e['NCCL_HOSTID'])).toBe(false);
 			const f = findings(s).find(x => x.id === 'inter-node-over-socket');

@@ -99,6 +99,37 @@ describe('logs cut at their first channel line: every view says init was not see
 	});
 });
 
+describe('logs cut at their first channel line: per-process views of one communicator are one (model/comm-join.ts)', () => {
+	// truth.json says which global rank ran on which pod and bus id, from how the job was run
+	for (const name of withChannels) {
+		const {truth} = loadScenario(name);
+		if (!Array.isArray(truth.ranks) || truth.ranks.length < 2) continue;
+		it(`${name}: every rank seen has the global rank it was launched with`, () => {
+			const {state} = cutAtFirstChannel(name);
+			const snap = toSnapshot(state, [], {now: state.lastTs ?? 0});
+			const seen = snap.ranks.filter(r => r.state !== 'unseen');
+			expect(seen.length).toBeGreaterThan(0);
+			for (const r of seen) {
+				// a rank that crashed before any Destroy line names no bus id: its head's [dev] is its cudaDev
+				const t = truth.ranks.find((x: any) => x.pod === r.pod && (r.busId !== null ? x.bus_id === r.busId : x.cuda_dev === r.cudaDev));
+				expect(t, `${r.pod} busId ${r.busId} cudaDev ${r.cudaDev}`).toBeDefined();
+				expect(r.globalRank, `${r.pod} busId ${r.busId}`).toBe(t.global_rank);
+			}
+			// one world communicator holds every rank the cut logs show
+			const world = snap.communicators.find(c => c.nranks === truth.ranks.length);
+			expect(world?.ranksStarted).toBe(seen.length);
+			// never more communicators of a size than the job made (each process's view is not a comm of its own)
+			if (Array.isArray(truth.communicators)) {
+				const made = new Map<number, number>();
+				for (const c of truth.communicators) made.set(c.nranks, (made.get(c.nranks) ?? 0) + 1);
+				const shown = new Map<number, number>();
+				for (const c of snap.communicators) shown.set(c.nranks, (shown.get(c.nranks) ?? 0) + 1);
+				for (const [n, k] of shown) expect(k, `communicators of ${n} ranks`).toBeLessThanOrEqual(made.get(n) ?? 0);
+			}
+		});
+	}
+});
+
 describe('rank counts: a process that has not printed its rank is not an extra rank', () => {
 	// Read each two-pod log line by line, pods interleaved as a live rollout delivers them:
 	// at every point the header's world is unknown (`?`) or the world the job really had.
