@@ -5,6 +5,7 @@
  * else the communicator's transports with nNodes > 1.
  */
 import type {Rule} from './types.js';
+import {commName} from '../model/mid-run.js';
 import {interNodeNetTransports, isSocket, rdmaDevices, socketInterfaces} from './net-facts.js';
 import {isMultiNode} from './topology.js';
 import {joinList, nodesPhrase} from './subject.js';
@@ -18,7 +19,7 @@ export const interNodeOverSocket: Rule = state => {
 		// No channel lines (SUBSYS without NET/INIT detail): NCCL said which network it uses.
 		if (net.length === 0 && state.nccl.netPlugin && /^Socket$/i.test(state.nccl.netPlugin)) net = ['NET/Socket'];
 		if (!net.some(isSocket)) continue;
-		comms.push(`${comm.id} (${comm.nranks} ranks${comm.nNodes !== null ? `, ${comm.nNodes} nodes` : ''})`);
+		comms.push(`${commName(comm.id)} (${comm.nranks} ranks${comm.nNodes !== null ? `, ${comm.nNodes} nodes` : ''})`);
 		places.push(nodesPhrase(state, comm));
 	}
 	if (comms.length === 0) return [];

@@ -3,6 +3,7 @@
  * a communicator, a time. Shared by every rule so findings read alike.
  */
 import type {CommState, ProcState, RolloutState} from '../model/state.js';
+import {commName} from '../model/mid-run.js';
 
 /** Kubernetes timestamps differ across nodes by ordinary clock skew; closer than this is a tie. */
 export const CLOCK_SKEW_MS = 2000;
@@ -62,7 +63,7 @@ export function rankLabel(state: RolloutState, proc: ProcState, rankOverride?: n
 
 /** `communicator 0xc67523877a822df2 (4 ranks)` */
 export function commLabel(comm: CommState): string {
-	return `communicator ${comm.id} (${comm.nranks} ranks)`;
+	return `communicator ${commName(comm.id)} (${comm.nranks} ranks)`;
 }
 
 /** The process behind comm rank `rank`, if it was seen. */

@@ -56,3 +56,17 @@ export function initNotSeenText(x: InitNotSeen): string {
 	const at = x.startsAt === null ? '' : `: the log starts at ${new Date(x.startsAt).toISOString().slice(11, 19)}`;
 	return `init not seen${at}`;
 }
+
+/**
+ * How a person reads a communicator's id: the commId as printed (`0x9c2d06060b6ee098`,
+ * `<parent>/<color>` for a split); one met mid-run has none, and is named by the
+ * pointer of the process it was first seen in (`ptr 0x2176b7b0 in pod0 pid 964`), or
+ * as unnamed where only its lines were seen.
+ */
+export function commName(id: string): string {
+	const at = id.indexOf('@');
+	if (at === -1) return id;
+	const [pod, , pid] = id.slice(0, at).split('|');
+	const ptr = id.slice(at + 1);
+	return `${ptr.startsWith('0x') ? `ptr ${ptr}` : 'unnamed'} in ${pod ?? '?'} pid ${pid ?? '?'}`;
+}

@@ -5,6 +5,7 @@
  */
 import type {LinkType, RolloutState} from '../model/state.js';
 import {shownComms} from '../model/comms.js';
+import {commName} from '../model/mid-run.js';
 
 export interface MatrixCell {
 	type: LinkType;
@@ -62,6 +63,8 @@ export function normBus(id: string | null | undefined): string {
 }
 
 export function shortComm(id: string): string {
+	// a comm met mid-run has no commId (model/mid-run.ts commName)
+	if (id.indexOf('@') !== -1) return commName(id);
 	// commId 0x9c2d06060b6ee098 → 0x9c2d06; split ids keep their color suffix.
 	const [base, ...rest] = id.split('/');
 	const short = base && base.length > 10 ? base.slice(0, 8) : base;

@@ -4,6 +4,7 @@
  * when asked (the caller honours NO_COLOR / --no-color / not a TTY). All text comes
  * from the sanitised state, so nothing here needs redacting again.
  */
+import {commName} from '../model/mid-run.js';
 import type {Snapshot, SnapshotCommunicator, SnapshotTopology} from './snapshot.js';
 
 export interface ReportOptions {
@@ -166,7 +167,7 @@ export function formatReport(s: Snapshot, opts: ReportOptions): string {
 	for (const m of s.communicators) {
 		const ch = m.channels ? `channels coll=${m.channels.coll} nvls=${m.channels.nvls} p2p=${m.channels.p2p}` : 'channels -';
 		const st = m.state === 'failed' ? c.error(m.state) : m.state === 'initializing' ? c.warn(m.state) : m.state;
-		out.push(`  ${m.id}  nranks=${m.nranks} nNodes=${show(m.nNodes)} localRanks=${show(m.localRanks)} started=${m.ranksStarted} complete=${m.ranksComplete} state=${st}`);
+		out.push(`  ${commName(m.id)}  nranks=${m.nranks} nNodes=${show(m.nNodes)} localRanks=${show(m.localRanks)} started=${m.ranksStarted} complete=${m.ranksComplete} state=${st}`);
 		out.push(`    transports: ${m.transports.length ? m.transports.join(', ') : '-'}  ${ch}`);
 		for (const r of m.rings ?? []) {
 			const note = [r.truncated ? 'cut' : null, r.from === 'ranks' ? 'from Ring lines' : null].filter(Boolean).join(', ');
