@@ -41,14 +41,16 @@ function table(header: string[], rows: string[][], paint?: (row: number, col: nu
 const outcomes: Record<string, string> = {
 	completed: 'completed (the job ended cleanly)',
 	failed: 'failed (a rank, communicator, engine or pod failed)',
-	serving: 'serving (the API server reported startup complete)',
+	serving: 'serving (the API server reported startup complete, or vLLM\'s stats lines show it serving)',
 	unknown: 'unknown (nothing recognisable in the logs)',
 };
 
 function phaseLine(s: Snapshot, c: ReturnType<typeof palette>): string {
 	const text = outcomes[s.phase] ?? `${s.phase} (the logs end before the rollout was serving or done)`;
 	const paint = s.phase === 'failed' ? c.error : s.phase === 'completed' || s.phase === 'serving' ? c.ok : c.warn;
-	return `phase: ${paint(text)}`;
+	// a log that starts mid-run says so where the phase is read
+	const mid = s.initNotSeen ? `\n${c.warn(`${s.initNotSeen.text} (its start is not in it)`)}` : '';
+	return `phase: ${paint(text)}${mid}`;
 }
 
 function sourceLine(s: Snapshot): string {
