@@ -83,6 +83,12 @@ export interface StreamCtx {
 	counters: {collectiveLines: number; rayRepeatedLines: number; unrecognised: number};
 	/** the `[dev]` of the NCCL head whose message is being handled (null: none printed) */
 	lineDev: number | null;
+	/** vLLM: parallel sizes from this stream's engine-config line (world ranks from worker prefixes) */
+	vllmSizes: {tp: number; pp: number; pcp: number; dp: number | null} | null;
+	/** vLLM: an `(APIServer pid=N)` line was seen */
+	apiServerSeen: boolean;
+	/** vLLM: the prefix name whose ranks were handled, per pid (once per pid and name) */
+	prefixRanksSeen: Map<number, string>;
 	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
 	ibChannelSeen?: boolean;
 	procLastAt: Record<string, number | null>;
@@ -102,6 +108,9 @@ export function newStreamCtx(pod: string): StreamCtx {
 		elasticRank: null,
 		counters: {collectiveLines: 0, rayRepeatedLines: 0, unrecognised: 0},
 		lineDev: null,
+		vllmSizes: null,
+		apiServerSeen: false,
+		prefixRanksSeen: new Map(),
 		procLastAt: {},
 	};
 }

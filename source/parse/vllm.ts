@@ -67,8 +67,8 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 	const ev = ctx.events;
 	const c0 = msg.charCodeAt(0);
 	// a line from `(APIServer pid=N)`: an API server fronts the engine (0.11+ prefixes the front end's lines)
-	if (writer !== undefined && writer.charCodeAt(0) === 65 && !apiServerSeen.has(ctx) && writer.startsWith('APIServer')) {
-		apiServerSeen.add(ctx);
+	if (writer !== undefined && writer.charCodeAt(0) === 65 && !ctx.apiServerSeen && writer.startsWith('APIServer')) {
+		ctx.apiServerSeen = true;
 		ev.push({type: 'engine', pod, at: at(), patch: {apiServer: true}});
 	}
 	if (c0 === 73 && msg.startsWith('Initializing a')) {
@@ -77,7 +77,7 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 			const config = splitConfig(m[3]!);
 			const patch = engineFromConfig(config);
 			if (patch.tensorParallelSize != null || patch.pipelineParallelSize != null)
-				sizesByCtx.set(ctx, {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? null});
+				ctx.vllmSizes = {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? null};
 			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: m[2]!, ...patch}, config, milestone: 'configSeen'});
 			return true;
 		}
@@ -139,7 +139,7 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		const m = WORLD_RANK.exec(msg);
 		if (m) {
 			// the rank is within one engine's TP x PP world: a world rank only without data parallelism
-			const sz = sizesByCtx.get(ctx);
+			const sz = ctx.vllmSizes ?? undefined;
 			if (pid !== undefined && pid !== null && sz && sz.dp === 1) assignRanks(ctx, pid, {worldRank: Number(m[2]), tp: null, pp: null, dp: null, at: at()});
 			return true;
 		}
@@ -283,12 +283,6 @@ export function assignRanks(ctx: StreamCtx, pid: number, entry: {worldRank: numb
 	} else ctx.pendingRanks.set(pid, entry);
 }
 
-/** Parallel sizes from this stream's engine-config line (for world ranks from worker prefixes). */
-const sizesByCtx = new WeakMap<StreamCtx, {tp: number; pp: number; pcp: number; dp: number | null}>();
-/** streams where an `(APIServer pid=N)` line was seen */
-const apiServerSeen = new WeakSet<StreamCtx>();
-/** pids whose prefix ranks were handled (once per pid and name). */
-const prefixSeen = new WeakMap<StreamCtx, Map<number, string>>();
 
 export interface WorkerRanks {
 	/** world rank when the name and the known sizes give it */
@@ -337,11 +331,10 @@ export function workerRanks(name: string, sizes?: {tp: number; pp: number; pcp: 
  */
 export function notePrefixRanks(ctx: StreamCtx, name: string, pid: number | null, at: AtFn): void {
 	if (pid === null) return;
-	let seen = prefixSeen.get(ctx);
-	if (seen === undefined) prefixSeen.set(ctx, (seen = new Map()));
+	const seen = ctx.prefixRanksSeen;
 	if (seen.get(pid) === name) return;
 	seen.set(pid, name);
-	const r = workerRanks(name, sizesByCtx.get(ctx));
+	const r = workerRanks(name, ctx.vllmSizes ?? undefined);
 	if (!r) return;
 	const pending = ctx.pendingRanks.get(pid);
 	// an explicit `rank N in world size M` line already waiting for this pid is not overwritten
@@ -365,7 +358,7 @@ function procOfPid(ctx: StreamCtx, pid: number | null | undefined): string | nul
 function dpOffset(ctx: StreamCtx, writer: string | undefined): number | null {
 	const m = writer ? /^EngineCore_(?:DP)?(\d+)/.exec(writer) : null;
 	if (!m || m[1] === '0') return 0;
-	const sz = sizesByCtx.get(ctx);
+	const sz = ctx.vllmSizes ?? undefined;
 	return sz ? Number(m[1]) * sz.tp * sz.pp * sz.pcp : null;
 }
 
@@ -402,7 +395,7 @@ function engineFailure(ctx: StreamCtx, msg: string, pid: number | null | undefin
 		// the writer's own fatal error (`EngineCore encountered a fatal error` from `(EngineCore_DP0 pid=N)`)
 		procName = writer;
 		proc = procOfPid(ctx, pid);
-		const r = workerRanks(writer, sizesByCtx.get(ctx));
+		const r = workerRanks(writer, ctx.vllmSizes ?? undefined);
 		if (r) rank = r.worldRank;
 	}
 	ev.push({type: 'engine', pod, at: at(), patch: {}, dead: message});
