@@ -49,9 +49,9 @@ export interface ProcCtx {
 	 * process was seen at, since a process has one rank in each comm (a log cut mid-run mixes
 	 * the world comm's channels, where it is rank 2, with a split comm's, where it is rank 0).
 	 */
-	unknown?: UnknownComm[];
+	unknown: UnknownComm[] | null;
 	/** comm ids keyed by this process's pointer only (`${key}@0x…`), until an Init line names commId or parent */
-	provisional?: Set<string>;
+	provisional: Set<string> | null;
 	topo: TopoAcc | null;
 	/** the host can take the stream parser's fast path (decided once, when created) */
 	fastHead: boolean;
@@ -90,7 +90,7 @@ export interface StreamCtx {
 	/** vLLM: the prefix name whose ranks were handled, per pid (once per pid and name) */
 	prefixRanksSeen: Map<number, string>;
 	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
-	ibChannelSeen?: boolean;
+	ibChannelSeen: boolean;
 	procLastAt: Record<string, number | null>;
 }
 
@@ -111,6 +111,7 @@ export function newStreamCtx(pod: string): StreamCtx {
 		vllmSizes: null,
 		apiServerSeen: false,
 		prefixRanksSeen: new Map(),
+		ibChannelSeen: false,
 		procLastAt: {},
 	};
 }

@@ -250,7 +250,8 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		let p: ProcCtx;
 		const key = `${pod}|${host}|${pid}`;
-		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, topo: null, fastHead: fastHeadHost(host)};
+		// every field set here, none added later: one object shape for the hot path's reads
+		p = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, unknown: null, provisional: null, topo: null, fastHead: fastHeadHost(host)};
 		ctx.procs.set(key, p);
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);

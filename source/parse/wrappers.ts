@@ -174,8 +174,8 @@ export function composePrefixLength(text: string, col: number): number {
 	}
 	const c = text.charCodeAt(0);
 	if (!isNameChar(c) && c !== 32) return 0;
-	const bar = text.indexOf(' | ');
-	if (bar === -1 || bar > 80) return 0;
+	// the service column is at most ~80 wide: search there, not the whole line
+	if (text.lastIndexOf(' | ', 80) === -1) return 0;
 	const m = COMPOSE.exec(text);
 	return m ? m[0].length : 0;
 }
@@ -234,17 +234,25 @@ const TORCH_AFTER = /\[rank\d+\]:|\[[EWIF]\d{3,4} \d\d:\d\d:\d\d[.\d]* [\w.]+:\d
  * space, `:`, `|`, `>` or `]` (the end of some prefix), or -1.
  */
 export function embeddedTorchHead(text: string, from: number): number {
-	if (text.indexOf('[', from + 1) === -1) return -1;
+	// a prefix is short: look at its first PREFIX_MAX characters only (long vLLM lines are full of `[`)
+	const t = text.length > from + PREFIX_MAX + 64 ? text.slice(0, from + PREFIX_MAX + 64) : text;
+	if (t.indexOf('[', from + 1) === -1) return -1;
 	TORCH_AFTER.lastIndex = from + 1;
-	for (let m = TORCH_AFTER.exec(text); m !== null; m = TORCH_AFTER.exec(text)) {
-		if (prefixEnd(text.charCodeAt(m.index - 1))) return m.index;
+	for (let m = TORCH_AFTER.exec(t); m !== null; m = TORCH_AFTER.exec(t)) {
+		if (m.index - from > PREFIX_MAX) break;
+		if (prefixEnd(t.charCodeAt(m.index - 1))) return m.index;
 	}
 	return -1;
 }
 
+/** How far into a line an unknown tool's prefix may reach. */
+const PREFIX_MAX = 400;
+
 /** Start of a vLLM/Ray process prefix `(Name pid=N…)` after `from` that follows a prefix's end, or -1. */
 export function embeddedProcPrefix(text: string, from: number): number {
-	for (let j = text.indexOf('pid=', from + 1); j !== -1 && j < 400; j = text.indexOf('pid=', j + 4)) {
+	// (a slice is a view in V8: the search stops at the prefix's reach instead of the line's end)
+	const t = text.length > PREFIX_MAX ? text.slice(0, PREFIX_MAX) : text;
+	for (let j = t.indexOf('pid=', from + 1); j !== -1; j = t.indexOf('pid=', j + 4)) {
 		const open = text.lastIndexOf('(', j);
 		if (open > from && text.indexOf(')', j) !== -1 && prefixEnd(text.charCodeAt(open - 1))) return open;
 	}
