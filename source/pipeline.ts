@@ -2,7 +2,8 @@
  * Wires sources to parsers and the store: one parser per stream (pod/container),
  * events into the store, sanitised lines into the log ring buffer.
  */
-import {createStreamParser, type StreamParser} from './parse/stream-parser.js';
+import type {StreamParser} from './parse/stream-parser.js';
+import {createDemuxParser} from './parse/demux.js';
 import type {Store} from './store/store.js';
 
 export interface StreamSink {
@@ -25,7 +26,8 @@ export function createPipeline(store: Store, opts: {keepLines?: boolean; maxLine
 			const key = `${pod}/${container}`;
 			let parser = parsers.get(key);
 			if (!parser || o.fresh) {
-				parser = createStreamParser({
+				// a saved `kubectl logs --prefix` of several pods is read as each pod's stream (parse/demux.ts)
+				parser = createDemuxParser({
 					pod,
 					container,
 					maxLineBytes: opts.maxLineBytes,

