@@ -167,7 +167,8 @@ interface Line {
 	k8s: string | null;
 	/** a stamp inside the line and how to read it */
 	stamp: string | null;
-	stampKind: 'nccl' | 'vllm' | 'py' | null;
+	/** `journal`: journald `short`'s `MM-DD HH:MM:SS`, read like vLLM's, but a full stamp in the line beats it */
+	stampKind: 'nccl' | 'vllm' | 'py' | 'journal' | null;
 	cached: number | null | undefined;
 	proc: string | null;
 }
@@ -223,7 +224,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	}
 	const timeOf = (l: Line): number | null => {
 		if (l.k8s) return parseRfc3339(l.k8s);
-		if (l.stamp) return l.stampKind === 'vllm' ? parseMonthDay(l.stamp, ctx.year) : parseSpaced(l.stamp);
+		if (l.stamp) return l.stampKind === 'vllm' || l.stampKind === 'journal' ? parseMonthDay(l.stamp, ctx.year) : parseSpaced(l.stamp);
 		return null;
 	};
 	/** the current line's time, for events (lines that produce events only) */
@@ -333,7 +334,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		const ns = ncclStampLength(text, i);
 		if (ns) {
-			if (!cur.k8s && !cur.stamp) {
+			if (!cur.k8s && (!cur.stamp || cur.stampKind === 'journal')) {
 				cur.stamp = text.slice(i + 1, i + ns - 2);
 				cur.stampKind = 'nccl';
 			}
@@ -384,7 +385,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		// Python logging / Ray `2025-04-14 16:07:42,252\tINFO …`: a full stamp gives the year vLLM's lack
 		if (c >= 48 && c <= 57 && rest.charCodeAt(4) === 45 && rest.charCodeAt(10) === 32 && rest.charCodeAt(13) === 58) {
-			if (!cur.k8s && !cur.stamp) {
+			if (!cur.k8s && (!cur.stamp || cur.stampKind === 'journal')) {
 				cur.stamp = rest.slice(0, 19);
 				cur.stampKind = 'py';
 			}
@@ -662,7 +663,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 				if (u.time !== null && cur.k8s === null) takeStamp(u.time);
 				if (u.monthDay !== null && cur.k8s === null) {
 					cur.stamp = u.monthDay;
-					cur.stampKind = 'vllm';
+					cur.stampKind = 'journal';
 				}
 			}
 		}
