@@ -152,7 +152,8 @@ export function ranksLines(model: RanksModel, width: number, height: number, the
 }
 
 export function ranksPane(model: RanksModel, size: Size, theme: Theme, ui: RanksUi, initNotSeen: string | null = null): PaneContent {
-	const note = `${model.ready}/${model.total} ready${model.problems ? ` · ${model.problems} need attention` : ''}`;
+	// no rank known yet reads as unknown, as the header says it (`0/?`), never `0/0`
+	const note = `${model.ready}/${model.total || '?'} ready${model.problems ? ` · ${model.problems} need attention` : ''}`;
 	if (!initNotSeen) return {title: 'Ranks', note, lines: ranksLines(model, size.width, size.height, theme, ui)};
 	const notice = `${initNotSeen}: ranks met mid-run have no init time`;
 	return {title: 'Ranks', note, lines: [noticeLine(notice, theme), ...ranksLines(model, size.width, Math.max(1, size.height - 1), theme, ui)]};
