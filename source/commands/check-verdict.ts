@@ -77,14 +77,28 @@ export function endpointProgress(ep: EndpointState | null): Progress {
 	return {proven: false, why: `${load}, but no generated token seen yet between two probes${within}`};
 }
 
-/** 1 on an error finding (or a failed phase, or a bad endpoint verdict), 0 when serving/completed (and healthy), else 3. */
+/** How the gate names the endpoint's state: `not-vllm` when what answered is not vLLM (the health enum has no such value). */
+export function endpointLabel(state: RolloutState, endpoint: EndpointHealth | null | undefined): string {
+	return endpoint === 'unhealthy' && state.endpoint?.notVllm ? 'not-vllm' : String(endpoint);
+}
+
+/**
+ * 1 on an error finding (or a failed phase, or a stalled endpoint), 0 when
+ * serving/completed (and healthy), else 3. A bad probe fails the gate only through
+ * the `endpoint-unhealthy` finding's error, so the gate and the finding share one
+ * definition of "down" (findings/endpoint-unhealthy.ts: so many probes in a row,
+ * at once for 401/403 or a server that is not vLLM); until then the gate waits.
+ */
 export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdict {
-	const errors = findings.filter(f => f.severity === 'error').length;
-	if (errors > 0) return {kind: 'fail', code: exitCodes.findings, line: `check: FAIL (${plural(errors, 'error finding')})`};
-	if (phase === 'failed') return {kind: 'fail', code: exitCodes.findings, line: 'check: FAIL (the rollout failed)'};
-	if (endpoint === 'stalled' || endpoint === 'unhealthy' || endpoint === 'unauthorized') {
-		return {kind: 'fail', code: exitCodes.findings, line: `check: FAIL (endpoint ${endpoint}${state.endpoint?.reason ? `: ${state.endpoint.reason}` : ''})`};
+	const errors = findings.filter(f => f.severity === 'error');
+	const endpointSays = (h: string) => `check: FAIL (endpoint ${h}${state.endpoint?.reason ? `: ${state.endpoint.reason}` : ''})`;
+	if (errors.length > 0) {
+		// the endpoint alone is failing: say how, as the gate's line (greppable: `endpoint not-vllm`)
+		const onlyEndpoint = endpoint !== undefined && endpoint !== null && endpoint !== 'ok' && errors.every(f => f.id === 'endpoint-unhealthy');
+		return {kind: 'fail', code: exitCodes.findings, line: onlyEndpoint ? endpointSays(endpointLabel(state, endpoint)) : `check: FAIL (${plural(errors.length, 'error finding')})`};
 	}
+	if (phase === 'failed') return {kind: 'fail', code: exitCodes.findings, line: 'check: FAIL (the rollout failed)'};
+	if (endpoint === 'stalled') return {kind: 'fail', code: exitCodes.findings, line: endpointSays(endpoint)};
 	const done = phase === 'serving' || phase === 'completed';
 	// With --endpoint/--service the endpoint counts for a completed job too (cli.md: "with an endpoint, healthy").
 	if (done && endpoint === undefined) return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}`};
@@ -93,6 +107,6 @@ export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdi
 		if (p.proven) return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}, endpoint healthy (${p.note})`};
 		return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint is not shown to make progress: ${p.why}`};
 	}
-	if (done) return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpoint}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`};
+	if (done) return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpointLabel(state, endpoint)}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`};
 	return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT stuck in ${describeStuck(state, phase)}`};
 }

@@ -130,6 +130,73 @@ export function readJson(path: string, r: AnyResult, target: Target): JsonResult
 	}
 }
 
+/**
+ * What a round's `/v1/models` or `/metrics` answer says against "a vLLM answered"
+ * (null: nothing against it). `/health` 200 alone proves nothing: an nginx page, a
+ * default backend or any web server answers it. vLLM always serves `/v1/models` as
+ * an OpenAI ModelList naming its model and `/metrics` as Prometheus text with
+ * `vllm:*` series; an answer that is not that is `notVllm` (the outcome stays
+ * `unhealthy`: the snapshot contract's health enum has no other value). A 5xx is
+ * `unhealthy`, no answer at all (timeout, reset) `unreachable`: a missed probe.
+ */
+export interface RoundProblem {
+	outcome: 'unhealthy' | 'unreachable' | 'unauthorized';
+	reason: string;
+	/** the answer is not vLLM's (HTML, not JSON, no model list, not Prometheus text, no vllm:* metrics) */
+	notVllm: boolean;
+}
+
+const miss = (reason: string, tooLarge = false): RoundProblem => ({outcome: tooLarge ? 'unhealthy' : 'unreachable', reason, notVllm: false});
+const notVllm = (reason: string): RoundProblem => ({outcome: 'unhealthy', reason, notVllm: true});
+
+/** A non-200 answer to `path`: a 5xx is the server failing, a 404/405/other is not vLLM's route table. */
+function statusProblem(path: string, r: HttpResult, target: Target): RoundProblem {
+	const ct = r.ok ? r.headers['content-type'] : undefined;
+	const status = r.ok ? r.status : 0;
+	const st = target.mode === 'proxy' && r.ok ? apiStatus(r.body) : null;
+	if (st) return miss(`GET ${path}: ${proxyNote(target)} answered ${status}${st.message ? `: ${st.message}` : ''}`);
+	const what = r.ok ? ` answered ${status} (${bodyHint(r.body, ct)})` : '';
+	if (status >= 500) return {outcome: 'unhealthy', reason: `GET ${path}${what}`, notVllm: false};
+	return notVllm(`GET ${path}${what}: vLLM serves ${path} (is this a vLLM server, right port and path?)`);
+}
+
+/** `/v1/models` (already read by readJson/modelIds) → a problem, or null when it names a model. */
+export function modelsProblem(r: AnyResult, target: Target, ids: string[] | string | null): RoundProblem | null {
+	if (!r.ok) return miss(`GET /v1/models: ${r.message}`, r.kind === 'too-large');
+	if (r.status === 401 || r.status === 403) return null; // unauthorized: said by readJson
+	if (r.status !== 200) return statusProblem('/v1/models', r, target);
+	const ct = r.headers['content-type'];
+	if (isHtml(ct, r.body)) return notVllm(`GET /v1/models answered an HTML page (${bodyHint(r.body, ct)}), not vLLM's JSON model list`);
+	if (ids === null) return notVllm(`GET /v1/models: not JSON (${bodyHint(r.body, ct)})`);
+	if (typeof ids === 'string') return notVllm(ids);
+	if (ids.length === 0) return notVllm('GET /v1/models: the model list names no model (vLLM always serves the one it loaded)');
+	return null;
+}
+
+/** What `/metrics` said: a transport failure, a status, HTML, text that is not Prometheus, or no vllm:* series. */
+export type MetricsAnswer = {kind: 'answer'; result: AnyResult} | {kind: 'not-prometheus'; error: string} | {kind: 'no-vllm'} | {kind: 'ok'};
+
+export function metricsProblem(a: MetricsAnswer, target: Target): RoundProblem | null {
+	if (a.kind === 'ok') return null;
+	if (a.kind === 'no-vllm') {
+		return notVllm('GET /metrics: no vllm:* metrics in the Prometheus text (vLLM exports them unless started with --disable-log-stats, and the gate needs them to see tokens move)');
+	}
+	if (a.kind === 'not-prometheus') return notVllm(`GET /metrics: not Prometheus text (${a.error})`);
+	const r = a.result;
+	if (!r.ok) return miss(`GET /metrics: ${r.message}`, r.kind === 'too-large');
+	// vLLM's --api-key guards only /v1/*: a refusal here comes from something in front of it
+	if (r.status === 401 || r.status === 403) return {outcome: 'unauthorized', reason: `GET /metrics answered ${r.status}: vLLM leaves /metrics open, so something in front of it wants credentials`, notVllm: false};
+	if (r.status !== 200) return statusProblem('/metrics', r, target);
+	const ct = r.headers['content-type'];
+	if (isHtml(ct, r.body)) return notVllm(`GET /metrics answered an HTML page (${bodyHint(r.body, ct)}), not Prometheus text`);
+	return notVllm(`GET /metrics: not Prometheus text (${bodyHint(r.body, ct)})`);
+}
+
+/** The round's verdict: the first identity problem wins (it says more than a miss), then the first other. */
+export function roundProblem(...problems: (RoundProblem | null)[]): RoundProblem | null {
+	return problems.find(p => p?.notVllm) ?? problems.find(p => p !== null) ?? null;
+}
+
 /** `/v1/models` ModelList → served ids (`data[].id`), or why not. */
 export function modelIds(value: unknown): string[] | string {
 	const data = (value as {data?: unknown} | null)?.data;

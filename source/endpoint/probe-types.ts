@@ -41,4 +41,6 @@ export interface EndpointProbe {
 	completionLatencyMs: number | null;
 	/** per-request problems this round (bad metrics, non-JSON models, a 50 MB body …), already worded */
 	errors: string[];
+	/** the answers are not vLLM's (an nginx page, no model list, no vllm:* metrics): why; outcome is then `unhealthy` */
+	notVllm?: string | null;
 }

@@ -16,7 +16,7 @@ import type {Store} from '../store/store.js';
 import {UserError} from '../commands/io.js';
 import type {EndpointProbe} from './probe-types.js';
 import {directTarget, proxyTarget, type Target} from './target.js';
-import {bodyHint, classifyHealth, modelIds, readJson} from './classify.js';
+import {bodyHint, classifyHealth, metricsProblem, modelIds, modelsProblem, readJson, roundProblem, type MetricsAnswer} from './classify.js';
 import {parsePromText} from './prom-text.js';
 import {extractVllm} from './vllm-metrics.js';
 import {MetricsWindow} from './metrics-window.js';
@@ -148,6 +148,7 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 		let models: string[] | null = null;
 		let metrics: EndpointProbe['metrics'] = null;
 		let completionLatencyMs: number | null = null;
+		let notVllm: string | null = null;
 		if (outcome === 'ok') {
 			const [m, v, x] = await Promise.all([
 				t.request('/v1/models', {timeoutMs, maxBytes: limits.jsonBytes, accept: 'application/json', signal}),
@@ -155,8 +156,9 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 				t.request('/metrics', {timeoutMs, maxBytes: limits.metricsBytes, accept: 'text/plain', signal}),
 			]);
 			const mj = readJson('/v1/models', m, t);
+			let ids: string[] | string | null = null;
 			if (mj.ok) {
-				const ids = modelIds(mj.value);
+				ids = modelIds(mj.value);
 				if (typeof ids === 'string') errors.push(ids);
 				else {
 					models = ids;
@@ -172,7 +174,15 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 				else if (!vj.ok) errors.push(vj.error);
 				else errors.push('GET /version: JSON without a "version" string');
 			}
-			metrics = readMetrics(x, t, at, window, errors);
+			const said: {answer: MetricsAnswer} = {answer: {kind: 'answer', result: x}};
+			metrics = readMetrics(x, t, at, window, errors, said);
+			// `/health` 200 is not "a vLLM answered": its model list and its vllm:* metrics are (classify.ts)
+			const problem = outcome === 'ok' ? roundProblem(modelsProblem(m, t, ids), metricsProblem(said.answer, t)) : null;
+			if (problem) {
+				outcome = problem.outcome;
+				reason = problem.reason;
+				notVllm = problem.notVllm ? problem.reason : null;
+			}
 			if (options.probeCompletion && outcome === 'ok') {
 				completionLatencyMs = await completion(t, lastModel, Math.max(timeoutMs, 5000), signal, errors);
 			}
@@ -196,6 +206,7 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 			metrics,
 			completionLatencyMs,
 			errors,
+			notVllm,
 		};
 		store.dispatch({type: 'endpoint-probe', probe});
 	};
@@ -253,6 +264,7 @@ function readMetrics(
 	at: number,
 	window: MetricsWindow,
 	errors: string[],
+	said: {answer: MetricsAnswer} = {answer: {kind: 'answer', result: r}},
 ): EndpointProbe['metrics'] {
 	if (!r.ok) {
 		errors.push(`GET /metrics: ${r.message}`);
@@ -270,13 +282,16 @@ function readMetrics(
 	const parsed = parsePromText(r.body.toString('utf8'));
 	if (!parsed.ok) {
 		errors.push(`GET /metrics: not valid Prometheus text, ${parsed.error} — this scrape is ignored`);
+		said.answer = {kind: 'not-prometheus', error: parsed.error};
 		return null;
 	}
 	const scrape = extractVllm(parsed.doc, at);
 	if (scrape.requestsRunning === null && scrape.generationTokens === null && scrape.kvCacheUsage === null) {
 		errors.push('GET /metrics: no vllm:* metrics in the answer (is this a vLLM server?)');
+		said.answer = {kind: 'no-vllm'};
 		return null;
 	}
+	said.answer = {kind: 'ok'};
 	return window.add(scrape);
 }
 

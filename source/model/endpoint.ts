@@ -90,6 +90,7 @@ export function reduceEndpoint(state: RolloutState, event: ProbeEvent): RolloutS
 		lastProgressAt,
 		completionLatencyMs: p.completionLatencyMs ?? (ok ? (prev?.completionLatencyMs ?? null) : null),
 		errors: p.errors.length ? p.errors.slice(0, errorsMax) : [],
+		notVllm: p.notVllm ?? null,
 		everOkAt: prev?.everOkAt ?? (health === 'ok' || health === 'stalled' ? p.at : null),
 		failingSince: failing ? (prev?.failingSince ?? p.at) : null,
 		consecutiveFailures: failing ? (prev?.consecutiveFailures ?? 0) + 1 : 0,

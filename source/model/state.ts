@@ -433,6 +433,8 @@ export interface EndpointState {
 	/** `--stall-after` in force when this was probed */
 	stallAfterMs?: number;
 	probes?: number;
+	/** the last probe's answers were not vLLM's (an nginx page, no model list, no vllm:* metrics): why; health is then `unhealthy` */
+	notVllm?: string | null;
 }
 
 export interface RolloutState {

@@ -5,6 +5,7 @@
  * the same bytes (bar `generatedAt`).
  */
 import type {Finding} from '../findings/types.js';
+import {safeUrlText} from '../text-safety.js';
 import {derivePhase} from '../model/phase.js';
 import {unseenRanks, worldSize} from '../model/world.js';
 import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
@@ -163,6 +164,8 @@ export interface SnapshotEndpoint {
 	waitingByReason?: Record<string, number> | null;
 	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); null when not exported */
 	sleepState?: Record<string, number> | null;
+	/** added: the endpoint answered, but not as vLLM does (why, in words); null when it did or was not asked. `health` is then `unhealthy` */
+	notVllm?: string | null;
 }
 
 /** The whole snapshot: exactly contract/snapshot.schema.json. */
@@ -451,20 +454,9 @@ function engine(state: RolloutState): SnapshotEngine | null {
 	};
 }
 
-// query parameters that may carry a credential (`?api_key=…`, `?token=…`)
-const secretParam = /token|key|secret|auth|pass|sig|credential/i;
-
-/** The endpoint URL without user info or credential-looking query values: a snapshot never holds a token. */
+/** The endpoint URL without user info or credential-looking query values: a snapshot never holds a token (text-safety.ts). */
 export function safeUrl(url: string): string {
-	try {
-		const u = new URL(url);
-		u.username = '';
-		u.password = '';
-		for (const k of [...u.searchParams.keys()]) if (secretParam.test(k)) u.searchParams.set(k, 'REDACTED');
-		return u.toString();
-	} catch {
-		return url.replace(/\/\/[^/@]*@/, '//');
-	}
+	return safeUrlText(url);
 }
 
 /** The scalar metrics; the two labelled breakdowns go to their own endpoint fields. */
@@ -486,6 +478,7 @@ function endpoint(state: RolloutState): SnapshotEndpoint | null {
 		metrics: e.metrics ? metricsOf(e.metrics) : null,
 		waitingByReason: e.metrics?.waitingByReason ? {...e.metrics.waitingByReason} : null,
 		sleepState: e.metrics?.sleepState ? {...e.metrics.sleepState} : null,
+		notVllm: e.notVllm ?? null,
 	};
 }
 

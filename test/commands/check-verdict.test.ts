@@ -49,7 +49,7 @@ describe('check verdict (pure)', () => {
 		expect(verdict({state: st, findings: [], phase: 'completed'})).toMatchObject({code: 0, line: 'check: OK completed'});
 	});
 
-	it('with an endpoint: waits (3) until it is healthy, fails (1) on stalled/unhealthy/unauthorized', () => {
+	it('with an endpoint: waits (3) until it is healthy, fails (1) when stalled or when endpoint-unhealthy is an error', () => {
 		const st = state();
 		expect(verdict({state: st, findings: [], phase: 'serving', endpoint: null}).code).toBe(3);
 		expect(verdict({state: st, findings: [], phase: 'serving', endpoint: 'unreachable'}).line).toBe('check: TIMEOUT serving, but the endpoint is unreachable');
@@ -58,7 +58,14 @@ describe('check verdict (pure)', () => {
 			code: 0,
 			line: 'check: OK serving, endpoint healthy (4 requests running, 0 waiting, tokens rising at 1000.0/s)',
 		});
-		for (const h of ['stalled', 'unhealthy', 'unauthorized'] as const) expect(verdict({state: st, findings: [], phase: 'loading-weights', endpoint: h}).code).toBe(1);
+		expect(verdict({state: st, findings: [], phase: 'loading-weights', endpoint: 'stalled'}).code).toBe(1);
+		// a bad probe fails the gate through the finding's severity only: one definition of "down"
+		const down = [{id: 'endpoint-unhealthy', severity: 'error' as const, subject: 'vLLM endpoint x', message: 'y'}];
+		const once = [{...down[0]!, severity: 'warn' as const}];
+		for (const h of ['unhealthy', 'unauthorized', 'unreachable'] as const) {
+			expect(verdict({state: st, findings: down, phase: 'loading-weights', endpoint: h}).line).toBe(`check: FAIL (endpoint ${h})`);
+			expect(verdict({state: st, findings: once, phase: 'serving', endpoint: h}).code).toBe(3);
+		}
 	});
 
 	it('a 200 from /health with requests running is not OK until tokens are seen rising', () => {
@@ -94,7 +101,7 @@ describe('check verdict (pure)', () => {
 		const st = state();
 		expect(verdict({state: st, findings: [], phase: 'completed', endpoint: null}).code).toBe(3);
 		expect(verdict({state: st, findings: [], phase: 'completed', endpoint: 'unreachable'}).code).toBe(3);
-		expect(verdict({state: st, findings: [], phase: 'completed', endpoint: 'unhealthy'}).code).toBe(1);
+		expect(verdict({state: st, findings: [{id: 'endpoint-unhealthy', severity: 'error', subject: 'x', message: 'y'}], phase: 'completed', endpoint: 'unhealthy'}).code).toBe(1);
 		st.endpoint = answered({requestsRunning: 0});
 		expect(verdict({state: st, findings: [], phase: 'completed', endpoint: 'ok'}).code).toBe(0);
 		// without an endpoint nothing changes

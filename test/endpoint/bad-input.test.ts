@@ -56,7 +56,7 @@ async function probeServer(routes: Routes, interval = 2000) {
 }
 
 describe('bad answers from the endpoint', () => {
-	it('garbage metrics: reported with a line number; health stays ok; the next good scrape is used', async () => {
+	it('garbage metrics: reported with a line number; not Prometheus text is not vLLM; the next good scrape is used', async () => {
 		let garbage = true;
 		const {probe} = await probeServer({
 			'/metrics': (_q, s) => {
@@ -65,7 +65,8 @@ describe('bad answers from the endpoint', () => {
 			},
 		});
 		const ep = await probe();
-		expect(ep.health).toBe('ok');
+		expect(ep.health).toBe('unhealthy');
+		expect(ep.notVllm).toMatch(/^GET \/metrics: not Prometheus text \(line 1: /);
 		expect(ep.metrics).toBeNull();
 		expect(ep.errors.join('\n')).toMatch(/GET \/metrics: not valid Prometheus text, line 1: .* this scrape is ignored/);
 		garbage = false;
@@ -99,7 +100,8 @@ describe('bad answers from the endpoint', () => {
 			},
 		}, 5000);
 		const ep = await probe();
-		expect(ep.health).toBe('ok');
+		expect(ep.health).toBe('unhealthy'); // a failed probe, not a verdict on who answered
+		expect(ep.notVllm).toBeNull();
 		expect(ep.errors.join('\n')).toMatch(new RegExp(`GET /metrics: answer over the ${limits.metricsBytes}-byte limit \\(aborted`));
 	});
 
@@ -168,10 +170,11 @@ describe('bad answers from the endpoint', () => {
 		expect(ep.reason).toMatch(/502 with an HTML page \(text\/html: "502 Bad Gateway"\) — a proxy or gateway in front of vLLM/);
 	});
 
-	it('non-JSON /v1/models is reported; health stays ok', async () => {
+	it('non-JSON /v1/models is reported; it is not vLLM answering', async () => {
 		const {probe} = await probeServer({'/v1/models': ok('<html>oops</html>', 'text/html')});
 		const ep = await probe();
-		expect(ep.health).toBe('ok');
+		expect(ep.health).toBe('unhealthy');
+		expect(ep.notVllm).toBe('GET /v1/models answered an HTML page (text/html: "<html>oops</html>"), not vLLM\'s JSON model list');
 		expect(ep.models).toEqual([]);
 		expect(ep.errors).toContain('GET /v1/models: not JSON (text/html: "<html>oops</html>")');
 	});

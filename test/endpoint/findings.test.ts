@@ -84,9 +84,11 @@ describe('endpoint-unhealthy severity follows the rollout', () => {
 		expect(unhealthy(s)[0]!.severity).toBe('error');
 	});
 
-	it('ok before, then refused: an outage — error at once, even if the logs look like a restart', () => {
-		const s = run(withEngine({configSeen: 1}), probe(0), refused(2000));
+	it('ok before, then refused: an outage — an error at failuresBeforeError in a row, even if the logs look like a restart', () => {
+		let s = run(withEngine({configSeen: 1}), probe(0), refused(2000));
 		expect(s.endpoint!.everOkAt).toBe(0);
+		expect(unhealthy(s)[0]!.severity).toBe('warn'); // one miss: the gate does not fail on it either
+		for (let i = 2; i <= failuresBeforeError; i++) s = reduce(s, refused(i * 2000));
 		expect(unhealthy(s)[0]!.severity).toBe('error');
 		expect(unhealthy(s)[0]!.message).toMatch(/it answered before: an outage/);
 	});

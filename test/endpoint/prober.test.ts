@@ -122,7 +122,7 @@ for (const route of routes) {
 			expect(dead.reason).toMatch(/503/);
 			const f1 = computeFindings(store.getState(), clock.now()).filter(f => f.id === 'endpoint-unhealthy');
 			expect(f1).toHaveLength(1);
-			expect(f1[0]!.severity).toBe('error'); // it was ok before: an outage
+			expect(f1[0]!.severity).toBe('warn'); // one miss after it answered: an error only at failuresBeforeError in a row
 			await vi.waitFor(() => expect(sim.mode).toBe('exited'), {timeout: 5000});
 			clock.advance(2000);
 			const gone = await probe();
@@ -130,7 +130,9 @@ for (const route of routes) {
 			expect(gone.reason).toMatch(/connection refused/);
 			if (route.name !== 'direct') expect(gone.reason).toMatch(/API server's proxy/);
 			expect(gone.consecutiveFailures).toBe(2);
-			expect(computeFindings(store.getState(), clock.now()).find(f => f.id === 'endpoint-unhealthy')!.severity).toBe('error');
+			clock.advance(2000);
+			expect((await probe()).consecutiveFailures).toBe(3);
+			expect(computeFindings(store.getState(), clock.now()).find(f => f.id === 'endpoint-unhealthy')).toMatchObject({severity: 'error', message: expect.stringMatching(/3 probes in a row; it answered before: an outage/)});
 		});
 
 		it('stalled: requests run, tokens stop, /health still 200 → stalled + engine-stalled; recovers when tokens flow', async () => {
