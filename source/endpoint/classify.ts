@@ -9,6 +9,7 @@
  * itself: the API server with a `{"kind":"Status",…}` body, an ingress with HTML.
  */
 import type {HttpResult} from './http-request.js';
+import {safeText} from '../text-safety.js';
 import type {RedirectRefused, Target} from './target.js';
 import type {ProbeOutcome} from './probe-types.js';
 
@@ -37,7 +38,8 @@ export function apiStatus(body: Buffer): {code: number | null; reason: string | 
 
 /** A short, printable look at a body (HTML title, else the first printable bytes). */
 export function bodyHint(body: Buffer, contentType: string | undefined): string {
-	const text = body.subarray(0, 2048).toString('utf8');
+	// redacted and made printable before it is cut: a cut must not leave half a credential
+	const text = safeText(body.subarray(0, 2048).toString('utf8'));
 	const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text);
 	const kind = contentType ? contentType.split(';')[0]!.trim() : 'no content-type';
 	if (title) return `${kind}: "${title[1]!.trim()}"`;

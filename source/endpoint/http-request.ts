@@ -73,6 +73,42 @@ class Abort extends Error {
 	}
 }
 
+/** The credentials a request carries: each Authorization value, whole and without its scheme (`Bearer X` → X). */
+function sentCredentials(headers: Record<string, string>): string[] {
+	const out: string[] = [];
+	for (const [k, v] of Object.entries(headers)) {
+		if (k.toLowerCase() !== 'authorization' && k.toLowerCase() !== 'proxy-authorization') continue;
+		for (const s of [v, v.replace(/^\S+\s+/, '')]) if (s.length >= 4 && !out.includes(s)) out.push(s);
+	}
+	// the longer first: `Bearer X` is masked whole before X alone is looked for
+	return out.sort((a, b) => b.length - a.length);
+}
+
+const MASK = Buffer.from('<redacted>');
+
+/**
+ * A body that echoes our own credentials back (a debug proxy, an error page listing the
+ * request headers) has them masked as it arrives, before anything reads, cuts or stores
+ * it: nothing downstream can print a token it never holds.
+ */
+function maskSent(body: Buffer, sent: readonly string[]): Buffer {
+	let b = body;
+	for (const secret of sent) {
+		const needle = Buffer.from(secret);
+		let i = b.indexOf(needle);
+		if (i === -1) continue;
+		const parts: Buffer[] = [];
+		let from = 0;
+		for (; i !== -1; i = b.indexOf(needle, from)) {
+			parts.push(b.subarray(from, i), MASK);
+			from = i + needle.length;
+		}
+		parts.push(b.subarray(from));
+		b = Buffer.concat(parts);
+	}
+	return b;
+}
+
 export function httpRequest(spec: RequestSpec): Promise<HttpResult> {
 	const start = performance.now();
 	const elapsed = () => Math.round((performance.now() - start) * 10) / 10;
@@ -87,6 +123,7 @@ export function httpRequest(spec: RequestSpec): Promise<HttpResult> {
 		};
 		const mod = spec.url.protocol === 'https:' ? https : http;
 		const headers: Record<string, string> = {'user-agent': 'infertop', ...spec.headers};
+		const sent = sentCredentials(headers);
 		if (spec.body !== undefined) headers['content-length'] = String(Buffer.byteLength(spec.body));
 		const req = mod.request(spec.url, {
 			...spec.tls,
@@ -127,7 +164,7 @@ export function httpRequest(spec: RequestSpec): Promise<HttpResult> {
 					finish({ok: false, kind: 'reset', message: `answer cut short by ${spec.url.host}`, latencyMs: elapsed()});
 					return;
 				}
-				finish({ok: true, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), latencyMs: elapsed()});
+				finish({ok: true, status: res.statusCode ?? 0, headers: res.headers, body: maskSent(Buffer.concat(chunks), sent), latencyMs: elapsed()});
 			});
 		});
 		if (spec.body !== undefined) req.write(spec.body);

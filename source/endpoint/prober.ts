@@ -21,6 +21,7 @@ import {parsePromText} from './prom-text.js';
 import {extractVllm} from './vllm-metrics.js';
 import {MetricsWindow} from './metrics-window.js';
 import {discoverLeaderService, pickPort} from './discover.js';
+import {scrubDeep, scrubText} from '../text-safety.js';
 
 export interface EndpointProber {
 	/** how it is reached, e.g. "http://127.0.0.1:8000 (direct)" or "service default/vllm-leader:8080 via the API server proxy" */
@@ -83,8 +84,14 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 	const {options, store} = args;
 	const env = args.env ?? process.env;
 	const now = args.now ?? Date.now;
-	const log = args.log ?? (() => {});
+	const say = args.log ?? (() => {});
+	// what is said may quote the API server (an error message): through the one list too
+	const log = (m: string) => say(scrubText(m));
 	const token = readEndpointToken(options, env);
+	// Every string a server said (bodies, model ids, version, label values) leaves here
+	// through the one list, before the state holds it: credentials redacted (our own token
+	// by its value too: a server may echo it in any shape), escapes and controls removed.
+	const scrubProbe = (p: EndpointProbe): EndpointProbe => scrubDeep(p, token ? [token] : []);
 
 	let target: Target | null = null;
 	let pendingDiscovery = false;
@@ -208,7 +215,7 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 			errors,
 			notVllm,
 		};
-		store.dispatch({type: 'endpoint-probe', probe});
+		store.dispatch({type: 'endpoint-probe', probe: scrubProbe(probe)});
 	};
 
 	const runRound = (): Promise<void> => {
@@ -219,11 +226,11 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 				if (target) {
 					store.dispatch({
 						type: 'endpoint-probe',
-						probe: {
+						probe: scrubProbe({
 							url: target.display, via: target.describe, at: now(), stallAfterMs: options.stallAfterMs,
 							outcome: 'unreachable', reason: `probe failed: ${(error as Error).message}`,
 							healthStatus: null, healthLatencyMs: null, models: null, version: null, metrics: null, completionLatencyMs: null, errors: [],
-						},
+						}),
 					});
 				}
 			})

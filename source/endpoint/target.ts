@@ -12,6 +12,7 @@
 import type http from 'node:http';
 import type {KubeConfig} from '@kubernetes/client-node';
 import {httpRequest, type HttpResult} from './http-request.js';
+import {urlWithoutCredentials} from '../text-safety.js';
 
 export interface RequestOptions {
 	method?: 'GET' | 'POST';
@@ -51,9 +52,10 @@ export function joinUrl(base: URL, path: string): URL {
 	return u;
 }
 
-/** Shown without userinfo, query or fragment: they may hold credentials. */
+/** Shown without userinfo, query or fragment: they may hold credentials (text-safety.ts's one list). */
 export function safeUrl(u: URL): string {
-	return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+	const c = urlWithoutCredentials(u);
+	return `${c.protocol}//${c.host}${c.pathname === '/' ? '' : c.pathname}`;
 }
 
 async function withRedirects(

@@ -5,9 +5,14 @@
  * (`+ python3 -m vllm… --api-key X`), and proxies log headers.
  */
 
-/** Cheap gate: only lines that mention a secret-ish word are rewritten. */
-// e.g. "api_key='sk-1'", "--hf-token hf_x", "Authorization: Bearer abc", "HF_TOKEN=hf_x"
-const MAYBE_SECRET = /key|token|bearer|secret|passw/i;
+/**
+ * Cheap gate: only lines that mention a secret-ish word are rewritten. This module is the
+ * one redaction list of infertop: the parser, the panes (ui/sanitize.ts), the snapshot and
+ * the endpoint prober (text-safety.ts) all redact with it.
+ */
+// e.g. "api_key='sk-1'", "--hf-token hf_x", "Authorization: Basic abc", "HF_TOKEN=hf_x",
+// "https://u:p@host", "ghp_…", "AKIA…"
+const MAYBE_SECRET = /key|token|bearer|secret|passw|authoriz|:\/\/[^\s/@]*@|hf_|sk-|gh[pousr]_|github_pat_|AKIA|ASIA/i;
 
 /** `name=value` / `name: value` where name is a secret-bearing identifier. */
 // e.g. "api_key='sk-123'", "hf_token=hf_abc", "HF_TOKEN=hf_abc", "token=abc", "AWS_SECRET_ACCESS_KEY=x", "password: hunter2"
@@ -27,6 +32,20 @@ const FLAG = /(--(?:api-key|hf-token|token|password|secret)[= ]+)('[^']*'|"[^"]*
 // e.g. "Authorization: Bearer eyJhbGciOi..."
 const BEARER = /(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
+/** An Authorization header's value, whatever its scheme (proxies and error pages echo request headers). */
+// e.g. "Authorization: Basic dXNlcjpw", "authorization=Bearer abc", "'Proxy-Authorization': 'Token x'", "\"authorization\":\"abc\""
+// (a value already `<redacted>`, or a scheme word alone, is left: redacting twice changes nothing)
+const AUTH_HEADER =
+	/(\b(?:proxy-)?authorization['"]?\s*[=:]\s*['"]?)(?:((?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256)\s+)|(?!(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256)\s))[^\s'",;&)}\]<][^\s'",;&)}\]]*/gi;
+
+/** A URL's password (`scheme://user:password@host`): the user stays, the password goes. */
+// e.g. "https://mluser:hunter2@models.example/llama" → "https://mluser:<redacted>@models.example/llama"
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]*:)(?!<redacted>@)[^\s/@'"]+@/gi;
+
+/** Well-known token shapes, wherever they stand: Hugging Face, OpenAI-style, GitHub, AWS access key ids. */
+// e.g. "hf_abcdefghijklmnopqrstu", "sk-proj-abcdefghijklmnop", "ghp_Ab12…", "github_pat_11AB…", "AKIAIOSFODNN7EXAMPLE"
+const TOKEN_SHAPES = /\b(?:hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:AKIA|ASIA)[A-Z0-9]{16})\b/g;
+
 const KEEP = new Set(['None', 'null', "''", '""', 'none', 'NULL', '<redacted>', "'<redacted>'"]);
 
 function quoteLike(value: string): string {
@@ -35,8 +54,9 @@ function quoteLike(value: string): string {
 }
 
 /** Case-sensitive literal alternation: much cheaper than the `/i` regex on every line (bench/parse.ts). */
-// e.g. "key", "KEY", "Token", "Bearer", "SECRET", "password"
-const MAYBE_SECRET_FAST = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW/;
+// e.g. "key", "KEY", "Token", "Bearer", "SECRET", "password", "Authorization", "://", "hf_", "sk-", "ghp_", "AKIA"
+// (stream-parser.ts's SECRETISH is this exactly)
+const MAYBE_SECRET_FAST = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW|uthoriz|UTHORIZ|:\/\/|hf_|sk-|gh[pousr]_|_pat_|AKIA|ASIA/;
 
 /**
  * Cheap gates for ASSIGNMENT and DICT_ENTRY: a match of either needs a name ending in
@@ -69,9 +89,17 @@ export function redact(text: string, secretish = false): string {
 			return `${q}${name}${q}${sep}${value.startsWith('[') ? "['<redacted>']" : quoteLike(value)}`;
 		});
 	}
+	if (AUTH_GATE.test(s)) s = s.replace(AUTH_HEADER, (_m, head: string, scheme: string | undefined) => `${head}${scheme ?? ''}<redacted>`);
 	s = s.replace(BEARER, '$1<redacted>');
+	if (s.indexOf('://') !== -1) s = s.replace(URL_PASSWORD, '$1<redacted>@');
+	if (TOKEN_GATE.test(s)) s = s.replace(TOKEN_SHAPES, '<redacted>');
 	return s;
 }
+
+// e.g. "Authorization:", "AUTHORIZATION=" (any case)
+const AUTH_GATE = /authoriz/i;
+// the token shapes' fixed heads (case-sensitive, as the shapes are)
+const TOKEN_GATE = /hf_|sk-|gh[pousr]_|github_pat_|AKIA|ASIA/;
 
 /** The gated rules with their gates, for the test that each gate is implied by its rule (test/parse/redact.test.ts). */
 export const GATED_RULES = [

@@ -91,7 +91,7 @@ const RAY_REPEATED = / ?\[repeated \d+x across cluster\]/;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // secret-ish words, e.g. "api_key", "HF_TOKEN", "Bearer", "secret", "password";
 // redact.ts's MAYBE_SECRET_FAST exactly (slowLine skips redact() when this finds nothing)
-const SECRETISH = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW/;
+const SECRETISH = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW|uthoriz|UTHORIZ|:\/\/|hf_|sk-|gh[pousr]_|_pat_|AKIA|ASIA/;
 
 /**
  * A host the full path reads the same way on every line, so the fast path may take

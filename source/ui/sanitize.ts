@@ -5,6 +5,7 @@
  * too, so no log can move the cursor, retitle the window, set the clipboard
  * (OSC 52), print a hyperlink (OSC 8) or reorder text with bidi overrides.
  */
+import {redact} from '../text-safety.js';
 
 // OSC: ESC ] … terminated by BEL or ST (ESC \); an unterminated one runs to the end.
 // e.g. "\x1b]52;c;ZWNobyBoaQ==\x07" (clipboard), "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"
@@ -42,17 +43,12 @@ export function sanitize(text: string): string {
 		.replace(/\t/g, '  ');
 }
 
-// Credentials that must never reach the screen, whatever the upstream code forgot:
-// URL user info  "http://admin:s3cr3t@10.0.0.5:8000" → "http://10.0.0.5:8000"
-const urlUserInfo = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
-// token-like query/flag values  "?api_key=sk-1", "--api-key sk-1", "token: abc", "Authorization: Bearer abc"
-const secretAssignment = /(\b(?:api[_-]?key|access[_-]?token|auth[_-]?token|token|secret|password|passwd|hf[_-]?token)["']?\s*[=:]\s*["']?|--(?:api-key|token|hf-token)[ =]|\bBearer\s+)[^\s"'&,;]+/gi;
-// well-known token shapes: Hugging Face, OpenAI-style keys
-const knownTokens = /\b(?:hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{16,})\b/g;
-const maybeSecret = /@|=|:|Bearer|hf_|sk-|--/;
-
-/** Replace credentials with REDACTED (user info is dropped). */
+/**
+ * Credentials that must never reach the screen, whatever the upstream code forgot:
+ * the one redaction list (parse/redact.ts, through text-safety.ts), not a second one.
+ * e.g. "http://admin:s3cr3t@10.0.0.5:8000" → "http://admin:<redacted>@10.0.0.5:8000",
+ * "Authorization: Basic dXNl" → "Authorization: Basic <redacted>", "ghp_…" / "AKIA…" → "<redacted>"
+ */
 export function redactSecrets(text: string): string {
-	if (!maybeSecret.test(text)) return text;
-	return text.replace(urlUserInfo, '$1').replace(secretAssignment, '$1REDACTED').replace(knownTokens, 'REDACTED');
+	return redact(text);
 }

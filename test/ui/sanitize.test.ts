@@ -34,9 +34,9 @@ import {redactSecrets} from '../../source/ui/sanitize.js';
 
 describe('redactSecrets (draw time)', () => {
 	it('drops URL user info and token values, keeps the rest readable', () => {
-		expect(redactSecrets('vLLM endpoint http://admin:s3cr3t@10.0.0.5:8000/v1?api_key=sk-live-123&x=1')).toBe('vLLM endpoint http://10.0.0.5:8000/v1?api_key=REDACTED&x=1');
-		expect(redactSecrets('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer REDACTED');
-		expect(redactSecrets('vllm serve m --api-key abc123 --port 8000')).toBe('vllm serve m --api-key REDACTED --port 8000');
+		expect(redactSecrets('vLLM endpoint http://admin:s3cr3t@10.0.0.5:8000/v1?api_key=sk-live-123&x=1')).toBe('vLLM endpoint http://admin:<redacted>@10.0.0.5:8000/v1?api_key=<redacted>&x=1');
+		expect(redactSecrets('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer <redacted>');
+		expect(redactSecrets('vllm serve m --api-key abc123 --port 8000')).toBe('vllm serve m --api-key <redacted> --port 8000');
 		expect(redactSecrets('HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz')).not.toContain('hf_abcdefghijklmnop');
 		const nccl = "vm:964:964 [0] NCCL INFO NET/Socket : Using [0]eth0:192.0.2.2<0>";
 		expect(redactSecrets(nccl)).toBe(nccl);
