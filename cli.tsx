@@ -78,11 +78,11 @@ const cli = meow(help, {
 		json: {type: 'boolean'},
 		wait: {type: 'string'},
 		since: {type: 'string'},
-		tail: {type: 'number'},
+		tail: {type: 'string'}, // a number, checked in options.ts (which names the text given)
 		save: {type: 'string'},
-		maxStreams: {type: 'number'},
-		qps: {type: 'number'},
-		speed: {type: 'number'},
+		maxStreams: {type: 'string'},
+		qps: {type: 'string'},
+		speed: {type: 'string'},
 		scenario: {type: 'string'},
 		serveOnly: {type: 'boolean'},
 		timeout: {type: 'string'},
@@ -98,8 +98,8 @@ const cli = meow(help, {
 		ascii: {type: 'boolean'},
 		stragglerAfter: {type: 'string'},
 		initStallAfter: {type: 'string'},
-		minIntraGbps: {type: 'number'},
-		minInterGbps: {type: 'number'},
+		minIntraGbps: {type: 'string'},
+		minInterGbps: {type: 'string'},
 	},
 });
 

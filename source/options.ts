@@ -17,11 +17,11 @@ export interface RawFlags {
 	json?: boolean;
 	wait?: string;
 	since?: string;
-	tail?: number;
+	tail?: NumberFlag;
 	save?: string;
-	maxStreams?: number;
-	qps?: number;
-	speed?: number;
+	maxStreams?: NumberFlag;
+	qps?: NumberFlag;
+	speed?: NumberFlag;
 	scenario?: string;
 	serveOnly?: boolean;
 	timeout?: string;
@@ -37,9 +37,67 @@ export interface RawFlags {
 	ascii?: boolean;
 	stragglerAfter?: string;
 	initStallAfter?: string;
-	minIntraGbps?: number;
-	minInterGbps?: number;
+	minIntraGbps?: NumberFlag;
+	minInterGbps?: NumberFlag;
 }
+
+/**
+ * A number flag as the command line gives it: cli.tsx declares them as strings so the
+ * text the user typed can be named in the error (meow's number type turns `abc` into
+ * null and drops a missing value); tests may pass numbers.
+ */
+export type NumberFlag = string | number | null;
+
+/** Strict decimal: `12`, `0.5`, `-3`, `1e3`; not `abc`, `12abc`, `Infinity`, `0x10`, ``. */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The flag's number, or why not (worded with the flag's name); undefined when absent. */
+function numberFlag(
+	name: string,
+	raw: NumberFlag | undefined,
+	rule: {min: number; integer?: boolean; above?: boolean},
+	errors: string[],
+): number | undefined {
+	if (raw === undefined) return undefined;
+	let n: number;
+	if (raw === null || (typeof raw === 'number' && Number.isNaN(raw))) {
+		errors.push(`--${name}: not a number`);
+		return undefined;
+	}
+	if (typeof raw === 'string') {
+		const t = raw.trim();
+		if (t === '') {
+			errors.push(`--${name} needs a value`);
+			return undefined;
+		}
+		n = decimal.test(t) ? Number(t) : Number.NaN;
+		if (!Number.isFinite(n)) {
+			errors.push(`--${name}: "${raw}" is not a number`);
+			return undefined;
+		}
+	} else n = raw;
+	const ok = Number.isFinite(n) && (rule.above ? n > rule.min : n >= rule.min) && (!rule.integer || Number.isInteger(n));
+	if (!ok) {
+		const what = rule.above ? `more than ${rule.min}` : rule.integer ? `an integer >= ${rule.min}` : `a number >= ${rule.min}`;
+		errors.push(`--${name} must be ${what} (got ${n})`);
+		return undefined;
+	}
+	return n;
+}
+
+/** String flags that were given with no value (`-n` at the end, `--endpoint=`), with how the help names them. */
+const stringFlags = [
+	['kubeconfig', '--kubeconfig'],
+	['context', '--context'],
+	['namespace', '-n/--namespace'],
+	['selector', '-l/--selector'],
+	['container', '-c/--container'],
+	['save', '--save'],
+	['scenario', '--scenario'],
+	['endpoint', '--endpoint'],
+	['service', '--service'],
+	['tokenFile', '--token-file'],
+] as const;
 
 export interface EndpointOptions {
 	url: string | null;
@@ -99,23 +157,41 @@ export function toOptions(
 		args = rest;
 	}
 
-	const dur = (name: string, value: string | undefined, dflt: number): number => {
+	const dur = (name: string, value: string | undefined, dflt: number, positive = true): number => {
 		if (value === undefined) return dflt;
+		if (value.trim() === '') {
+			errors.push(`--${name} needs a value`);
+			return dflt;
+		}
 		const ms = parseDuration(value);
 		if (ms === null) {
 			errors.push(`--${name}: "${value}" is not a duration (use e.g. 500ms, 30s, 5m, 1h, 1m30s)`);
 			return dflt;
 		}
+		// a zero interval, deadline or threshold is never meant: it spins, gives up at once, or fires on everything
+		if (positive && ms <= 0) {
+			errors.push(`--${name} must be more than 0 (got "${value}")`);
+			return dflt;
+		}
 		return ms;
 	};
 
+	for (const [key, shown] of stringFlags) if (flags[key] !== undefined && flags[key]!.trim() === '') errors.push(`${shown} needs a value`);
+	if (flags.files?.some(f => f.trim() === '')) errors.push('--files needs a value');
+
 	const waitMs = dur('wait', flags.wait, 30_000);
 	const timeoutMs = dur('timeout', flags.timeout, 15 * 60_000);
-	const sinceMs = flags.since === undefined ? null : dur('since', flags.since, 0);
+	const sinceMs = flags.since === undefined ? null : dur('since', flags.since, 0, false);
 	const probeIntervalMs = dur('probe-interval', flags.probeInterval, 2000);
 	const stallAfterMs = dur('stall-after', flags.stallAfter, 30_000);
 	const stragglerMs = dur('straggler-after', flags.stragglerAfter, defaultFindingOptions.stragglerSeconds * 1000);
 	const initStallMs = dur('init-stall-after', flags.initStallAfter, defaultFindingOptions.initStallSeconds * 1000);
+	const tail = numberFlag('tail', flags.tail, {min: 0, integer: true}, errors);
+	const maxStreams = numberFlag('max-streams', flags.maxStreams, {min: 1, integer: true}, errors);
+	const qpsFlag = numberFlag('qps', flags.qps, {min: 0, above: true}, errors);
+	const speedFlag = numberFlag('speed', flags.speed, {min: 0}, errors);
+	const minIntraGbps = numberFlag('min-intra-gbps', flags.minIntraGbps, {min: 0}, errors);
+	const minInterGbps = numberFlag('min-inter-gbps', flags.minInterGbps, {min: 0}, errors);
 
 	if ((command === 'replay' || command === 'analyze') && args.length === 0) {
 		errors.push(`${command} needs at least one PATH (a log file, a folder of *.log files, or - for stdin)`);
@@ -127,18 +203,12 @@ export function toOptions(
 	if (command === 'check' && args.length > 0 && (flags.files?.length ?? 0) > 0) {
 		errors.push('check takes either a WORKLOAD or --files, not both');
 	}
-	const speed = flags.speed ?? (command === 'demo' ? 1 : 1);
-	if (!Number.isFinite(speed) || speed < 0) errors.push(`--speed must be a number >= 0 (got ${flags.speed})`);
+	const speed = speedFlag ?? 1;
 	const scenario = flags.scenario ?? 'healthy';
 	if (!(scenarios as readonly string[]).includes(scenario)) {
 		errors.push(`--scenario must be one of ${scenarios.join(', ')} (got "${scenario}")`);
 	}
-	if (flags.maxStreams !== undefined && (!Number.isInteger(flags.maxStreams) || flags.maxStreams < 1)) {
-		errors.push('--max-streams must be a positive integer');
-	}
-	if (flags.tail !== undefined && (!Number.isInteger(flags.tail) || flags.tail < 0)) errors.push('--tail must be an integer >= 0');
-	const qps = flags.qps ?? 50;
-	if (!(qps > 0)) errors.push('--qps must be > 0');
+	const qps = qpsFlag ?? 50;
 
 	let service: EndpointOptions['service'] = null;
 	if (flags.service) {
@@ -173,8 +243,8 @@ export function toOptions(
 				selector: flags.selector ?? null,
 				container: flags.container ?? null,
 				sinceMs,
-				tail: flags.tail ?? null,
-				maxStreams: flags.maxStreams ?? null,
+				tail: tail ?? null,
+				maxStreams: maxStreams ?? null,
 				qps,
 				save: flags.save ?? null,
 			},
@@ -202,8 +272,8 @@ export function toOptions(
 				...defaultFindingOptions,
 				stragglerSeconds: stragglerMs / 1000,
 				initStallSeconds: initStallMs / 1000,
-				minIntraNodeGBps: flags.minIntraGbps ?? defaultFindingOptions.minIntraNodeGBps,
-				minInterNodeGBps: flags.minInterGbps ?? defaultFindingOptions.minInterNodeGBps,
+				minIntraNodeGBps: minIntraGbps ?? defaultFindingOptions.minIntraNodeGBps,
+				minInterNodeGBps: minInterGbps ?? defaultFindingOptions.minInterNodeGBps,
 			},
 		},
 	};
