@@ -18,8 +18,9 @@ import {createPipeline} from '../pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore, type Store} from '../store/store.js';
 import {toSnapshot} from '../view/snapshot.js';
+import type {InFlight, KubeClient} from '../kube/client.js';
 import {findingLine, verdict, type Verdict} from './check-verdict.js';
-import {UserError, type Io} from './io.js';
+import {exitCodes, UserError, type Io} from './io.js';
 
 /**
  * The endpoint hook: given the store, start probing and dispatch `endpoint-probe`
@@ -90,26 +91,62 @@ async function report(j: Judged, options: Options, io: Io): Promise<number> {
 	return j.result.code;
 }
 
+/** A stop for the whole run: the user's signal, or --timeout from the first instant. */
+function runStop(io: Io, timeoutMs: number): {signal: AbortSignal; ranOut: () => boolean; left: () => number; dispose(): void} {
+	const startedAt = Date.now();
+	const ac = new AbortController();
+	let ranOut = false;
+	const onUser = () => ac.abort();
+	io.signal.addEventListener('abort', onUser, {once: true});
+	if (io.signal.aborted) ac.abort();
+	const timer = setTimeout(() => {
+		ranOut = true;
+		ac.abort();
+	}, timeoutMs);
+	return {
+		signal: ac.signal,
+		ranOut: () => ranOut,
+		left: () => Math.max(0, startedAt + timeoutMs - Date.now()),
+		dispose() {
+			clearTimeout(timer);
+			io.signal.removeEventListener('abort', onUser);
+		},
+	};
+}
+
+const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+
 async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook): Promise<number> {
 	const entries = await resolveLogPaths(options.files);
 	const onlyStdin = entries.every(e => e.path === '-');
 	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
 	const pipeline = createPipeline(store, {keepLines: false});
+	// --timeout bounds reading too: a stdin that never closes, a FIFO with no writer
+	const run = runStop(io, options.timeoutMs);
+	let waitingFor: string | null = null;
 	try {
-		await readSavedLogs(entries, pipeline, {speed: 0, signal: io.signal, stdin: io.stdin});
+		const read = await readSavedLogs(entries, pipeline, {speed: 0, signal: run.signal, stdin: io.stdin, onWaiting: what => (waitingFor ??= what)});
 		store.flush();
-		const stop = await endpointHook(store, options, io);
+		if (!read) {
+			const j = judge(store, options, false);
+			const why = run.ranOut() ? `check: TIMEOUT after ${fmtMs(options.timeoutMs)}: the logs did not end` : 'check: STOPPED before the logs ended';
+			const line = `${why}${waitingFor ? ` (waiting for ${waitingFor})` : ''}; ${j.result.kind === 'waiting' ? j.result.line.replace(/^check: TIMEOUT /, '') : `read so far: ${j.result.line.replace(/^check: /, '')}`}`;
+			return await report({...j, result: {kind: 'waiting', code: exitCodes.timeout, line}}, options, io);
+		}
+		const endpointIo: Io = {...io, signal: run.signal};
+		const stop = await endpointHook(store, options, endpointIo);
 		if (!stop) return await report(judge(store, options, false), options, io);
 		try {
 			// The logs are read; wait for the gate's verdict: an error finding, a bad endpoint,
 			// or a healthy one — which, with requests in flight, means tokens seen rising
 			// between two probes (a first `/health` 200 proves nothing about a hung worker).
-			await waitFor(store, () => judge(store, options, true).result.kind !== 'waiting', options.timeoutMs, io.signal);
+			await waitFor(store, () => judge(store, options, true).result.kind !== 'waiting', run.left(), run.signal);
 			return await report(judge(store, options, true), options, io);
 		} finally {
 			stop();
 		}
 	} finally {
+		run.dispose();
 		store.dispose();
 	}
 }
@@ -117,13 +154,40 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 /** Live: follow the workload's pods until serving (and healthy), an error finding, or --timeout. */
 async function checkLive(options: Options, io: Io): Promise<number> {
 	const {startKubeSource} = await import('../kube/source.js');
+	const {describeWaiting, unansweredHint} = await import('../kube/errors.js');
 	const store = createStore(emptyState({kind: 'kubernetes', context: options.kube.context, namespace: options.kube.namespace ?? 'default', selector: options.kube.selector}), {flushMs: 100});
 	const pipeline = createPipeline(store, {keepLines: false});
+	// --timeout bounds the whole run from here: connecting to the API server included
+	const run = runStop(io, options.timeoutMs);
 	const stop = new AbortController();
-	const onUser = () => stop.abort();
-	io.signal.addEventListener('abort', onUser, {once: true});
+	let client: KubeClient | null = null;
+	/** what the oldest request waited for when the run was stopped (the stop itself ends it) */
+	let stuckAt: InFlight | null = null;
+	const onRun = () => {
+		stuckAt ??= (client as KubeClient | null)?.inFlight() ?? null;
+		stop.abort();
+	};
+	run.signal.addEventListener('abort', onRun, {once: true});
 	const sourceIo: Io = {...io, signal: stop.signal};
-	const source = await startKubeSource({options, pipeline, io: sourceIo, once: false});
+	const starting = startKubeSource({options, pipeline, io: sourceIo, once: false, onClient: c => (client = c)});
+	starting.catch(() => undefined); // a start cut short by the stop is answered below
+	const stopped = new Promise<'stopped'>(resolve => (stop.signal.aborted ? resolve('stopped') : stop.signal.addEventListener('abort', () => resolve('stopped'), {once: true})));
+	let source: Awaited<typeof starting>;
+	try {
+		const started = await Promise.race([starting, stopped]);
+		if (started === 'stopped') {
+			const server = (client as KubeClient | null)?.server ?? 'the Kubernetes API server';
+			const waiting = describeWaiting(server, options.kube.context, stuckAt ?? (client as KubeClient | null)?.inFlight() ?? null);
+			const line = run.ranOut() ? `check: TIMEOUT after ${fmtMs(options.timeoutMs)}: ${waiting}. ${unansweredHint}` : `check: STOPPED before the pods were listed: ${waiting}`;
+			await write(options.json ? io.stderr : io.stdout, `${line}\n`);
+			return exitCodes.timeout;
+		}
+		source = started;
+	} catch (error) {
+		run.signal.removeEventListener('abort', onRun);
+		run.dispose();
+		throw error;
+	}
 	let prober: {stop(): void; status: 'probing' | 'discovering' | 'none'} | null = null;
 	try {
 		const {startEndpointProber} = await import('../endpoint/prober.js');
@@ -150,7 +214,7 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 			const result = verdict({state, findings, phase: derivePhase(state), endpoint: withEndpoint(raw) ? (state.endpoint?.health ?? null) : undefined});
 			return {state, now, result, findings};
 		};
-		const deadline = Date.now() + options.timeoutMs;
+		const deadline = Date.now() + run.left();
 		let last = live();
 		while (last.result.kind === 'waiting' && Date.now() < deadline && !stop.signal.aborted) {
 			// re-judge on every flush, and at least once a second so clock-driven findings fire
@@ -170,12 +234,13 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 			}
 			last = live();
 		}
-		if (last.result.kind === 'waiting' && stop.signal.aborted) last = {...last, result: {...last.result, line: last.result.line.replace('check: TIMEOUT', 'check: STOPPED')}};
+		if (last.result.kind === 'waiting' && stop.signal.aborted && !run.ranOut()) last = {...last, result: {...last.result, line: last.result.line.replace('check: TIMEOUT', 'check: STOPPED')}};
 		return await report(last, options, io);
 	} finally {
 		prober?.stop();
 		stop.abort();
-		io.signal.removeEventListener('abort', onUser);
+		run.signal.removeEventListener('abort', onRun);
+		run.dispose();
 		await source.stop();
 		store.dispose();
 	}

@@ -9,6 +9,9 @@ import {emptyState} from '../model/state.js';
 import type {Options} from '../options.js';
 import {createPipeline} from '../pipeline.js';
 import {createStore} from '../store/store.js';
+import type {InFlight, KubeClient} from '../kube/client.js';
+import type {KubeSource} from '../kube/source.js';
+import type {TuiTitle} from '../view/header-model.js';
 import {exitCodes, UserError, type Io} from './io.js';
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
@@ -21,48 +24,107 @@ export interface LiveExtra {
 }
 
 export async function run(options: Options, io: Io, extra: LiveExtra = {}): Promise<number> {
+	// --wait bounds the whole --once run from here, the first instant: connecting included
+	const startedAt = Date.now();
 	// the Kubernetes client is loaded only here, never before the first frame of other commands
-	const [{loadKubeConfig}, {startKubeSource}] = await Promise.all([import('../kube/config.js'), import('../kube/source.js')]);
+	const [{loadKubeConfig}, {startKubeSource}, {describeWaiting, unansweredHint}] = await Promise.all([import('../kube/config.js'), import('../kube/source.js'), import('../kube/errors.js')]);
 	const cfg = await loadKubeConfig({kubeconfig: options.kube.kubeconfig, context: options.kube.context, namespace: options.kube.namespace, env: io.env});
 	const workload = options.args[0] ?? null;
 	const store = createStore(emptyState(extra.sourceKind === 'demo' ? {kind: 'demo', scenario: extra.scenario ?? 'healthy', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload} : {kind: 'kubernetes', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload}), {
 		flushMs: options.once ? 0 : 50,
 	});
 	const pipeline = createPipeline(store, {keepLines: !options.once});
-	const source = await startKubeSource({options, pipeline, io, once: options.once});
+	// The run's stop: the user (signal), --wait running out, or the TUI quit while connecting.
 	const ac = new AbortController();
-	const onAbort = () => ac.abort();
+	let client: KubeClient | null = null;
+	/** what the oldest request waited for when the run was stopped (the stop itself ends it) */
+	let stuckAt: InFlight | null = null;
+	const stopRun = () => {
+		stuckAt ??= (client as KubeClient | null)?.inFlight() ?? null;
+		ac.abort();
+	};
+	const onAbort = () => stopRun();
 	io.signal.addEventListener('abort', onAbort, {once: true});
-	const wantProber = !options.once || Boolean(options.endpoint.url || options.endpoint.service);
+	if (io.signal.aborted) ac.abort();
+	let ranOut = false;
+	const waitTimer = options.once
+		? setTimeout(() => {
+				ranOut = true;
+				stopRun();
+			}, Math.max(0, options.waitMs - (Date.now() - startedAt)))
+		: null;
+	const stopped = new Promise<'stopped'>(resolve => (ac.signal.aborted ? resolve('stopped') : ac.signal.addEventListener('abort', () => resolve('stopped'), {once: true})));
+	const starting = startKubeSource({options, pipeline, io: {...io, signal: ac.signal}, once: options.once, onClient: c => (client = c)});
+	starting.catch(() => undefined); // a start cut short by the stop is answered below
+	const waiting = () => describeWaiting(cfg.server, cfg.context, stuckAt ?? (client as KubeClient | null)?.inFlight() ?? null);
+	/** a start that did not finish: --wait ran out, or the user stopped it */
+	const notStarted = () =>
+		ranOut
+			? new UserError(`--wait ${fmtMs(options.waitMs)} ran out before the pods were listed: ${waiting()}. ${unansweredHint}`)
+			: new UserError(`stopped before the pods were listed: ${waiting()}.`);
+	const title: TuiTitle = {kind: extra.sourceKind === 'demo' ? 'demo' : 'kubernetes', label: extra.label, context: cfg.context, namespace: cfg.namespace, workload, matchedBy: null};
+	let source: KubeSource | null = null;
 	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
-	try {
-		if (wantProber) {
-			const {startEndpointProber} = await import('../endpoint/prober.js');
-			prober = await startEndpointProber({
-				options: options.endpoint,
-				store,
-				env: io.env,
-				kube: {kubeConfig: source.kubeConfig, namespace: source.describe.namespace, workload},
-				signal: ac.signal,
-				autoStart: !options.once,
-				log: options.once ? m => io.stderr.write(`infertop: ${m}\n`) : undefined,
-			});
-		}
-		if (options.once) return await once(options, io, store, source, prober);
-		const {runTui} = await import('../ui/run-tui.js');
-		const code = await runTui({
+	const startProber = async (s: KubeSource) => {
+		if (!(!options.once || Boolean(options.endpoint.url || options.endpoint.service))) return;
+		const {startEndpointProber} = await import('../endpoint/prober.js');
+		prober = await startEndpointProber({
+			options: options.endpoint,
 			store,
-			options,
-			io,
-			title: {kind: extra.sourceKind === 'demo' ? 'demo' : 'kubernetes', label: extra.label, context: source.describe.context, namespace: source.describe.namespace, workload, matchedBy: source.describe.matchedBy},
+			env: io.env,
+			kube: {kubeConfig: s.kubeConfig, namespace: s.describe.namespace, workload},
+			signal: ac.signal,
+			autoStart: !options.once,
+			log: options.once ? m => io.stderr.write(`infertop: ${m}\n`) : undefined,
 		});
-		for (const n of source.notices) io.stderr.write(`infertop: ${n}\n`);
+		if (ac.signal.aborted) prober?.stop();
+	};
+	try {
+		if (!options.once && io.stdout.isTTY) {
+			// The screen comes up at once, says what it connects to, and quits on q while it waits.
+			const tuiStop = new AbortController();
+			let startError: unknown = null;
+			title.connecting = () => (source || startError ? null : `connecting to ${cfg.server} (${Math.floor((Date.now() - startedAt) / 1000)} s)`);
+			void starting.then(
+				async s => {
+					source = s;
+					Object.assign(title, {context: s.describe.context, namespace: s.describe.namespace, matchedBy: s.describe.matchedBy});
+					try {
+						await startProber(s);
+					} catch (error) {
+						startError = error;
+						tuiStop.abort();
+					}
+				},
+				(error: unknown) => {
+					startError = error;
+					tuiStop.abort();
+				},
+			);
+			const {runTui} = await import('../ui/run-tui.js');
+			const code = await runTui({store, options, io: {...io, signal: AbortSignal.any([io.signal, tuiStop.signal])}, title});
+			if (startError && !io.signal.aborted) throw startError;
+			for (const n of (source as KubeSource | null)?.notices ?? []) io.stderr.write(`infertop: ${n}\n`);
+			return code;
+		}
+		const started = await Promise.race([starting, stopped]);
+		if (started === 'stopped') throw notStarted();
+		source = started;
+		Object.assign(title, {context: started.describe.context, namespace: started.describe.namespace, matchedBy: started.describe.matchedBy});
+		if ((await Promise.race([startProber(started), stopped])) === 'stopped') throw notStarted();
+		if (options.once) return await once(options, io, store, started, prober, ac.signal, () => ranOut);
+		const {runTui} = await import('../ui/run-tui.js');
+		const code = await runTui({store, options, io, title});
+		for (const n of started.notices) io.stderr.write(`infertop: ${n}\n`);
 		return code;
 	} finally {
+		if (waitTimer) clearTimeout(waitTimer);
 		ac.abort();
 		io.signal.removeEventListener('abort', onAbort);
-		prober?.stop();
-		await source.stop();
+		(prober as {stop(): void} | null)?.stop();
+		// a source still starting ends itself on the abort; one that started is stopped here
+		const s = source ?? (await starting.catch(() => null));
+		await s?.stop();
 		store.dispose();
 	}
 }
@@ -73,14 +135,18 @@ async function once(
 	store: ReturnType<typeof createStore>,
 	source: Awaited<ReturnType<typeof import('../kube/source.js').startKubeSource>>,
 	prober: {probeOnce(): Promise<void>} | null,
+	stop: AbortSignal,
+	ranOut: () => boolean,
 ): Promise<number> {
-	let timer: NodeJS.Timeout | null = null;
+	// --wait's clock started with the run (run() aborts `stop` when it runs out)
 	const outcome = await Promise.race([
 		Promise.all([source.done, prober?.probeOnce()]).then(() => 'done' as const),
-		new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), options.waitMs))),
-		new Promise<'aborted'>(resolve => io.signal.addEventListener('abort', () => resolve('aborted'), {once: true})),
+		new Promise<'timeout' | 'aborted'>(resolve => {
+			const settle = () => resolve(ranOut() ? 'timeout' : 'aborted');
+			if (stop.aborted) settle();
+			else stop.addEventListener('abort', settle, {once: true});
+		}),
 	]);
-	if (timer) clearTimeout(timer);
 	if (outcome !== 'done') {
 		const left = source.unfinished();
 		const what = left.length ? `not read to the end: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ` and ${left.length - 20} more` : ''}` : 'the endpoint probe did not answer';

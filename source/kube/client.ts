@@ -5,11 +5,18 @@
  * never finishes it, non-500 errors lose the Status body, and `Watch` cannot ask
  * for bookmarks; here every request takes a rate-limiter token and every failure
  * keeps its Status message.
+ *
+ * Deadlines: an API server (or a load balancer in front of it) that accepts TCP and
+ * never answers must not hang a request forever. Every request has a connect
+ * deadline (TCP and TLS handshake) and a response deadline (status line and headers);
+ * a getJson body must keep arriving; each failure is a KubeDeadlineError naming the
+ * server, the request and the step it was stuck at. `inFlight()` says what the oldest
+ * open request waits for (the TUI's "connecting to …", --wait's message).
  */
 import type {IncomingMessage} from 'node:http';
 import https from 'node:https';
 import type {KubeConfig} from '@kubernetes/client-node';
-import {KubeApiError} from './errors.js';
+import {KubeApiError, KubeDeadlineError, type RequestStep} from './errors.js';
 import type {RateLimiter} from './rate-limit.js';
 
 export interface KubeClient {
@@ -20,11 +27,34 @@ export interface KubeClient {
 	/** a streaming GET (watch, log): resolves with the 200 response, else throws KubeApiError */
 	stream(path: string, query: Record<string, string | number | boolean | undefined | null>, what: {verb: string; resource: string; namespace: string | null; signal: AbortSignal}): Promise<IncomingMessage>;
 	close(): void;
+	/** the oldest request not answered yet: what it is, since when, and the step it waits at */
+	inFlight(): InFlight | null;
 }
 
-export function createKubeClient(kc: KubeConfig, limiter: RateLimiter): KubeClient {
+export interface InFlight {
+	what: string;
+	since: number;
+	step: RequestStep;
+}
+
+export interface KubeDeadlines {
+	/** TCP connect and TLS handshake */
+	connectMs: number;
+	/** from the request sent to the response's headers */
+	responseMs: number;
+	/** a getJson body: longest gap between two pieces of it */
+	bodyIdleMs: number;
+}
+
+export const defaultDeadlines: KubeDeadlines = {connectMs: 10_000, responseMs: 30_000, bodyIdleMs: 30_000};
+
+const describeRequest = (what: {verb: string; resource: string; namespace: string | null}) => `${what.verb} ${what.resource}${what.namespace ? ` in namespace ${what.namespace}` : ''}`;
+
+export function createKubeClient(kc: KubeConfig, limiter: RateLimiter, deadlines: Partial<KubeDeadlines> = {}): KubeClient {
 	const server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
+	const limits = {...defaultDeadlines, ...deadlines};
 	let agent: https.Agent | null = null;
+	const open = new Set<InFlight>();
 
 	const prepare = async () => {
 		const opts: https.RequestOptions = {};
@@ -58,11 +88,31 @@ export function createKubeClient(kc: KubeConfig, limiter: RateLimiter): KubeClie
 		what: {verb: string; resource: string; namespace: string | null; signal?: AbortSignal},
 	): Promise<IncomingMessage> => {
 		await limiter.take(what.signal);
-		const headers = await prepare();
+		const flight: InFlight = {what: describeRequest(what), since: Date.now(), step: 'credentials'};
+		open.add(flight);
+		let headers: Record<string, string>;
+		try {
+			headers = await prepare();
+		} catch (err) {
+			open.delete(flight);
+			throw err;
+		}
 		const url = new URL(server + path);
 		for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
 		return new Promise((resolve, reject) => {
+			let timer: NodeJS.Timeout | null = null;
+			const done = () => {
+				if (timer) clearTimeout(timer);
+				timer = null;
+				open.delete(flight);
+			};
+			const arm = (step: RequestStep, ms: number) => {
+				flight.step = step;
+				if (timer) clearTimeout(timer);
+				timer = setTimeout(() => req.destroy(new KubeDeadlineError(server, flight.what, flight.step, ms)), ms);
+			};
 			const req = https.get(url, {agent: agent!, headers, signal: what.signal}, res => {
+				done();
 				if (res.statusCode === 200) return resolve(res);
 				const chunks: Buffer[] = [];
 				res.on('data', c => chunks.push(c));
@@ -81,7 +131,27 @@ export function createKubeClient(kc: KubeConfig, limiter: RateLimiter): KubeClie
 					reject(new KubeApiError(res.statusCode ?? 0, message, reason, what.verb, what.resource, what.namespace));
 				});
 			});
-			req.on('error', reject);
+			req.on('error', err => {
+				done();
+				reject(err);
+			});
+			arm('connect', limits.connectMs);
+			req.on('socket', socket => {
+				// a kept-alive socket is connected already; a new one must finish TCP and TLS first
+				const connected = () => arm('response', limits.responseMs);
+				const tls = socket as unknown as {encrypted?: boolean; _secureEstablished?: boolean};
+				if (!tls.encrypted) {
+					// plain TCP (a proxy's agent): connected is enough
+					if (req.reusedSocket || !socket.connecting) connected();
+					else socket.once('connect', connected);
+					return;
+				}
+				// a kept-alive socket finished its handshake long ago; a new one has not started it
+				if (req.reusedSocket || tls._secureEstablished === true) return connected();
+				if (!socket.connecting) flight.step = 'tls';
+				else socket.once('connect', () => (flight.step = 'tls'));
+				socket.once('secureConnect', connected);
+			});
 		});
 	};
 
@@ -92,8 +162,29 @@ export function createKubeClient(kc: KubeConfig, limiter: RateLimiter): KubeClie
 		async getJson(path, query, what) {
 			const res = await request(path, query, what);
 			const chunks: Buffer[] = [];
-			for await (const c of res) chunks.push(c as Buffer);
+			const flight: InFlight = {what: describeRequest(what), since: Date.now(), step: 'body'};
+			open.add(flight);
+			let timer: NodeJS.Timeout | null = null;
+			const arm = () => {
+				if (timer) clearTimeout(timer);
+				timer = setTimeout(() => res.destroy(new KubeDeadlineError(server, flight.what, 'body', limits.bodyIdleMs)), limits.bodyIdleMs);
+			};
+			try {
+				arm();
+				for await (const c of res) {
+					arm();
+					chunks.push(c as Buffer);
+				}
+			} finally {
+				if (timer) clearTimeout(timer);
+				open.delete(flight);
+			}
 			return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		},
+		inFlight() {
+			let oldest: InFlight | null = null;
+			for (const f of open) if (!oldest || f.since < oldest.since) oldest = f;
+			return oldest ? {...oldest} : null;
 		},
 		stream: request,
 		close() {

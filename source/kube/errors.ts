@@ -20,6 +20,50 @@ export class KubeApiError extends Error {
 	}
 }
 
+/** Where a request to the API server was when it stopped getting anywhere. */
+export type RequestStep = 'credentials' | 'connect' | 'tls' | 'response' | 'body';
+
+const stepWords: Record<RequestStep, string> = {
+	credentials: 'getting credentials from the kubeconfig (an exec plugin that does not return?)',
+	connect: 'no TCP connection',
+	tls: 'the TCP connection was accepted but the TLS handshake never finished',
+	response: 'connected, but no answer to the request',
+	body: 'the answer stopped arriving midway',
+};
+
+/** A request to the API server that missed one of its deadlines (client.ts). */
+export class KubeDeadlineError extends Error {
+	readonly code = 'ETIMEDOUT';
+	constructor(
+		readonly server: string,
+		readonly what: string,
+		readonly step: RequestStep,
+		readonly ms: number,
+	) {
+		super(`${stepWords[step]} within ${Math.round(ms / 100) / 10}s (${what})`);
+		this.name = 'KubeDeadlineError';
+	}
+}
+
+/** What a person checks when the API server does not answer: the words after "no answer from …". */
+export const unansweredHint =
+	'A load balancer, firewall or proxy in front of it may be dropping traffic, or the server is overloaded or down. Try `kubectl get --raw /readyz --request-timeout 10s` with the same kubeconfig, check your VPN or bastion, or pick another --context / --kubeconfig.';
+
+/** `the Kubernetes API server at https://… (context "x") is stuck: …` for a request that waits, or null when none does. */
+export function describeWaiting(server: string, context: string | null, flight: {what: string; since: number; step: RequestStep} | null, now = Date.now()): string {
+	const where = `the Kubernetes API server at ${server}${context ? ` (context "${context}")` : ''}`;
+	if (!flight) return `${where} has not answered yet`;
+	return `${where} has not answered for ${Math.max(0, Math.round((now - flight.since) / 1000))}s: ${stepWords[flight.step]} (${flight.what})`;
+}
+
+/**
+ * A 4xx that asking again cannot fix (a malformed selector's 400, 404 of an API, 422):
+ * not 401/403 (said apart), 404 of an object (a lookup), 408/429 (retry later), 409/410 (resume).
+ */
+export function isPermanentRequestError(err: unknown): err is KubeApiError {
+	return err instanceof KubeApiError && err.status >= 400 && err.status < 500 && ![401, 403, 404, 408, 409, 410, 425, 429].includes(err.status);
+}
+
 export function canIHint(verb: string, resource: string, namespace: string | null): string {
 	return `kubectl auth can-i ${verb} ${resource}${namespace ? ` -n ${namespace}` : ''}`;
 }
@@ -51,7 +95,14 @@ export function explainClusterError(err: unknown, ctx: {server: string; context:
 				`${where} says infertop may not ${err.verb} ${err.resource}${err.namespace ? ` in namespace ${err.namespace}` : ''} (403 Forbidden: ${err.message}). Check with \`${canIHint(err.verb, err.resource, err.namespace)}\`; deploy/rbac.yaml has a read-only Role that grants what infertop needs.`,
 			);
 		}
+		if (isPermanentRequestError(err)) {
+			const selectorHint = err.status === 400 && (err.verb === 'list' || err.verb === 'watch') ? ' Check the label selector (-l) or the workload name: kubectl accepts the same syntax (`kubectl get pods -l …`).' : ` Check the flags that make this request (-n, -l, -c) with \`kubectl get ${err.resource}${err.namespace ? ` -n ${err.namespace}` : ''}\`.`;
+			return new UserError(`${where} refused to ${err.verb} ${err.resource}${err.namespace ? ` in namespace ${err.namespace}` : ''} (${err.status}${err.reason ? ` ${err.reason}` : ''}: ${err.message}); asking again would not help.${selectorHint}`);
+		}
 		return null;
+	}
+	if (err instanceof KubeDeadlineError) {
+		return new UserError(`no answer from ${where}: ${err.message}. ${unansweredHint}`);
 	}
 	const e = err as NodeJS.ErrnoException;
 	const code = e?.code ?? '';

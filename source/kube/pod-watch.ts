@@ -7,7 +7,7 @@
  */
 import {StringDecoder} from 'node:string_decoder';
 import type {KubeClient} from './client.js';
-import {KubeApiError} from './errors.js';
+import {isPermanentRequestError, KubeApiError} from './errors.js';
 
 export interface PodWatchArgs {
 	client: KubeClient;
@@ -153,6 +153,8 @@ export function startPodWatch(args: PodWatchArgs): PodWatch {
 				if (err instanceof KubeApiError && err.status === 403 && err.verb === 'watch') rv = null;
 				if (!synced && err instanceof KubeApiError && (err.status === 401 || err.status === 403)) throw err;
 				if (!synced && !(err instanceof KubeApiError)) throw err;
+				// a 4xx no retry fixes (a malformed selector's 400): say it, don't ask forever
+				if (isPermanentRequestError(err)) throw err;
 				args.onError?.(err);
 				await sleep(delay, signal);
 				delay = Math.min(backoff.maxMs, delay * 2);

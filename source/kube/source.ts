@@ -9,7 +9,7 @@ import {UserError, type Io} from '../commands/io.js';
 import type {Options} from '../options.js';
 import type {SourceEvent} from '../parse/events.js';
 import type {Pipeline} from '../pipeline.js';
-import {createKubeClient, type KubeClient} from './client.js';
+import {createKubeClient, type KubeClient, type KubeDeadlines} from './client.js';
 import {loadKubeConfig} from './config.js';
 import {explainClusterError, forbiddenReason, KubeApiError} from './errors.js';
 import {startLogStream, type InstanceLookup, type LogStream} from './log-stream.js';
@@ -17,7 +17,7 @@ import {genericPendingReason, instanceIdOf, toPodFacts} from './pod-facts.js';
 import {startPodWatch} from './pod-watch.js';
 import {createRateLimiter} from './rate-limit.js';
 import {createLogSaver} from './save.js';
-import {resolveWorkload, type WorkloadMatch} from './workload.js';
+import {noPodsMessage, resolveWorkload, type WorkloadMatch} from './workload.js';
 
 export interface KubeSource {
 	describe: {context: string | null; namespace: string; selector: string | null; workload: string | null; matchedBy: string | null};
@@ -41,6 +41,8 @@ export interface KubeTuning {
 	watchTimeoutSeconds: number;
 	/** how often a pending pod's Events are read for its reason */
 	eventsEveryMs: number;
+	/** per-request connect/response deadlines (client.ts) */
+	deadlines?: Partial<KubeDeadlines>;
 }
 
 export const defaultTuning: KubeTuning = {
@@ -66,6 +68,8 @@ export async function startKubeSource(args: {
 	tuning?: Partial<KubeTuning>;
 	/** prefix for the in-cluster service-account folder (tests) */
 	inClusterPrefix?: string;
+	/** handed the client as soon as it exists, before the first request: what a caller shows while it connects */
+	onClient?: (client: KubeClient) => void;
 }): Promise<KubeSource> {
 	const {options, pipeline, io, once} = args;
 	const tuning = {...defaultTuning, ...args.tuning};
@@ -78,7 +82,8 @@ export async function startKubeSource(args: {
 		inClusterPrefix: args.inClusterPrefix,
 	});
 	const namespace = cfg.namespace;
-	const client: KubeClient = createKubeClient(cfg.kc, createRateLimiter(options.kube.qps));
+	const client: KubeClient = createKubeClient(cfg.kc, createRateLimiter(options.kube.qps), tuning.deadlines);
+	args.onClient?.(client);
 	const abort = new AbortController();
 	const signal = abort.signal;
 	// one listener per stream and request: 128 pods are expected, not a leak
@@ -94,6 +99,9 @@ export async function startKubeSource(args: {
 		if (once) io.stderr.write(`infertop: ${msg}\n`);
 	};
 	const fail = (err: unknown): Error => {
+		io.signal.removeEventListener('abort', onUserStop);
+		// stopped (by the user, or a caller's deadline) before the source was up: not a cluster error
+		if (signal.aborted) return new UserError(`stopped while connecting to the Kubernetes API server at ${cfg.server}`);
 		const e = explainClusterError(err, {server: cfg.server, context: cfg.context});
 		if (e) return e;
 		const msg = err instanceof Error ? err.message : String(err);
@@ -294,6 +302,12 @@ export async function startKubeSource(args: {
 			throw fail(err);
 		}
 		const pods = (body.items ?? []).filter(wanted);
+		if (pods.length === 0) {
+			// nothing to read is not an empty snapshot that reads as all well: say what the namespace holds
+			const message = await noPodsMessage(client, namespace, workload, options.kube.selector, signal).catch(() => `no pods match in namespace ${namespace}`);
+			client.close();
+			throw new UserError(message);
+		}
 		await Promise.all(pods.filter((p: any) => p.status?.phase === 'Pending').map((p: any) => readEvents(p.metadata.name)));
 		for (const p of pods) upsert(p, true);
 		for (const p of pods) reconcileStreams(p);
@@ -319,10 +333,13 @@ export async function startKubeSource(args: {
 		});
 		try {
 			await Promise.race([synced, watch.done]);
+			// stopped before the first list answered: the watch loop ends quietly
+			if (signal.aborted) throw new Error('stopped');
 		} catch (err) {
+			const e = fail(err);
 			abort.abort();
 			client.close();
-			throw fail(err);
+			throw e;
 		}
 		done = watch.done.catch(() => undefined).then(() => waitStreams());
 	}

@@ -11,6 +11,8 @@ export interface TuiTitle {
 	workload?: string | null;
 	matchedBy?: string | null;
 	label?: string;
+	/** live, while the source is not up yet: `connecting to https://… (8 s)` (read at every redraw), else null */
+	connecting?: () => string | null;
 }
 
 export interface PhaseSpan {
@@ -89,6 +91,8 @@ export function buildHeader(state: RolloutState, title: TuiTitle, phase: Phase, 
 			detail,
 		};
 	});
+	const connecting = title.connecting?.() ?? null;
+	if (connecting) steps.unshift({label: connecting, ms: null, current: true, tone: 'warn', detail: null});
 	if (state.endpoint) {
 		const h = state.endpoint.health;
 		steps.push({label: h === 'ok' ? 'endpoint healthy' : `endpoint ${h ?? 'probing'}`, ms: null, current: false, tone: h === 'ok' ? 'ok' : h === null ? 'muted' : 'error', detail: null});
