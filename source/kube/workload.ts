@@ -83,3 +83,44 @@ export async function resolveWorkload(
 	}
 	return {selector: userSelector, namePrefix: workload, matchedBy: `pod-name prefix "${workload}"`};
 }
+
+/** at most this many of the namespace's pods are named when nothing matched */
+const podsNamed = 20;
+
+/**
+ * Why `--once` found no pod to read, for a person to act on: what was looked for
+ * (the workload and the rules tried, or -l), and what the namespace does hold —
+ * a typo shows next to the right name; an empty namespace says so. The listing is
+ * best-effort: a refusal or error only drops the "pods in this namespace" part.
+ */
+export async function noPodsMessage(
+	client: KubeClient,
+	namespace: string,
+	workload: string | null,
+	userSelector: string | null,
+	signal: AbortSignal,
+): Promise<string> {
+	let names: string[] | null = null;
+	let more = 0;
+	try {
+		const body = await client.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {limit: 500}, {verb: 'list', resource: 'pods', namespace, signal});
+		// pod names are RFC 1123 labels: anything else from the server is not printed
+		const all: string[] = (body.items ?? []).map((p: any) => String(p?.metadata?.name ?? '')).filter((n: string) => /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(n));
+		all.sort();
+		names = all.slice(0, podsNamed);
+		more = all.length - names.length + (typeof body.metadata?.remainingItemCount === 'number' ? body.metadata.remainingItemCount : 0);
+	} catch (err) {
+		if (signal.aborted) throw err;
+	}
+	const sel = userSelector ? ` with -l ${userSelector}` : '';
+	if (names !== null && names.length === 0 && more === 0) {
+		return `no pods in namespace ${namespace} (is -n/--namespace right? kubectl get pods -A lists every namespace's)`;
+	}
+	const what = workload
+		? `no pods match workload "${workload}"${sel} in namespace ${namespace} (as a LeaderWorkerSet, a Run:ai workload, a Deployment, a StatefulSet or a pod-name prefix)`
+		: userSelector
+			? `no pods match -l ${userSelector} in namespace ${namespace}`
+			: `no pods in namespace ${namespace}`;
+	if (names === null) return `${what}; the namespace's pods could not be listed (kubectl get pods -n ${namespace})`;
+	return `${what}; pods in this namespace: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
