@@ -8,14 +8,16 @@
 import type {Finding} from '../findings/types.js';
 import type {EndpointHealth, EndpointState, Phase, RolloutState} from '../model/state.js';
 import {exitCodes} from './io.js';
+import {safeText} from '../text-safety.js';
 
 export type Verdict =
 	| {kind: 'ok'; code: 0; line: string}
 	| {kind: 'fail'; code: 1; line: string}
 	| {kind: 'waiting'; code: 3; line: string};
 
+/** One finding as a line; its subject and message may quote a log, a file name or a server: sanitised (text-safety.ts). */
 export function findingLine(f: Finding): string {
-	return `${f.severity.toUpperCase()} ${f.id}: ${f.subject}: ${f.message}`.replace(/\s*\n\s*/g, ' ');
+	return safeText(`${f.severity.toUpperCase()} ${f.id}: ${f.subject}: ${f.message}`.replace(/\s*\n\s*/g, ' '));
 }
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -89,7 +91,13 @@ export function endpointLabel(state: RolloutState, endpoint: EndpointHealth | nu
  * definition of "down" (findings/endpoint-unhealthy.ts: so many probes in a row,
  * at once for 401/403 or a server that is not vLLM); until then the gate waits.
  */
-export function verdict({state, findings, phase, endpoint}: VerdictInput): Verdict {
+export function verdict(input: VerdictInput): Verdict {
+	// the line quotes pod names, pending reasons and the endpoint's reason: sanitised before it is printed
+	const v = verdictOf(input);
+	return {...v, line: safeText(v.line)} as Verdict;
+}
+
+function verdictOf({state, findings, phase, endpoint}: VerdictInput): Verdict {
 	const errors = findings.filter(f => f.severity === 'error');
 	const endpointSays = (h: string) => `check: FAIL (endpoint ${h}${state.endpoint?.reason ? `: ${state.endpoint.reason}` : ''})`;
 	if (errors.length > 0) {

@@ -2,9 +2,11 @@
  * The readable report `infertop analyze` prints without `--json`: the snapshot as
  * plain, greppable text (one fact per line, tables with fixed columns). Colour only
  * when asked (the caller honours NO_COLOR / --no-color / not a TTY). All text comes
- * from the sanitised state, so nothing here needs redacting again.
+ * from the sanitised state, and is sanitised and redacted once more here (text-safety.ts):
+ * a file name or a server's string may reach the snapshot by a road the parser never saw.
  */
 import {commName} from '../model/mid-run.js';
+import {scrubDeep} from '../text-safety.js';
 import type {Snapshot, SnapshotCommunicator, SnapshotTopology} from './snapshot.js';
 
 export interface ReportOptions {
@@ -128,7 +130,10 @@ function timingsTable(m: SnapshotCommunicator): string[] {
 	return ['    init timings (s, NCCL):', ...table(header, body).map(l => `      ${l}`)];
 }
 
-export function formatReport(s: Snapshot, opts: ReportOptions): string {
+export function formatReport(snapshot: Snapshot, opts: ReportOptions): string {
+	// every string of the snapshot (file names, pod names, a server's model ids, log text)
+	// through the one list before it is printed: no escape from outside reaches the terminal
+	const s = scrubDeep(snapshot);
 	const c = palette(opts.color);
 	const rule = opts.ascii ? '-' : '─';
 	const arrow = opts.ascii ? '<->' : '↔';
