@@ -13,6 +13,7 @@ import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore} from '../store/store.js';
 import {formatReport} from '../view/report.js';
 import {toSnapshot} from '../view/snapshot.js';
+import {terminalJson} from '../text-safety.js';
 import {exitCodes, UserError, type Io} from './io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
@@ -39,7 +40,7 @@ export async function run(options: Options, io: Io): Promise<number> {
 	const now = state.lastTs ?? Date.now();
 	const findings = computeFindings(state, now, options.findings);
 	const snapshot = toSnapshot(state, findings, {now});
-	const out = options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	const out = options.json ? `${terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
 	await new Promise<void>(resolve => {
 		if (io.stdout.write(out)) resolve();
 		else io.stdout.once('drain', () => resolve());

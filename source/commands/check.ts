@@ -18,6 +18,7 @@ import {createPipeline} from '../pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore, type Store} from '../store/store.js';
 import {toSnapshot} from '../view/snapshot.js';
+import {terminalJson} from '../text-safety.js';
 import type {InFlight, KubeClient} from '../kube/client.js';
 import {findingLine, verdict, type Verdict} from './check-verdict.js';
 import {exitCodes, UserError, type Io} from './io.js';
@@ -83,7 +84,7 @@ function judge(store: Store, options: Options, withEndpoint: boolean): Judged {
 
 async function report(j: Judged, options: Options, io: Io): Promise<number> {
 	if (options.json) {
-		await write(io.stdout, `${JSON.stringify(toSnapshot(j.state, j.findings, {now: j.now}), null, 2)}\n`);
+		await write(io.stdout, `${terminalJson(toSnapshot(j.state, j.findings, {now: j.now}))}\n`);
 		await write(io.stderr, `${j.result.line}\n`);
 	} else {
 		await write(io.stdout, [...j.findings.map(findingLine), j.result.line].join('\n') + '\n');

@@ -164,7 +164,7 @@ async function once(
 	const d = source.describe;
 	// the resolved selector (e.g. the LWS label a WORKLOAD became), as the contract's source fields
 	if (snapshot.source.kind === 'kubernetes') snapshot.source = {kind: 'kubernetes', context: d.context, namespace: d.namespace, selector: d.selector};
-	const out = options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	const out = options.json ? `${(await import('../text-safety.js')).terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
 	await new Promise<void>(resolve => (io.stdout.write(out) ? resolve() : io.stdout.once('drain', () => resolve())));
 	return snapshot.findings.some(f => f.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }

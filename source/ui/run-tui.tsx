@@ -12,6 +12,7 @@ import type {Options} from '../options.js';
 import type {Store} from '../store/store.js';
 import {createSelectors} from '../view/selectors.js';
 import {toSnapshot} from '../view/snapshot.js';
+import {terminalJson} from '../text-safety.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {App} from './app.js';
 import {createFrameBudget} from './hooks/frame-budget.js';
@@ -72,7 +73,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 		const now = nowFor(args);
 		if (options.json) {
 			const findings = createSelectors(title, options.findings).findings(state, now);
-			io.stdout.write(JSON.stringify(toSnapshot(state, findings, {now}), null, 2) + '\n');
+			io.stdout.write(terminalJson(toSnapshot(state, findings, {now})) + '\n');
 			return exitCode(findings);
 		}
 		const frame = plainFrame(state, title, options, now, io.stdout.columns || 120);
