@@ -2,6 +2,10 @@
  * `infertop replay PATH... [--speed N]`: the TUI over saved logs, played with
  * their own timestamps N times faster (0 = all at once). Files are checked
  * before the screen switches, so a typo is a one-line error, not a flash.
+ * `--endpoint URL` works here too (cli.md: endpoint flags work with every source):
+ * the endpoint is probed every --probe-interval while the TUI runs, as live does;
+ * a plain (non-TTY) frame or --json waits for the first probe. `--service` needs a
+ * cluster's API server and is refused with that reason.
  */
 import path from 'node:path';
 import {createPipeline} from '../pipeline.js';
@@ -13,6 +17,9 @@ import type {Options} from '../options.js';
 import {UserError, type Io} from './io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
+	if (options.endpoint.service && !options.endpoint.url) {
+		throw new UserError('replay reads saved logs: it can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
+	}
 	const entries = await resolveLogPaths(options.args);
 	const files = entries.map(e => e.path);
 	const store = createStore(emptyState({kind: 'files', files}));
@@ -32,11 +39,19 @@ export async function run(options: Options, io: Io): Promise<number> {
 	try {
 		const code = await runTui({store, options, io, title: {kind: 'files', label}});
 		if (readError) throw readError instanceof UserError ? readError : new UserError(`reading the logs failed: ${readError instanceof Error ? readError.message : String(readError)}`);
+	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
 		return code;
+		if (options.endpoint.url) {
+			const {startEndpointProber} = await import('../endpoint/prober.js');
+			prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: reader.signal});
+			// one frame (a pipe, TERM=dumb) or --json: it shows the endpoint only once it was asked
+			if (!io.stdout.isTTY || io.env['TERM'] === 'dumb') await prober?.probeOnce();
+		}
 	} finally {
 		reader.abort();
 		io.signal.removeEventListener('abort', stop);
 		await reading;
+		prober?.stop();
 		store.dispose();
 	}
 }

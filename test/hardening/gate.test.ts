@@ -195,3 +195,42 @@ describe('one missed probe is not an error when the finding says a few are', () 
 		expect(lastLine(t.out())).toMatch(/^check: FAIL \(endpoint unhealthy: GET \/health answered 503/);
 	});
 });
+
+describe('replay --endpoint URL probes the endpoint (endpoint flags work with every source)', () => {
+	const replayOpts = (flags: Record<string, unknown>) => {
+		const r = toOptions(['replay', completedLogs], {speed: 0, json: true, ...flags} as never, {LANG: 'C.UTF-8'});
+		if (!r.ok) throw new Error(r.errors.join('; '));
+		return r.options;
+	};
+	const pipe = () => {
+		const t = io();
+		return {...t, stdout: Object.assign(t.stdout, {isTTY: false})};
+	};
+
+	it('the simulated vLLM: the snapshot holds its health and model', async () => {
+		const sim = await startVllmSim({mode: 'serving', model: 'Qwen/Qwen2.5-7B-Instruct'});
+		cleanups.push(() => sim.close());
+		const {run: replay} = await import('../../source/commands/replay.js');
+		const t = pipe();
+		await replay(replayOpts({endpoint: sim.url}), t);
+		expect(JSON.parse(t.out()).endpoint).toMatchObject({url: `${sim.url}/`, health: 'ok', models: ['Qwen/Qwen2.5-7B-Instruct']});
+	});
+
+	it('an nginx page: not-vllm in the snapshot and an error finding (exit 1)', async () => {
+		const srv = await serve((_q, s) => {
+			s.writeHead(200, {'content-type': 'text/html'});
+			s.end(nginxPage);
+		});
+		const {run: replay} = await import('../../source/commands/replay.js');
+		const t = pipe();
+		expect(await replay(replayOpts({endpoint: srv.url}), t)).toBe(1);
+		const snap = JSON.parse(t.out());
+		expect(snap.endpoint.notVllm).toMatch(/Welcome to nginx!/);
+		expect(snap.findings).toContainEqual(expect.objectContaining({id: 'endpoint-unhealthy', severity: 'error'}));
+	});
+
+	it('--service needs a cluster: refused with the reason, not ignored', async () => {
+		const {run: replay} = await import('../../source/commands/replay.js');
+		await expect(replay(replayOpts({service: 'vllm-leader:8000'}), pipe())).rejects.toThrow(/replay reads saved logs: .*--service needs a cluster/);
+	});
+});
