@@ -36,22 +36,22 @@ export async function run(options: Options, io: Io): Promise<number> {
 	});
 	// The last folder/file name says which run it is; the full path is in the snapshot.
 	const label = options.args.length === 1 ? path.basename(options.args[0]!.replace(/\/+$/, '')) || options.args[0]! : `${options.args.length} paths`;
-	try {
-		const code = await runTui({store, options, io, title: {kind: 'files', label}});
-		if (readError) throw readError instanceof UserError ? readError : new UserError(`reading the logs failed: ${readError instanceof Error ? readError.message : String(readError)}`);
 	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
-		return code;
+	try {
 		if (options.endpoint.url) {
 			const {startEndpointProber} = await import('../endpoint/prober.js');
 			prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: reader.signal});
 			// one frame (a pipe, TERM=dumb) or --json: it shows the endpoint only once it was asked
 			if (!io.stdout.isTTY || io.env['TERM'] === 'dumb') await prober?.probeOnce();
 		}
+		const code = await runTui({store, options, io, title: {kind: 'files', label}});
+		if (readError) throw readError instanceof UserError ? readError : new UserError(`reading the logs failed: ${readError instanceof Error ? readError.message : String(readError)}`);
+		return code;
 	} finally {
+		prober?.stop();
 		reader.abort();
 		io.signal.removeEventListener('abort', stop);
 		await reading;
-		prober?.stop();
 		store.dispose();
 	}
 }
