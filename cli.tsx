@@ -8,6 +8,8 @@ import meow from 'meow';
 import {toOptions} from './source/options.js';
 import {UserError, exitCodes, type Io} from './source/commands/io.js';
 import {VERSION} from './source/version.js';
+// an error may quote a file name, a flag's value or a server: sanitised and redacted before it is printed
+import {safeText} from './source/text-safety.js';
 
 const help = `
   Usage
@@ -111,7 +113,7 @@ async function main(): Promise<number> {
 	if (args.includes('--version')) cli.showVersion();
 	const parsed = toOptions(cli.input, cli.flags as never, process.env);
 	if (!parsed.ok) {
-		for (const e of parsed.errors) process.stderr.write(`infertop: ${e}\n`);
+		for (const e of parsed.errors) process.stderr.write(`infertop: ${safeText(e)}\n`);
 		process.stderr.write(`Run 'infertop --help' for usage.\n`);
 		return exitCodes.usage;
 	}
@@ -142,10 +144,10 @@ main().then(
 	},
 	(error: unknown) => {
 		if (error instanceof UserError) {
-			process.stderr.write(`infertop: ${error.message}\n`);
+			process.stderr.write(`infertop: ${safeText(error.message)}\n`);
 			process.exit(error.exitCode);
 		}
-		process.stderr.write(`infertop: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(`infertop: unexpected error: ${safeText(error instanceof Error ? error.message : String(error))}\n`);
 		if (process.env['INFERTOP_DEBUG']) console.error(error);
 		process.exit(exitCodes.usage);
 	},
