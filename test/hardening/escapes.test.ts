@@ -57,6 +57,14 @@ describe('a log file named with escape sequences', () => {
 		}
 	}, 60_000);
 
+	it('an error naming such a file (unreadable, or a bad flag value) prints no escape byte', async () => {
+		for (const args of [['analyze', path.join(dir, `missing${HOSTILE}.log`)], ['check', '--files', path.join(dir, `missing${HOSTILE}.log`)], ['analyze', '--endpoint', `not a url${HOSTILE}`, hostileFile]]) {
+			const r = await infertop(args);
+			expect(r.code).toBe(2);
+			expect(UNSAFE.test(r.out), `${args.join(' ')}: ${shown(r.out)}`).toBe(false);
+		}
+	}, 60_000);
+
 	it("the plain frame and the summary left after q print no escape byte", async () => {
 		const entries = await resolveLogPaths([hostileFile]);
 		const store = createStore(emptyState({kind: 'files', files: [hostileFile]}), {flushMs: 0});
