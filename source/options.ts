@@ -267,7 +267,8 @@ export function toOptions(
 				probeCompletion: flags.probeCompletion ?? false,
 			},
 			color: flags.color !== false && !noColor,
-			ascii: flags.ascii ?? !utf8,
+			// meow gives an absent boolean flag as false, not undefined: --ascii only ever turns ASCII on
+			ascii: flags.ascii === true || !utf8,
 			findings: {
 				...defaultFindingOptions,
 				stragglerSeconds: stragglerMs / 1000,

@@ -12,7 +12,7 @@ import {createPipeline} from '../pipeline.js';
 import {emptyState} from '../model/state.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore} from '../store/store.js';
-import {runTui} from '../ui/run-tui.js';
+import {fullScreen, runTui} from '../ui/run-tui.js';
 import type {Options} from '../options.js';
 import {UserError, type Io} from './io.js';
 
@@ -28,7 +28,10 @@ export async function run(options: Options, io: Io): Promise<number> {
 	const stop = () => reader.abort();
 	io.signal.addEventListener('abort', stop, {once: true});
 	let readError: unknown = null;
-	const reading = readSavedLogs(entries, pipeline, {speed: options.speed, signal: reader.signal, stdin: io.stdin}).catch((error: unknown) => {
+	// Played in time only for someone watching: piped, redirected or TERM=dumb, the one frame is
+	// printed as soon as the logs are read, as analyze does.
+	const speed = fullScreen(io) ? options.speed : 0;
+	const reading = readSavedLogs(entries, pipeline, {speed, signal: reader.signal, stdin: io.stdin}).catch((error: unknown) => {
 		readError = error;
 		// Let a non-TTY frame settle instead of waiting for an end that never comes.
 		store.dispatch({type: 'source-ended', at: store.getState().lastTs});
