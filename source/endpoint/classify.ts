@@ -99,7 +99,7 @@ export function unauthorizedHint(target: Target, status: number): string {
 		return (
 			`GET /v1/models answered ${status} through the API server's service proxy: the server wants an API key (vLLM --api-key), ` +
 			`and the API server strips Authorization before proxying, so no token can ride the proxy. ` +
-			`Forward a port and pass the token: kubectl port-forward -n ${namespace} svc/${name} 8000:${port}, ` +
+			`Forward a port and pass the token through it: kubectl port-forward -n ${namespace} svc/${name} 8000:${port}, ` +
 			`then infertop --endpoint http://127.0.0.1:8000 --token-file PATH (or INFERTOP_ENDPOINT_TOKEN)`
 		);
 	}
