@@ -105,6 +105,9 @@ const cli = meow(help, {
 	},
 });
 
+/** how long a stopped run may take to wind down before its exit is forced */
+const signalGraceMs = 2000;
+
 async function main(): Promise<number> {
 	// meow answers --help/--version only when it is the one argument; `infertop demo --help`
 	// must print the help too, not start the demo
@@ -119,9 +122,25 @@ async function main(): Promise<number> {
 	}
 	const options = parsed.options;
 	const controller = new AbortController();
-	const stop = () => controller.abort();
-	process.once('SIGINT', stop);
-	process.once('SIGTERM', stop);
+	// One SIGINT/SIGTERM/SIGHUP stops the run: the command winds down and exits with its
+	// code (cli.md: 2 input not read, 3 check stopped before serving). Work that does not
+	// let go (a blocked read, a request with no answer) gets a grace period, then the exit
+	// is forced with the same code; a second signal exits at once.
+	const stoppedCode = options.command === 'check' ? exitCodes.timeout : exitCodes.usage;
+	let signals = 0;
+	const stop = (sig: NodeJS.Signals) => {
+		signals++;
+		if (signals > 1) {
+			process.stderr.write(`infertop: ${sig} again: exiting now\n`);
+			process.exit(stoppedCode);
+		}
+		controller.abort();
+		setTimeout(() => {
+			process.stderr.write(`infertop: interrupted (${sig}); the run did not stop within ${signalGraceMs / 1000}s, exiting\n`);
+			process.exit(stoppedCode);
+		}, signalGraceMs).unref();
+	};
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, stop);
 	const io: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal};
 	const mod =
 		options.command === 'analyze'

@@ -24,7 +24,22 @@ export async function run(options: Options, io: Io): Promise<number> {
 	if (options.endpoint.service && !options.endpoint.url) {
 		throw new UserError('analyze reads saved logs: it can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
 	}
-	await readSavedLogs(entries, pipeline, {speed: 0, signal: io.signal, stdin: io.stdin});
+	// a read that waits (a stdin nobody writes to, a FIFO with no writer) says what it waits for
+	let waitingFor: string | null = null;
+	const read = await readSavedLogs(entries, pipeline, {
+		speed: 0,
+		signal: io.signal,
+		stdin: io.stdin,
+		onWaiting: what => {
+			waitingFor = what;
+			io.stderr.write(`infertop: waiting for ${what}; Ctrl-C stops\n`);
+		},
+	});
+	if (!read || io.signal.aborted) {
+		// a partial report would read as the whole log: none is printed
+		store.dispose();
+		throw new UserError(`interrupted before the logs were read to the end${waitingFor ? ` (was waiting for ${waitingFor})` : ''}; no report printed.`);
+	}
 	if (options.endpoint.url) {
 		const {startEndpointProber} = await import('../endpoint/prober.js');
 		const prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: io.signal, autoStart: false});
@@ -32,6 +47,10 @@ export async function run(options: Options, io: Io): Promise<number> {
 			await prober?.probeOnce();
 		} finally {
 			prober?.stop();
+		}
+		if (io.signal.aborted) {
+			store.dispose();
+			throw new UserError('interrupted while probing the endpoint; no report printed.');
 		}
 	}
 	store.flush();

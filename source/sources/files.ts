@@ -5,10 +5,11 @@
  * bytes, and `replay` plays them with their own Kubernetes timestamps.
  * Only this file reads the disk; everything after it sees chunks.
  */
-import {createReadStream} from 'node:fs';
+import {constants as fsConstants, createReadStream, openSync, statSync} from 'node:fs';
 import {readdir, stat} from 'node:fs/promises';
+import {Socket} from 'node:net';
 import path from 'node:path';
-import {Readable} from 'node:stream';
+import {addAbortSignal, Readable} from 'node:stream';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {createGunzip} from 'node:zlib';
 import {UserError} from '../commands/io.js';
@@ -36,7 +37,15 @@ export interface ReadOptions {
 	/** read for `-` (default process.stdin) */
 	stdin?: NodeJS.ReadableStream;
 	onProgress?: (progress: ReadProgress) => void;
+	/**
+	 * Called once per entry that has given no byte for a second (a stdin nobody writes
+	 * to, a FIFO with no writer yet), naming what is waited for.
+	 */
+	onWaiting?: (what: string) => void;
 }
+
+/** How long an entry may give nothing before onWaiting says what is waited for. */
+const waitingNoticeMs = 1000;
 
 // a folder's logs: `vllm-0.log`, `vllm-0-1.log.gz`
 const folderLog = /\.log(\.gz)?$/i;
@@ -92,19 +101,61 @@ export async function resolveLogPaths(paths: string[]): Promise<LogEntry[]> {
 }
 
 /** Opens the raw bytes of an entry; a read error becomes a UserError naming the path. */
-function openRaw(entry: LogEntry, stdin: NodeJS.ReadableStream | undefined): AsyncIterable<Buffer> {
-	if (entry.path === '-') return toBuffers(stdin ?? process.stdin);
-	return toBuffers(createReadStream(entry.path, {highWaterMark: 256 * 1024}));
+function openRaw(entry: LogEntry, stdin: NodeJS.ReadableStream | undefined, signal?: AbortSignal): AsyncIterable<Buffer> {
+	const stream = entry.path === '-' ? (stdin ?? process.stdin) : openFile(entry.path);
+	// a stop ends a read that waits for bytes that never come (an open stdin, a FIFO with no writer)
+	if (signal && typeof (stream as Readable).destroy === 'function') addAbortSignal(signal, stream as Readable);
+	return toBuffers(stream);
 }
+
+/**
+ * A file's bytes. A FIFO is opened non-blocking and read as a pipe: a blocking open()
+ * of a FIFO with no writer holds a libuv thread that not even process.exit gets back,
+ * so neither a signal nor --timeout could end the run. (Linux reports no hang-up on
+ * such a FIFO until a writer came and went: it waits for the writer, then reads to its end.)
+ */
+function openFile(p: string): Readable {
+	if (statSync(p).isFIFO()) return new Socket({fd: openSync(p, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK), readable: true, writable: false});
+	return createReadStream(p, {highWaterMark: 256 * 1024});
+}
+
+/** The next item, or 'aborted' as soon as `signal` fires, without waiting for the read under way. */
+function nextOrAbort<T>(it: AsyncIterator<T>, signal?: AbortSignal): Promise<IteratorResult<T> | 'aborted'> {
+	if (!signal) return it.next();
+	if (signal.aborted) return Promise.resolve('aborted');
+	return new Promise((resolve, reject) => {
+		const onAbort = () => resolve('aborted');
+		signal.addEventListener('abort', onAbort, {once: true});
+		it.next().then(
+			r => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(r);
+			},
+			(e: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				if (signal.aborted) resolve('aborted');
+				else reject(e);
+			},
+		);
+	});
+}
+
+const waitingFor = (entry: LogEntry) =>
+	entry.path === '-' ? 'stdin (nothing written to it yet, and not closed)' : `${entry.path} (nothing to read yet: a FIFO with no writer?)`;
 
 async function* toBuffers(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
 	for await (const c of stream as AsyncIterable<Buffer | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
 }
 
 /** Decoded bytes of an entry: gzip (by extension or by its magic bytes 1f 8b) is inflated on the fly. */
-export async function* decodedChunks(entry: LogEntry, stdin?: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+export async function* decodedChunks(entry: LogEntry, stdin?: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<Buffer> {
 	const label = entry.path === '-' ? 'stdin' : entry.path;
-	const it = openRaw(entry, stdin)[Symbol.asyncIterator]();
+	let it: AsyncIterator<Buffer>;
+	try {
+		it = openRaw(entry, stdin, signal)[Symbol.asyncIterator]();
+	} catch (error) {
+		throw cannotRead(label, reason(error));
+	}
 	let head: Buffer = Buffer.alloc(0);
 	try {
 		// gather at least two bytes to look for the gzip magic (stdin may hand us one)
@@ -167,37 +218,61 @@ interface Group {
 	bytes: Buffer;
 }
 
+/** The longest piece of one line held before it is handed on: the parser keeps only the first 64 KiB of a line anyway. */
+const lineHoldBytes = 64 * 1024;
+/** A group is handed on once it holds this much, even without the next stamped line. */
+const groupHoldBytes = 1024 * 1024;
+
 async function* groups(chunks: AsyncIterable<Buffer>): AsyncGenerator<Group> {
 	let carry: Buffer = Buffer.alloc(0);
 	let pending: Buffer[] = [];
+	let pendingBytes = 0;
 	let pendingAt: number | null = null;
 	let lastAt: number | null = null;
+	/** the next bytes continue a line whose start was already handed on (a line longer than lineHoldBytes) */
+	let inLine = false;
+	const flush = (): Group => {
+		const g = {at: pendingAt, bytes: pending.length === 1 ? pending[0]! : Buffer.concat(pending)};
+		pending = [];
+		pendingBytes = 0;
+		return g;
+	};
+	const push = (piece: Buffer) => {
+		pending.push(piece);
+		pendingBytes += piece.length;
+	};
 	const takeLine = function* (line: Buffer): Generator<Group> {
-		const at = lineStamp(line);
-		if (at !== null && pending.length > 0) {
-			yield {at: pendingAt, bytes: Buffer.concat(pending)};
-			pending = [];
+		if (inLine) {
+			// the rest of a long line: its stamp was read from its start
+			push(line);
+			return;
 		}
+		const at = lineStamp(line);
+		if (at !== null && pending.length > 0) yield flush();
 		if (pending.length === 0) pendingAt = at ?? lastAt;
 		if (at !== null) lastAt = at;
-		pending.push(line);
+		push(line);
 	};
 	for await (const chunk of chunks) {
 		const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
 		let start = 0;
 		for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
 			yield* takeLine(data.subarray(start, nl + 1));
+			inLine = false;
 			start = nl + 1;
 		}
-		carry = Buffer.from(data.subarray(start));
+		if (data.length - start > lineHoldBytes) {
+			// a line with no newline yet, longer than the parser keeps: hand it on in pieces
+			// (the line splitter downstream joins and cuts it) instead of growing the carry
+			yield* takeLine(data.subarray(start));
+			inLine = true;
+			carry = Buffer.alloc(0);
+		} else carry = Buffer.from(data.subarray(start));
 		// a group can hold many unstamped lines (a traceback); hand them on in bounded pieces
-		if (pending.length > 4096) {
-			yield {at: pendingAt, bytes: Buffer.concat(pending)};
-			pending = [];
-		}
+		if (pending.length > 4096 || pendingBytes > groupHoldBytes) yield flush();
 	}
 	if (carry.length) yield* takeLine(carry);
-	if (pending.length) yield {at: pendingAt, bytes: Buffer.concat(pending)};
+	if (pending.length) yield flush();
 }
 
 /**
@@ -211,13 +286,20 @@ async function readAll(entries: LogEntry[], pipeline: Pipeline, opts: ReadOption
 	let filesDone = 0;
 	for (const entry of entries) {
 		const sink = pipeline.openStream(entry.pod, 'log');
+		const it = decodedChunks(entry, opts.stdin, opts.signal);
+		let quiet: NodeJS.Timeout | null = opts.onWaiting ? setTimeout(() => opts.onWaiting?.(waitingFor(entry)), waitingNoticeMs) : null;
 		try {
-			for await (const chunk of decodedChunks(entry, opts.stdin)) {
-				if (opts.signal?.aborted) return false;
-				sink.write(chunk);
-				bytesRead += chunk.length;
+			for (;;) {
+				const r = await nextOrAbort(it, opts.signal);
+				if (quiet) clearTimeout(quiet);
+				quiet = null;
+				if (r === 'aborted' || opts.signal?.aborted) return false;
+				if (r.done) break;
+				sink.write(r.value);
+				bytesRead += r.value.length;
 			}
 		} finally {
+			if (quiet) clearTimeout(quiet);
 			sink.end();
 		}
 		filesDone++;
@@ -235,12 +317,12 @@ async function replay(entries: LogEntry[], pipeline: Pipeline, opts: ReadOptions
 	}
 	const cursors: Cursor[] = [];
 	const advance = async (c: Cursor) => {
-		const r = await c.it.next();
-		c.head = r.done ? null : r.value;
+		const r = await nextOrAbort(c.it, opts.signal);
+		c.head = r === 'aborted' || r.done ? null : r.value;
 		if (!c.head) c.sink.end();
 	};
 	for (const entry of entries) {
-		const c: Cursor = {sink: pipeline.openStream(entry.pod, 'log'), it: groups(decodedChunks(entry, opts.stdin))[Symbol.asyncIterator](), head: null};
+		const c: Cursor = {sink: pipeline.openStream(entry.pod, 'log'), it: groups(decodedChunks(entry, opts.stdin, opts.signal))[Symbol.asyncIterator](), head: null};
 		cursors.push(c);
 	}
 	await Promise.all(cursors.map(advance));
@@ -293,11 +375,13 @@ async function replay(entries: LogEntry[], pipeline: Pipeline, opts: ReadOptions
 
 /**
  * Streams saved logs into the pipeline, one stream per pod (container `log`), then
- * dispatches `source-ended` — unless `signal` stopped it early.
+ * dispatches `source-ended` and resolves true — unless `signal` stopped it early
+ * (false: the logs were not read to the end; a read waiting for bytes is let go at once).
  */
-export async function readSavedLogs(entries: LogEntry[], pipeline: Pipeline, opts: ReadOptions): Promise<void> {
+export async function readSavedLogs(entries: LogEntry[], pipeline: Pipeline, opts: ReadOptions): Promise<boolean> {
 	const done = opts.speed > 0 ? await replay(entries, pipeline, opts) : await readAll(entries, pipeline, opts);
-	if (!done) return;
+	if (!done || opts.signal?.aborted) return false;
 	pipeline.store.flush();
 	pipeline.store.dispatch({type: 'source-ended', at: pipeline.store.getState().lastTs});
+	return true;
 }
