@@ -240,10 +240,10 @@ export function App(props: AppProps) {
 	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
 	const body = (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
-			<Lines lines={shown.header} width={layout.width} theme={theme} />
+			<Lines lines={shown.header.slice(0, layout.headerHeight)} width={layout.width} theme={theme} />
 			{strip.length ? <Lines lines={strip} width={layout.width} theme={theme} /> : null}
 			{ui.help ? (
-				<HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
+				layout.height - layout.headerHeight - layout.findingsStrip - layout.footer > 0 && <HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
 			) : (
 				layout.rows.map((row, i) => (
 					<Box key={i} flexDirection="row" height={row.height}>
@@ -270,7 +270,7 @@ export function App(props: AppProps) {
 					</Box>
 				))
 			)}
-			<Lines lines={[footerLine(layout.mode, ui.focus, theme)]} width={layout.width} theme={theme} />
+			{layout.footer ? <Lines lines={[footerLine(layout.mode, ui.focus, theme)]} width={layout.width} theme={theme} /> : null}
 		</Box>
 	);
 	props.budget?.addWork(performance.now() - started);

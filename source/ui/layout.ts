@@ -39,10 +39,13 @@ function split(total: number, parts: number[]): number[] {
 }
 
 export function computeLayout(cols: number, rows: number, focus: PaneId, findingCount: number): Layout {
-	const width = Math.max(20, cols);
-	const height = Math.max(8, rows - 1);
-	const header = 2;
-	const footer = 1;
+	// Never more rows or columns than the terminal has: rows past the bottom scroll the frame's top
+	// out of reach of Ink's next erase, columns past the edge wrap into rows of their own — both
+	// stay on screen as stale rows. A terminal too small for panes gets what fits, header first.
+	const width = Math.max(1, cols);
+	const height = Math.max(1, rows - 1);
+	const header = Math.min(2, height);
+	const footer = height - header >= 2 ? 1 : 0;
 	const body = height - header - footer;
 	if (width >= 200 && height >= 50) {
 		const [h1, h2] = split(body, [1, 1]);
@@ -92,7 +95,8 @@ export function computeLayout(cols: number, rows: number, focus: PaneId, finding
 			],
 		};
 	}
-	const strip = focus === 'findings' ? 0 : Math.min(3, Math.max(1, findingCount), Math.max(0, body - 6));
+	// under 3 rows a pane shows its title and little else: the worst findings say more
+	const strip = focus === 'findings' ? 0 : body < 3 ? body : Math.min(3, Math.max(1, findingCount), Math.max(0, body - 6));
 	const paneH = body - strip;
 	return {
 		mode: 'narrow',
@@ -102,6 +106,6 @@ export function computeLayout(cols: number, rows: number, focus: PaneId, finding
 		border: false,
 		footer,
 		height,
-		rows: [{height: paneH, cells: [{width, stack: [{pane: focus, width, height: paneH}]}]}],
+		rows: paneH > 0 ? [{height: paneH, cells: [{width, stack: [{pane: focus, width, height: paneH}]}]}] : [],
 	};
 }
