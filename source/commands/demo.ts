@@ -68,8 +68,8 @@ export async function run(options: Options, io: Io): Promise<number> {
 			return exitCodes.ok;
 		}
 
-		if (!io.stdout.isTTY) {
-			// Piped or redirected, the live path prints one frame once the streams are quiet
+		if (!(await import('../ui/run-tui.js')).fullScreen(io)) {
+			// Piped or redirected (or TERM=dumb), the live path prints one frame once the streams are quiet
 			// (ui/run-tui.tsx). A scenario has quiet stretches (pods Pending, the leader waiting
 			// for a late peer), so a frame taken then shows a rollout that has not happened yet.
 			// Play the scenario to its end first; the frame (and exit code) is then its outcome.
