@@ -5,7 +5,9 @@
  * `replay FILE | cat` prints its frame as soon as the file is read, not in real time.
  * All in a real terminal (tmux) whose own locale is UTF-8, so a non-ASCII byte would show.
  */
+import stringWidth from 'string-width';
 import {afterEach, describe, expect, it} from 'vitest';
+import {toAscii} from '../../source/ui/theme.js';
 import {hasTmux, TmuxSession} from './tmux.js';
 
 const tmux = hasTmux();
@@ -23,6 +25,19 @@ afterEach(() => {
 
 /** the environment for the command only: the locale variables as given, the rest of them unset */
 const withLocale = (vars: Record<string, string>) => `env -u LANG -u LC_ALL -u LC_CTYPE ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+
+describe('the ASCII fold of what the TUI writes', () => {
+	it('keeps every row as wide as it was drawn: one column for a narrow glyph, two for a wide one, none for a combining mark', () => {
+		const rows = ['╭─ ▶ 1 Ranks ─╮', '│▾ pod0 · 2 ranks… › ↔ → ✓ ×3 — ▁▃▅█│', 'café naïve', 'モデル 模型 rank 0', 'e\u0301 \u200b|', '\x1b[1mbold\x1b[22m plain'];
+		for (const row of rows) {
+			const ascii = toAscii(row);
+			expect(ascii).not.toMatch(nonAscii);
+			expect(stringWidth(ascii)).toBe(stringWidth(row));
+		}
+		expect(toAscii('│▶ 1 Ranks · 4 need attention…│')).toBe('|> 1 Ranks - 4 need attention~|');
+		expect(toAscii('\x1b[1mbold\x1b[22m')).toBe('\x1b[1mbold\x1b[22m');
+	});
+});
 
 describe.skipIf(!tmux)('a locale that is not UTF-8', () => {
 	const locales: {name: string; vars: Record<string, string>}[] = [
