@@ -104,6 +104,8 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 			const {runTui} = await import('../ui/run-tui.js');
 			const code = await runTui({store, options, io: {...io, signal: AbortSignal.any([io.signal, tuiStop.signal])}, title});
 			if (startError && !io.signal.aborted) throw startError;
+			// quit (q, or a signal) before the API server answered: nothing was read from the cluster
+			if (!source) throw notStarted();
 			for (const n of (source as KubeSource | null)?.notices ?? []) io.stderr.write(`infertop: ${n}\n`);
 			return code;
 		}

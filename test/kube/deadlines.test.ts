@@ -17,6 +17,7 @@ import {explainClusterError, KubeDeadlineError} from '../../source/kube/errors.j
 import {createRateLimiter} from '../../source/kube/rate-limit.js';
 import {makeCerts} from '../../source/sim/certs.js';
 import {kubeconfigYaml, statusBody} from '../../source/sim/api-server.js';
+import {hasTmux, TmuxSession} from '../ui/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'infertop-deadlines-'));
@@ -166,4 +167,23 @@ describe('a 4xx that no retry can fix', () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain('unable to parse requirement');
 	}, 60_000);
+});
+
+describe('the live TUI on an API server that never answers', () => {
+	it.skipIf(!hasTmux())('shows "connecting to https://… (N s)" while it waits, and quits on q at once, naming the server (exit 2)', async () => {
+		const session = new TmuxSession('connecting');
+		try {
+			session.start(`node --import tsx cli.tsx --kubeconfig ${silentKubeconfig}; echo EXIT=$?; sleep 60`, 120, 30, {HOME: tmp, KUBECONFIG: undefined, NO_COLOR: '1'});
+			const screen = await session.waitFor(new RegExp(`connecting to ${silentUrl.replace(/[.]/g, '\\.')} \\([1-9]\\d* s\\)`), 40_000);
+			expect(screen).toContain('infertop');
+			const quitAt = Date.now();
+			session.keys('q');
+			const after = await session.waitFor('EXIT=', 10_000);
+			expect(Date.now() - quitAt).toBeLessThan(5000);
+			expect(after).toContain('EXIT=2');
+			expect(after).toContain(`the Kubernetes API server at ${silentUrl}`);
+		} finally {
+			session.kill();
+		}
+	}, 70_000);
 });
