@@ -14,6 +14,7 @@ import {createStore} from '../store/store.js';
 import {formatReport} from '../view/report.js';
 import {toSnapshot} from '../view/snapshot.js';
 import {terminalJson} from '../text-safety.js';
+import {toAscii} from '../ui/theme.js';
 import {exitCodes, UserError, type Io} from './io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
@@ -59,7 +60,9 @@ export async function run(options: Options, io: Io): Promise<number> {
 	const now = state.lastTs ?? Date.now();
 	const findings = computeFindings(state, now, options.findings);
 	const snapshot = toSnapshot(state, findings, {now});
-	const out = options.json ? `${terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	const report = options.json ? '' : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	// a locale that is not UTF-8 (or --ascii): finding messages' own `—`, `×` too
+	const out = options.json ? `${terminalJson(snapshot)}\n` : options.ascii ? toAscii(report) : report;
 	await new Promise<void>(resolve => {
 		if (io.stdout.write(out)) resolve();
 		else io.stdout.once('drain', () => resolve());

@@ -19,6 +19,7 @@ import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore, type Store} from '../store/store.js';
 import {toSnapshot} from '../view/snapshot.js';
 import {terminalJson} from '../text-safety.js';
+import {toAscii} from '../ui/theme.js';
 import type {InFlight, KubeClient} from '../kube/client.js';
 import {findingLine, verdict, type Verdict} from './check-verdict.js';
 import {exitCodes, UserError, type Io} from './io.js';
@@ -87,7 +88,9 @@ async function report(j: Judged, options: Options, io: Io): Promise<number> {
 		await write(io.stdout, `${terminalJson(toSnapshot(j.state, j.findings, {now: j.now}))}\n`);
 		await write(io.stderr, `${j.result.line}\n`);
 	} else {
-		await write(io.stdout, [...j.findings.map(findingLine), j.result.line].join('\n') + '\n');
+		const text = [...j.findings.map(findingLine), j.result.line].join('\n') + '\n';
+		// a locale that is not UTF-8 (or --ascii): finding messages' own `—`, `×` too
+		await write(io.stdout, options.ascii ? toAscii(text) : text);
 	}
 	return j.result.code;
 }

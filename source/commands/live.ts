@@ -4,6 +4,7 @@
  * Exit 1 on an error-severity finding, 2 when the cluster cannot be reached or
  * `--wait` runs out (naming what was not read), else 0.
  */
+import {safeText} from '../text-safety.js';
 import {computeFindings} from '../findings/index.js';
 import {emptyState} from '../model/state.js';
 import type {Options} from '../options.js';
@@ -106,7 +107,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 			if (startError && !io.signal.aborted) throw startError;
 			// quit (q, or a signal) before the API server answered: nothing was read from the cluster
 			if (!source) throw notStarted();
-			for (const n of (source as KubeSource | null)?.notices ?? []) io.stderr.write(`infertop: ${n}\n`);
+			for (const n of (source as KubeSource | null)?.notices ?? []) io.stderr.write(`infertop: ${safeText(n)}\n`);
 			return code;
 		}
 		const started = await Promise.race([starting, stopped]);
@@ -117,7 +118,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 		if (options.once) return await once(options, io, store, started, prober, ac.signal, () => ranOut);
 		const {runTui} = await import('../ui/run-tui.js');
 		const code = await runTui({store, options, io, title});
-		for (const n of started.notices) io.stderr.write(`infertop: ${n}\n`);
+		for (const n of started.notices) io.stderr.write(`infertop: ${safeText(n)}\n`);
 		return code;
 	} finally {
 		if (waitTimer) clearTimeout(waitTimer);

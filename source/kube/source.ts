@@ -3,6 +3,7 @@
  * log stream per container instance → the pipeline (parsers) and the store
  * (pod facts, stream health). `once` lists the pods and reads what exists now.
  */
+import {safeText} from '../text-safety.js';
 import {setMaxListeners} from 'node:events';
 import type {KubeConfig} from '@kubernetes/client-node';
 import {UserError, type Io} from '../commands/io.js';
@@ -96,7 +97,7 @@ export async function startKubeSource(args: {
 		if (noticed.has(msg)) return;
 		noticed.add(msg);
 		notices.push(msg);
-		if (once) io.stderr.write(`infertop: ${msg}\n`);
+		if (once) io.stderr.write(`infertop: ${safeText(msg)}\n`);
 	};
 	const fail = (err: unknown): Error => {
 		io.signal.removeEventListener('abort', onUserStop);

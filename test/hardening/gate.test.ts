@@ -42,7 +42,7 @@ function io(): Io & {out(): string; err(): string} {
 }
 
 function checkOpts(url: string, more: {files?: string[]; json?: boolean} = {}) {
-	const r = toOptions(['check'], {files: more.files ?? [completedLogs], endpoint: url, probeInterval: '100ms', timeout: '10s', json: more.json}, {});
+	const r = toOptions(['check'], {files: more.files ?? [completedLogs], endpoint: url, probeInterval: '100ms', timeout: '10s', json: more.json}, {LANG: 'C.UTF-8'});
 	if (!r.ok) throw new Error(r.errors.join('; '));
 	return r.options;
 }
