@@ -127,12 +127,13 @@ describe('an API server that accepts TCP and never answers', () => {
 		client.close();
 	});
 
-	it('`--once --wait 2s` ends within a few times 2 s: exit 2, naming the server, what it was stuck at and what to check', async () => {
-		const r = await cli(['--kubeconfig', silentKubeconfig, '--once', '--json', '--wait', '2s'], 60_000);
-		expect(r.ms).toBeLessThan(slack(2000));
+	// 5 s, not 2: on a loaded machine the CLI's own start can take 2 s, and the request must be in flight to be named
+	it('`--once --wait 5s` ends within a few times 5 s: exit 2, naming the server, what it was stuck at and what to check', async () => {
+		const r = await cli(['--kubeconfig', silentKubeconfig, '--once', '--json', '--wait', '5s'], 60_000);
+		expect(r.ms).toBeLessThan(slack(5000));
 		expect(r.code).toBe(2);
 		expect(r.stdout).toBe('');
-		expect(r.stderr).toContain('--wait 2s ran out before the pods were listed');
+		expect(r.stderr).toContain('--wait 5s ran out before the pods were listed');
 		expect(r.stderr).toContain(`the Kubernetes API server at ${silentUrl} (context "silent") has not answered`);
 		expect(r.stderr).toContain('(list pods in namespace default)');
 		expect(r.stderr).toContain('kubectl get --raw /readyz');
