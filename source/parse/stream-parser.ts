@@ -17,7 +17,7 @@
 import type {LogEvent} from './log-events.js';
 import {createLineSplitter} from './line-splitter.js';
 import {stripControls} from './sanitize.js';
-import {redact} from './redact.js';
+import {maybeSecret, redact} from './redact.js';
 import {
 	EMBEDDED_K8S_STAMP,
 	embeddedNcclHead,
@@ -89,9 +89,6 @@ const RAY_REPEATED = / ?\[repeated \d+x across cluster\]/;
 // control characters incl. `\r` and bidi (sanitize.ts, tqdm), e.g. "\x1b[36m", "\u202e";
 // sanitize.ts's NEEDS_SANITIZE exactly (slowLine skips sanitize() when this finds nothing)
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-// secret-ish words, e.g. "api_key", "HF_TOKEN", "Bearer", "secret", "password";
-// redact.ts's MAYBE_SECRET_FAST exactly (slowLine skips redact() when this finds nothing)
-const SECRETISH = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW|uthoriz|UTHORIZ|:\/\/|hf_|sk-|gh[pousr]_|_pat_|AKIA|ASIA/;
 
 /**
  * A host the full path reads the same way on every line, so the fast path may take
@@ -99,7 +96,7 @@ const SECRETISH = /ey|EY|oken|OKEN|earer|EARER|ecret|ECRET|assw|ASSW|uthoriz|UTH
  * `cluster]`), no secret-ish word (redaction could touch the head), no control.
  */
 function fastHeadHost(h: string): boolean {
-	return h.length > 0 && h.charCodeAt(0) !== 40 && h.charCodeAt(0) !== 91 && h.indexOf(']') === -1 && !SECRETISH.test(h) && !CONTROL.test(h);
+	return h.length > 0 && h.charCodeAt(0) !== 40 && h.charCodeAt(0) !== 91 && h.indexOf(']') === -1 && !maybeSecret(h) && !CONTROL.test(h);
 }
 
 /** A second NCCL head (` NCCL INFO`/` NCCL WARN`) or vLLM head (`… 04-14 16:…`) after `from`. */
@@ -508,7 +505,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		if (onLine) {
 			text = src.slice(b + 31, e);
 			// redaction must see it (the scan does not look for secret words)
-			if (SECRETISH.test(text)) return false;
+			if (maybeSecret(text)) return false;
 		}
 		// the full path's effects for this line
 		lines++;
@@ -533,7 +530,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	 * path (redaction may rewrite the message).
 	 */
 	function handledLine(raw: string, proc: ProcCtx, m: number): boolean {
-		if (SECRETISH.test(raw)) return false;
+		if (maybeSecret(raw)) return false;
 		lines++;
 		cur.k8s = raw;
 		cur.stamp = null;
@@ -691,7 +688,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		// what they found spares sanitize and redact their own first scan (~100 ns a line each)
 		const control = CONTROL.test(text);
 		// with a control in the line, redact looks for secret words after sanitising
-		const secretish = !control && SECRETISH.test(text);
+		const secretish = !control && maybeSecret(text);
 		const rare = control || secretish || text.indexOf('Z ') !== -1 || text.indexOf('cluster]') !== -1;
 		// older kubelets stamp every partial fragment: a second stamp mid-line starts a second write
 		if (rare && text.indexOf('Z ') > 0) {

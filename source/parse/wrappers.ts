@@ -195,7 +195,8 @@ const SGR_REMNANT = /(?:ESC|\^\[)?\[\d{1,3}(?:;\d{1,3})*m/g;
 export function hasSgrRemnant(text: string): boolean {
 	const c = text.charCodeAt(0);
 	if ((c === 91 && isSgrAt(text, 1)) || (c === 69 && text.startsWith('ESC[', 0) && isSgrAt(text, 4))) return true;
-	return text.indexOf('[0m') !== -1;
+	// a reset ends a coloured prefix or level word near the start: look there, not along the whole line
+	return (text.length > 320 ? text.slice(0, 320) : text).indexOf('[0m') !== -1;
 }
 
 function isSgrAt(text: string, i: number): boolean {
