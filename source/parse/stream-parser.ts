@@ -208,6 +208,12 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	const cur: Line = {k8s: null, stamp: null, stampKind: null, cached: undefined, proc: null};
 	// wrappers seen on this stream: docker compose's `|` column, a CRI `P` line's text waiting for its `F`
 	let composeCol = 0;
+	// journald and compose put their head on every line of what they write: looked for on a
+	// stream's first lines (and on all of them once seen), not on every line of a plain log
+	const WRAP_PROBE_LINES = 32;
+	let syslogSeen = false;
+	// full-path lines of this stream so far (`lines` counts a push's only)
+	let slowLines = 0;
 	let criPartial: string | null = null;
 	let criPartialRaw = '';
 	// an unknown tool's prefix seen before a head (`[vllm]: `, `[1,0]<stdout>:`): peeled from the stream's later lines too
@@ -581,6 +587,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	/** The full path. */
 	function slowLine(raw: string): void {
 		lines++;
+		slowLines++;
 		// one Line object per stream, reset per line (no allocation on the hot path)
 		cur.k8s = null;
 		cur.stamp = null;
@@ -653,9 +660,10 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		}
 		// journald / syslog `Jan  2 03:04:05 host unit[pid]: ` or `2025-01-02T03:04:05+0000 host unit[pid]: `
 		// (a kubelet stamp ends in `Z`: one with an offset may be journald's short-iso)
-		if (n === 0 ? (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57) || (c0 >= 97 && c0 <= 122) || c0 > 127 : raw.charCodeAt(n - 2) !== 90) {
+		if ((syslogSeen || slowLines <= WRAP_PROBE_LINES) && (n === 0 ? (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57) || (c0 >= 97 && c0 <= 122) || c0 > 127 : raw.charCodeAt(n - 2) !== 90)) {
 			const u: Unwrapped | null = unwrapSyslog(n === 0 ? text : raw);
 			if (u) {
+				syslogSeen = true;
 				text = u.text;
 				if (u.time !== null && cur.k8s === null) takeStamp(u.time);
 				if (u.monthDay !== null && cur.k8s === null) {
@@ -718,7 +726,7 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 		// colour codes that lost their ESC byte: `[36m(RayWorkerVllm pid=5085)[0m …`
 		if (hasSgrRemnant(text)) text = stripSgrRemnants(text);
 		// docker compose `svc-1  | ` (the stream's column is remembered)
-		const cp = composePrefixLength(text, composeCol);
+		const cp = composeCol > 0 || slowLines <= WRAP_PROBE_LINES ? composePrefixLength(text, composeCol) : 0;
 		if (cp) {
 			composeCol = cp - 2;
 			text = text.slice(cp);

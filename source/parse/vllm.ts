@@ -253,18 +253,19 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		ev.push({type: 'nccl-fact', pod, at: at(), proc: null, fact: {kind: 'torch-threads', text: m ? `${m[1]} -> ${m[2]}` : msg.trim()}});
 		return true;
 	}
+	// most messages are none of these: one scan for what they share (`died`, `ngine`) before the rest
 	if (
-		msg.indexOf('died unexpectedly') !== -1 ||
-		msg.indexOf('Engine core initialization failed') !== -1 ||
-		msg.indexOf('EngineDeadError') !== -1 ||
-		msg.startsWith('EngineCore failed to start') ||
-		msg.startsWith('EngineCore encountered a fatal error') ||
-		(msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg))
+		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)))) ||
+		(msg.indexOf('ngine') !== -1 &&
+			(msg.indexOf('Engine core initialization failed') !== -1 ||
+				msg.indexOf('EngineDeadError') !== -1 ||
+				msg.startsWith('EngineCore failed to start') ||
+				msg.startsWith('EngineCore encountered a fatal error')))
 	) {
 		engineFailure(ctx, msg, pid, writer, at);
 		return true;
 	}
-	if (msg.indexOf('KV cache is needed, which is larger than the available KV cache memory') !== -1 || msg.indexOf('No available memory for the cache blocks') !== -1) {
+	if (msg.indexOf('memory') !== -1 && (msg.indexOf('KV cache is needed, which is larger than the available KV cache memory') !== -1 || msg.indexOf('No available memory for the cache blocks') !== -1)) {
 		ev.push({type: 'failure', pod, at: at(), kind: 'kv-cache-too-small', proc: null, rank: null, message: msg.trim(), remote: false});
 		return true;
 	}
