@@ -4,7 +4,6 @@
  * endpoint whose `/v1/models` ids and `/version` carry them, go through `analyze`,
  * `check` and the summary left after `q` with no ESC (or other control) byte left.
  */
-import {spawn} from 'node:child_process';
 import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {emptyState} from '../../source/model/state.js';
 import {createStore} from '../../source/store/store.js';
 import {plainFrame, quitSummary} from '../../source/ui/plain-frame.js';
+import {runCli} from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const corpus = path.join(root, 'test/fixtures/corpus/nccl-2.28.9-h200x4/crash-rank1');
@@ -23,17 +23,7 @@ const HOSTILE = 'pod\x1b]0;pwned\x07\x1b[2Jx\x9b31m\u202e';
 // any C0 control but newline, DEL, C1, bidi overrides
 const UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
-function infertop(args: string[], extraEnv: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
-	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...extraEnv};
-	delete env['CI'];
-	return new Promise(resolve => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'cli.tsx', ...args], {cwd: root, env: env as NodeJS.ProcessEnv});
-		let out = '';
-		child.stdout.on('data', d => (out += d));
-		child.stderr.on('data', d => (out += d));
-		child.on('close', code => resolve({code, out}));
-	});
-}
+const infertop = runCli;
 
 const shown = (s: string) => JSON.stringify(s.match(new RegExp(`.{0,30}${UNSAFE.source}.{0,30}`))?.[0] ?? '');
 

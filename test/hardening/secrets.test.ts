@@ -5,7 +5,6 @@
  * `--json`, or `check`; credentials in log lines never reach the Logs pane; a model
  * URL's `user:pass@` never reaches `analyze` or `--json`.
  */
-import {spawn} from 'node:child_process';
 import http from 'node:http';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -20,23 +19,14 @@ import {lineText} from '../../source/ui/components/lines.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {startEndpointProber} from '../../source/endpoint/prober.js';
 import type {EndpointOptions} from '../../source/options.js';
+import {runCli} from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const log = 'test/fixtures/corpus/nccl-2.28.9-h200x4/tp2-seed-shape-all/pod0.log';
 // not shaped like any known token, so only "it came from us" can catch it
 const TOKEN = 'tok-ECHOED-3f9a2c71d0';
 
-function infertop(args: string[], extraEnv: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
-	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', ...extraEnv};
-	delete env['CI'];
-	return new Promise(resolve => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'cli.tsx', ...args], {cwd: root, env: env as NodeJS.ProcessEnv});
-		let out = '';
-		child.stdout.on('data', d => (out += d));
-		child.stderr.on('data', d => (out += d));
-		child.on('close', code => resolve({code, out}));
-	});
-}
+const infertop = runCli;
 
 /** Every request header, echoed the ways debug servers do: `k=v` text, JSON, an HTML title, the bare value. */
 function echo(req: http.IncomingMessage): {text: string; json: string; html: string} {
