@@ -10,15 +10,14 @@ import {randomBytes} from 'node:crypto';
 import http from 'node:http';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
-import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
-import type {Io} from '../../source/commands/io.js';
 import {failuresBeforeError} from '../../source/findings/endpoint-unhealthy.js';
 import {toOptions} from '../../source/options.js';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {snapshotValidator} from '../view/schema.js';
 import {modelList, rawServer} from '../endpoint/helpers.js';
+import {testIo} from '../kube/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // a training run that completed (our own recorded corpus): with an endpoint, the endpoint decides
@@ -31,15 +30,7 @@ afterEach(async () => {
 	for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function io(): Io & {out(): string; err(): string} {
-	const stdout = new PassThrough();
-	const stderr = new PassThrough();
-	let out = '';
-	let err = '';
-	stdout.on('data', d => (out += d));
-	stderr.on('data', d => (err += d));
-	return {stdout, stderr, stdin: new PassThrough(), env: {}, signal: new AbortController().signal, out: () => out, err: () => err};
-}
+const io = () => testIo();
 
 function checkOpts(url: string, more: {files?: string[]; json?: boolean} = {}) {
 	const r = toOptions(['check'], {files: more.files ?? [completedLogs], endpoint: url, probeInterval: '100ms', timeout: '10s', json: more.json}, {LANG: 'C.UTF-8'});
