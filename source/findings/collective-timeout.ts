@@ -7,7 +7,7 @@ import type {Finding, Rule} from './types.js';
 import {followOnOf} from './follow-on.js';
 import {labelForRecord} from './root-cause.js';
 import {groupRecords, oneLine} from './group-records.js';
-import {fmtTime, joinList} from './subject.js';
+import {fmtTime} from './subject.js';
 
 // `WorkNCCL(SeqNum=2, OpType=ALLREDUCE, …, Timeout(ms)=25000)`
 const opTypeRe = /OpType=(\w+)/;

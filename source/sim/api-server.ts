@@ -238,7 +238,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 
 		// ---- core
 		m = p.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/);
-		if (m) return serveLog(req, res, m[1]!, decodeURIComponent(m[2]!), q);
+		if (m) return serveLog(res, m[1]!, decodeURIComponent(m[2]!), q);
 		m = p.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/);
 		if (m) {
 			const [, ns, name] = m as unknown as [string, string, string];
@@ -377,7 +377,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 		res.on('close', () => stop());
 	}
 
-	function serveLog(req: http.IncomingMessage, res: http.ServerResponse, ns: string, name: string, q: URLSearchParams) {
+	function serveLog(res: http.ServerResponse, ns: string, name: string, q: URLSearchParams) {
 		if (denied('get', 'pods/log')) return forbidden(res, 'get', 'pods/log', ns, name);
 		const pod = cluster.pods.get(`${ns}/${name}`);
 		if (!pod) return notFound(res, 'pods', name);
@@ -530,7 +530,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<SimAp
 			},
 		);
 		up.on('error', err => {
-			if (res.headersSent) return res.destroy();
+			if (res.headersSent) {
+				res.destroy();
+				return;
+			}
 			const code = (err as NodeJS.ErrnoException).code;
 			json(res, 503, statusBody(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${target.host}: connect: ${code === 'ECONNREFUSED' ? 'connection refused' : err.message}`));
 		});

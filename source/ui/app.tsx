@@ -3,8 +3,8 @@
  * pure functions of view-models; this component owns only UI state (focus,
  * cursors, filter) and reads the store through a throttled subscription.
  */
-import {Box, Text, useInput} from 'ink';
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import {Box, useInput} from 'ink';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import type {Finding, FindingOptions} from '../findings/index.js';
 import type {Store} from '../store/store.js';
 import {buildRankDetail} from '../view/rank-detail-model.js';
@@ -270,7 +270,7 @@ export function App(props: AppProps) {
 					</Box>
 				))
 			)}
-			{layout.footer ? <Lines lines={[footerLine(layout.mode, ui.focus, theme)]} width={layout.width} theme={theme} /> : null}
+			{layout.footer ? <Lines lines={[footerLine(layout.mode, ui.focus)]} width={layout.width} theme={theme} /> : null}
 		</Box>
 	);
 	props.budget?.addWork(performance.now() - started);
@@ -287,7 +287,7 @@ function HelpBox({width, height, border, theme}: {width: number; height: number;
 
 const short: Record<PaneId, string> = {ranks: 'Ranks', paths: 'Paths', gdr: 'GDR', engine: 'Engine', endpoint: 'Endpoint', findings: 'Findings', logs: 'Logs', timeline: 'Timeline'};
 
-function footerLine(mode: string, focus: PaneId, theme: ReturnType<typeof createTheme>): Line {
+function footerLine(mode: string, focus: PaneId): Line {
 	const line: Line = [];
 	if (mode === 'narrow') {
 		paneOrder.forEach((p, i) => line.push(seg(` ${i + 1}${short[p]} `, p === focus ? 'accent' : 'muted', {inverse: p === focus, bold: p === focus})));

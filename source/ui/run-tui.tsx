@@ -8,7 +8,6 @@
  */
 import os from 'node:os';
 import {render} from 'ink';
-import React from 'react';
 import type {Io} from '../commands/io.js';
 import type {Finding} from '../findings/index.js';
 import type {Options} from '../options.js';

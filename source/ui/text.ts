@@ -6,7 +6,6 @@
 import stringWidth from 'string-width';
 import {redactSecrets, sanitize} from './sanitize.js';
 
-const plainAscii = /^[\x20-\x7e]*$/;
 // Narrow, non-combining BMP ranges the panes draw (Latin-1, Greek…, punctuation, arrows,
 // math, box drawing, blocks, geometric shapes): one column per UTF-16 unit, so no
 // string-width call. Wide or emoji-presentation blocks (U+2300–23FF, 2600–27BF, CJK) are left out.

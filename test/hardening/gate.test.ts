@@ -76,11 +76,13 @@ describe('check --files LOG --endpoint URL: healthy means a vLLM answered', () =
 		const srv = await serve((q, s) => {
 			if (q.url === '/v1/models') {
 				s.writeHead(200, {'content-type': 'application/json'});
-				return s.end(modelList('gpt-4o-mini'));
+				s.end(modelList('gpt-4o-mini'));
+				return;
 			}
 			if (q.url === '/metrics') {
 				s.writeHead(200, {'content-type': 'text/plain; version=0.0.4'});
-				return s.end('# HELP http_requests_total Total requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200"} 12.0\n');
+				s.end('# HELP http_requests_total Total requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200"} 12.0\n');
+				return;
 			}
 			s.writeHead(200, {'content-type': 'application/json'});
 			s.end('{}');
@@ -96,7 +98,8 @@ describe('check --files LOG --endpoint URL: healthy means a vLLM answered', () =
 		const srv = await serve((q, s) => {
 			if (q.url === '/v1/models') {
 				s.writeHead(200, {'content-type': 'application/json'});
-				return s.end('{"object":"list","data":[]}');
+				s.end('{"object":"list","data":[]}');
+				return;
 			}
 			forward(sim.url, q, s);
 		});
@@ -150,7 +153,8 @@ describe('one missed probe is not an error when the finding says a few are', () 
 		const srv = await serve((q, s) => {
 			if (q.url === '/health' && healthAsked++ === 0) {
 				s.writeHead(503, {'content-length': '0'});
-				return s.end();
+				s.end();
+				return;
 			}
 			forward(sim.url, q, s);
 		});
@@ -164,7 +168,10 @@ describe('one missed probe is not an error when the finding says a few are', () 
 		cleanups.push(() => sim.close());
 		let healthAsked = 0;
 		const srv = await serve((q, s) => {
-			if (q.url === '/health' && healthAsked++ === 0) return q.socket.destroy();
+			if (q.url === '/health' && healthAsked++ === 0) {
+				q.socket.destroy();
+				return;
+			}
 			forward(sim.url, q, s);
 		});
 		const t = io();

@@ -9,7 +9,7 @@ import http from 'node:http';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {createPipeline} from '../../source/pipeline.js';
 import {emptyState} from '../../source/model/state.js';
 import {createStore} from '../../source/store/store.js';

@@ -11,7 +11,7 @@ import {emptyState} from '../../source/model/state.js';
 import {toOptions, type Options, type RawFlags} from '../../source/options.js';
 import {createPipeline, type Pipeline} from '../../source/pipeline.js';
 import {startKubeSource, type KubeSource, type KubeTuning} from '../../source/kube/source.js';
-import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
+import type {SimApiServer} from '../../source/sim/api-server.js';
 import type {SimInstance} from '../../source/sim/cluster.js';
 import {createStore, type Store} from '../../source/store/store.js';
 

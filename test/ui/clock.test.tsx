@@ -4,7 +4,7 @@
  * the same as the ones drawn costs no React render and no Ink frame.
  */
 import {render, Text} from 'ink';
-import React, {useRef} from 'react';
+import {useRef} from 'react';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {useClock, type ClockGate} from '../../source/ui/hooks/use-clock.js';
 import {fakeTerminal, FakeKeyboard, plain, renderApp, type Rendered} from './harness.js';

@@ -1,7 +1,6 @@
 /** Renders the real App over a real store with ink-testing-library, at a chosen terminal size. */
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
-import React from 'react';
 import {defaultFindingOptions} from '../../source/findings/index.js';
 import type {RolloutState} from '../../source/model/state.js';
 import {createStore, type Store} from '../../source/store/store.js';

@@ -10,7 +10,7 @@ import type {Snapshot} from '../../source/view/snapshot.js';
 import {scenarioDir} from '../helpers/load-scenario.js';
 import {loadScenarioSnapshot, loadScenarioState, scenarios, truthOf} from './corpus.js';
 
-function logText(scenario: string, snap: Snapshot): string {
+function logText(_scenario: string, snap: Snapshot): string {
 	return snap.source.kind === 'files' ? snap.source.files.map(f => readFileSync(f, 'utf8')).join('') : '';
 }
 
