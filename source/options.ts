@@ -4,49 +4,11 @@
  */
 import {parseDuration} from './duration.js';
 import {defaultFindingOptions, type FindingOptions} from './findings/types.js';
+import {scenarios, shownName, stringFlagNames, type NumberFlag, type RawFlags} from './flags.js';
+
+export {scenarios, type NumberFlag, type RawFlags};
 
 export type Command = 'live' | 'replay' | 'analyze' | 'check' | 'demo';
-
-export interface RawFlags {
-	kubeconfig?: string;
-	context?: string;
-	namespace?: string;
-	selector?: string;
-	container?: string;
-	once?: boolean;
-	json?: boolean;
-	wait?: string;
-	since?: string;
-	tail?: NumberFlag;
-	save?: string;
-	maxStreams?: NumberFlag;
-	qps?: NumberFlag;
-	speed?: NumberFlag;
-	scenario?: string;
-	serveOnly?: boolean;
-	timeout?: string;
-	files?: string[];
-	endpoint?: string;
-	service?: string;
-	tokenFile?: string;
-	insecureToken?: boolean;
-	probeInterval?: string;
-	stallAfter?: string;
-	probeCompletion?: boolean;
-	color?: boolean;
-	ascii?: boolean;
-	stragglerAfter?: string;
-	initStallAfter?: string;
-	minIntraGbps?: NumberFlag;
-	minInterGbps?: NumberFlag;
-}
-
-/**
- * A number flag as the command line gives it: cli.tsx declares them as strings so the
- * text the user typed can be named in the error (meow's number type turns `abc` into
- * null and drops a missing value); tests may pass numbers.
- */
-export type NumberFlag = string | number | null;
 
 /** Strict decimal: `12`, `0.5`, `-3`, `1e3`; not `abc`, `12abc`, `Infinity`, `0x10`, ``. */
 const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -84,20 +46,6 @@ function numberFlag(
 	}
 	return n;
 }
-
-/** String flags that were given with no value (`-n` at the end, `--endpoint=`), with how the help names them. */
-const stringFlags = [
-	['kubeconfig', '--kubeconfig'],
-	['context', '--context'],
-	['namespace', '-n/--namespace'],
-	['selector', '-l/--selector'],
-	['container', '-c/--container'],
-	['save', '--save'],
-	['scenario', '--scenario'],
-	['endpoint', '--endpoint'],
-	['service', '--service'],
-	['tokenFile', '--token-file'],
-] as const;
 
 export interface EndpointOptions {
 	url: string | null;
@@ -141,8 +89,6 @@ export interface Options {
 	findings: FindingOptions;
 }
 
-export const scenarios = ['healthy', 'straggler', 'crash', 'bad-ifname', 'p2p-disabled'] as const;
-
 export function toOptions(
 	input: string[],
 	flags: RawFlags,
@@ -176,7 +122,10 @@ export function toOptions(
 		return ms;
 	};
 
-	for (const [key, shown] of stringFlags) if (flags[key] !== undefined && flags[key]!.trim() === '') errors.push(`${shown} needs a value`);
+	for (const key of stringFlagNames()) {
+		const value = flags[key];
+		if (typeof value === 'string' && value.trim() === '') errors.push(`${shownName(key)} needs a value`);
+	}
 	if (flags.files?.some(f => f.trim() === '')) errors.push('--files needs a value');
 
 	const waitMs = dur('wait', flags.wait, 30_000);

@@ -5,10 +5,12 @@
  * turns it into pods, log bytes and endpoint modes on the simulated cluster.
  */
 import {gunzipSync} from 'node:zlib';
+import {scenarios} from '../flags.js';
 import {recordedLogs} from './recorded-logs.generated.js';
 import {leaderPreamble, leaderReady, workerStartup, type TimedText, type VllmDemoConfig} from './vllm-lines.js';
 
-export type ScenarioName = 'healthy' | 'straggler' | 'crash' | 'bad-ifname' | 'p2p-disabled';
+/** `--scenario`'s names are the one list (flags.ts); each has a builder below. */
+export type ScenarioName = (typeof scenarios)[number];
 
 export interface DemoContainer {
 	name: string;
