@@ -5,12 +5,12 @@
  * does not need (the Kubernetes client above all).
  */
 import meow, {type AnyFlags} from 'meow';
-import {flagHelp, meowFlags, type RawFlags} from './source/flags.js';
-import {toOptions} from './source/options.js';
-import {UserError, exitCodes, type Io} from './source/commands/io.js';
-import {VERSION} from './source/version.js';
+import {flagHelp, meowFlags, type RawFlags} from './source/core/flags.js';
+import {toOptions} from './source/core/options.js';
+import {UserError, exitCodes, type Io} from './source/core/io.js';
+import {VERSION} from './source/core/version.js';
 // an error may quote a file name, a flag's value or a server: sanitised and redacted before it is printed
-import {safeText} from './source/text-safety.js';
+import {safeText} from './source/core/text-safety.js';
 
 const help = `
   Usage

@@ -40,11 +40,11 @@ interface ChildResult {
 async function child(kubeconfig: string, pods: number, parse: boolean): Promise<void> {
 	const t0 = performance.now();
 	const [{startKubeSource}, {createStore}, {createPipeline}, {emptyState}, {toOptions}] = await Promise.all([
-		import('../source/kube/source.js'),
+		import('../source/sources/kube/source.js'),
 		import('../source/store/store.js'),
-		import('../source/pipeline.js'),
+		import('../source/store/pipeline.js'),
 		import('../source/model/state.js'),
-		import('../source/options.js'),
+		import('../source/core/options.js'),
 	]);
 	const store = createStore(emptyState({kind: 'kubernetes', context: null, namespace: 'default', selector: 'app=bench'}));
 	const opened = new Set<string>();

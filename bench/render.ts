@@ -68,7 +68,7 @@ interface Result {
 
 export async function storm(ranksPods: number, withUi: boolean): Promise<Result> {
 	const {createStore} = await import('../source/store/store.js');
-	const {createPipeline} = await import('../source/pipeline.js');
+	const {createPipeline} = await import('../source/store/pipeline.js');
 	const {bigState} = await import('../test/ui/states.js');
 	const {defaultFindingOptions} = await import('../source/findings/index.js');
 	const lines = corpusLines();

@@ -7,15 +7,15 @@
  */
 import {computeFindings} from '../findings/index.js';
 import {emptyState} from '../model/state.js';
-import type {Options} from '../options.js';
-import {createPipeline} from '../pipeline.js';
+import type {Options} from '../core/options.js';
+import {createPipeline} from '../store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore} from '../store/store.js';
 import {formatReport} from '../view/report.js';
 import {toSnapshot} from '../view/snapshot.js';
-import {terminalJson} from '../text-safety.js';
+import {terminalJson} from '../core/text-safety.js';
 import {toAscii} from '../ui/theme.js';
-import {exitCodes, UserError, type Io} from './io.js';
+import {exitCodes, UserError, type Io} from '../core/io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
 	const entries = await resolveLogPaths(options.args);
@@ -42,7 +42,7 @@ export async function run(options: Options, io: Io): Promise<number> {
 		throw new UserError(`interrupted before the logs were read to the end${waitingFor ? ` (was waiting for ${waitingFor})` : ''}; no report printed.`);
 	}
 	if (options.endpoint.url) {
-		const {startEndpointProber} = await import('../endpoint/prober.js');
+		const {startEndpointProber} = await import('../sources/endpoint/prober.js');
 		const prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: io.signal, autoStart: false});
 		try {
 			await prober?.probeOnce();

@@ -7,8 +7,8 @@
  */
 import type {Finding} from '../findings/types.js';
 import type {EndpointHealth, EndpointState, Phase, RolloutState} from '../model/state.js';
-import {exitCodes} from './io.js';
-import {safeText} from '../text-safety.js';
+import {exitCodes} from '../core/io.js';
+import {safeText} from '../core/text-safety.js';
 
 export type Verdict =
 	| {kind: 'ok'; code: 0; line: string}

@@ -13,16 +13,16 @@
 import {computeFindings} from '../findings/index.js';
 import {derivePhase} from '../model/phase.js';
 import {emptyState, type RolloutState} from '../model/state.js';
-import type {Options} from '../options.js';
-import {createPipeline} from '../pipeline.js';
+import type {Options} from '../core/options.js';
+import {createPipeline} from '../store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore, type Store} from '../store/store.js';
 import {toSnapshot} from '../view/snapshot.js';
-import {terminalJson} from '../text-safety.js';
+import {terminalJson} from '../core/text-safety.js';
 import {toAscii} from '../ui/theme.js';
-import type {InFlight, KubeClient} from '../kube/client.js';
+import type {InFlight, KubeClient} from '../sources/kube/client.js';
 import {findingLine, verdict, type Verdict} from './check-verdict.js';
-import {exitCodes, UserError, type Io} from './io.js';
+import {exitCodes, UserError, type Io} from '../core/io.js';
 
 /**
  * The endpoint hook: given the store, start probing and dispatch `endpoint-probe`
@@ -33,7 +33,7 @@ export type EndpointHook = (store: Store, options: Options, io: Io) => Promise<(
 export const startEndpoint: EndpointHook = async (store, options, io) => {
 	if (!options.endpoint.url && !options.endpoint.service) return null;
 	if (!options.endpoint.url) throw new UserError('check --files can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
-	const {startEndpointProber} = await import('../endpoint/prober.js');
+	const {startEndpointProber} = await import('../sources/endpoint/prober.js');
 	const prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: io.signal});
 	return prober ? () => prober.stop() : null;
 };
@@ -161,8 +161,8 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 
 /** Live: follow the workload's pods until serving (and healthy), an error finding, or --timeout. */
 async function checkLive(options: Options, io: Io): Promise<number> {
-	const {startKubeSource} = await import('../kube/source.js');
-	const {describeWaiting, unansweredHint} = await import('../kube/errors.js');
+	const {startKubeSource} = await import('../sources/kube/source.js');
+	const {describeWaiting, unansweredHint} = await import('../sources/kube/errors.js');
 	const store = createStore(emptyState({kind: 'kubernetes', context: options.kube.context, namespace: options.kube.namespace ?? 'default', selector: options.kube.selector}), {flushMs: 100});
 	const pipeline = createPipeline(store, {keepLines: false});
 	// --timeout bounds the whole run from here: connecting to the API server included
@@ -198,7 +198,7 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 	}
 	let prober: {stop(): void; status: 'probing' | 'discovering' | 'none'} | null = null;
 	try {
-		const {startEndpointProber} = await import('../endpoint/prober.js');
+		const {startEndpointProber} = await import('../sources/endpoint/prober.js');
 		prober = await startEndpointProber({
 			options: options.endpoint,
 			store,

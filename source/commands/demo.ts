@@ -7,8 +7,8 @@
  * `--serve-only` just serves, so kubectl, k9s, stern or another infertop can watch.
  */
 import {rmSync} from 'node:fs';
-import type {Options} from '../options.js';
-import {exitCodes, type Io} from './io.js';
+import type {Options} from '../core/options.js';
+import {exitCodes, type Io} from '../core/io.js';
 import type {DemoScenario} from '../sim/scenarios.js';
 
 /** ms from the start of the scenario to its last action (line, exit or endpoint change) at real speed. */

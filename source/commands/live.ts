@@ -4,16 +4,16 @@
  * Exit 1 on an error-severity finding, 2 when the cluster cannot be reached or
  * `--wait` runs out (naming what was not read), else 0.
  */
-import {safeText} from '../text-safety.js';
+import {safeText} from '../core/text-safety.js';
 import {computeFindings} from '../findings/index.js';
 import {emptyState} from '../model/state.js';
-import type {Options} from '../options.js';
-import {createPipeline} from '../pipeline.js';
+import type {Options} from '../core/options.js';
+import {createPipeline} from '../store/pipeline.js';
 import {createStore} from '../store/store.js';
-import type {InFlight, KubeClient} from '../kube/client.js';
-import type {KubeSource} from '../kube/source.js';
+import type {InFlight, KubeClient} from '../sources/kube/client.js';
+import type {KubeSource} from '../sources/kube/source.js';
 import type {TuiTitle} from '../view/header-model.js';
-import {exitCodes, UserError, type Io} from './io.js';
+import {exitCodes, UserError, type Io} from '../core/io.js';
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
@@ -28,7 +28,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 	// --wait bounds the whole --once run from here, the first instant: connecting included
 	const startedAt = Date.now();
 	// the Kubernetes client is loaded only here, never before the first frame of other commands
-	const [{loadKubeConfig}, {startKubeSource}, {describeWaiting, unansweredHint}] = await Promise.all([import('../kube/config.js'), import('../kube/source.js'), import('../kube/errors.js')]);
+	const [{loadKubeConfig}, {startKubeSource}, {describeWaiting, unansweredHint}] = await Promise.all([import('../sources/kube/config.js'), import('../sources/kube/source.js'), import('../sources/kube/errors.js')]);
 	const cfg = await loadKubeConfig({kubeconfig: options.kube.kubeconfig, context: options.kube.context, namespace: options.kube.namespace, env: io.env});
 	const workload = options.args[0] ?? null;
 	const store = createStore(emptyState(extra.sourceKind === 'demo' ? {kind: 'demo', scenario: extra.scenario ?? 'healthy', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload} : {kind: 'kubernetes', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload}), {
@@ -68,7 +68,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
 	const startProber = async (s: KubeSource) => {
 		if (!(!options.once || Boolean(options.endpoint.url || options.endpoint.service))) return;
-		const {startEndpointProber} = await import('../endpoint/prober.js');
+		const {startEndpointProber} = await import('../sources/endpoint/prober.js');
 		prober = await startEndpointProber({
 			options: options.endpoint,
 			store,
@@ -136,7 +136,7 @@ async function once(
 	options: Options,
 	io: Io,
 	store: ReturnType<typeof createStore>,
-	source: Awaited<ReturnType<typeof import('../kube/source.js').startKubeSource>>,
+	source: Awaited<ReturnType<typeof import('../sources/kube/source.js').startKubeSource>>,
 	prober: {probeOnce(): Promise<void>} | null,
 	stop: AbortSignal,
 	ranOut: () => boolean,
@@ -167,7 +167,7 @@ async function once(
 	const d = source.describe;
 	// the resolved selector (e.g. the LWS label a WORKLOAD became), as the contract's source fields
 	if (snapshot.source.kind === 'kubernetes') snapshot.source = {kind: 'kubernetes', context: d.context, namespace: d.namespace, selector: d.selector};
-	const out = options.json ? `${(await import('../text-safety.js')).terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
+	const out = options.json ? `${(await import('../core/text-safety.js')).terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
 	await new Promise<void>(resolve => (io.stdout.write(out) ? resolve() : io.stdout.once('drain', () => resolve())));
 	return snapshot.findings.some(f => f.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }

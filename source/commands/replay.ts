@@ -8,13 +8,13 @@
  * cluster's API server and is refused with that reason.
  */
 import path from 'node:path';
-import {createPipeline} from '../pipeline.js';
+import {createPipeline} from '../store/pipeline.js';
 import {emptyState} from '../model/state.js';
 import {readSavedLogs, resolveLogPaths} from '../sources/files.js';
 import {createStore} from '../store/store.js';
 import {fullScreen, runTui} from '../ui/run-tui.js';
-import type {Options} from '../options.js';
-import {UserError, type Io} from './io.js';
+import type {Options} from '../core/options.js';
+import {UserError, type Io} from '../core/io.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
 	if (options.endpoint.service && !options.endpoint.url) {
@@ -42,7 +42,7 @@ export async function run(options: Options, io: Io): Promise<number> {
 	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
 	try {
 		if (options.endpoint.url) {
-			const {startEndpointProber} = await import('../endpoint/prober.js');
+			const {startEndpointProber} = await import('../sources/endpoint/prober.js');
 			prober = await startEndpointProber({options: options.endpoint, store, env: io.env, signal: reader.signal});
 			// one frame (a pipe, TERM=dumb) or --json: it shows the endpoint only once it was asked
 			if (!io.stdout.isTTY || io.env['TERM'] === 'dumb') await prober?.probeOnce();

@@ -10,25 +10,8 @@ export interface Finding {
 	message: string;
 }
 
-export interface FindingOptions {
-	/** a rank this many seconds later than its peers' median is a straggler */
-	stragglerSeconds: number;
-	/** init not complete this long after the first rank started, with ranks missing or silent */
-	initStallSeconds: number;
-	/** graph bandwidth floor inside a node whose GPUs share NVLink (GB/s) */
-	minIntraNodeGBps: number;
-	/** graph bandwidth floor between nodes (GB/s) */
-	minInterNodeGBps: number;
-	/** a stream this far behind is lagging */
-	lagSeconds: number;
-}
-
-export const defaultFindingOptions: FindingOptions = {
-	stragglerSeconds: 10,
-	initStallSeconds: 60,
-	minIntraNodeGBps: 20,
-	minInterNodeGBps: 10,
-	lagSeconds: 10,
-};
+// thresholds are configuration the options read too: one definition, below every layer
+export {defaultFindingOptions, type FindingOptions} from '../core/finding-options.js';
+import type {FindingOptions} from '../core/finding-options.js';
 
 export type Rule = (state: import('../model/state.js').RolloutState, now: number, options: FindingOptions) => Finding[];

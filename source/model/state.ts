@@ -384,24 +384,9 @@ export interface WarnGroup {
 	pods: string[];
 }
 
-export interface EndpointMetrics {
-	requestsRunning: number | null;
-	requestsWaiting: number | null;
-	kvCacheUsage: number | null;
-	promptTokensPerSec: number | null;
-	generationTokensPerSec: number | null;
-	ttftP50Ms: number | null;
-	ttftP95Ms: number | null;
-	itlP50Ms: number | null;
-	itlP95Ms: number | null;
-	preemptions: number | null;
-	prefixCacheHitRate: number | null;
-	generationTokensTotal: number | null;
-	/** `vllm:num_requests_waiting_by_reason` per `reason` (capacity, deferred); absent/null when the server does not export it */
-	waitingByReason?: Record<string, number> | null;
-	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); absent/null when not exported */
-	sleepState?: Record<string, number> | null;
-}
+/** the endpoint's metrics window: one definition, in core/probe-types.ts (the prober's vocabulary) */
+export type {EndpointMetrics} from '../core/probe-types.js';
+import type {EndpointMetrics} from '../core/probe-types.js';
 
 export type EndpointHealth = 'ok' | 'stalled' | 'unhealthy' | 'unreachable' | 'unauthorized';
 

@@ -6,7 +6,7 @@
  * health (sources/kube-*), endpoint probes (endpoint/), and the source's end.
  */
 import type {LogEvent} from './log-events.js';
-import type {EndpointProbe} from '../endpoint/probe-types.js';
+import type {EndpointProbe} from '../core/probe-types.js';
 
 export type {LogEvent} from './log-events.js';
 

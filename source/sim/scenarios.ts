@@ -5,7 +5,7 @@
  * turns it into pods, log bytes and endpoint modes on the simulated cluster.
  */
 import {gunzipSync} from 'node:zlib';
-import {scenarios} from '../flags.js';
+import {scenarios} from '../core/flags.js';
 import {recordedLogs} from './recorded-logs.generated.js';
 import {leaderPreamble, leaderReady, workerStartup, type TimedText, type VllmDemoConfig} from './vllm-lines.js';
 

@@ -12,9 +12,9 @@ import path from 'node:path';
 import {addAbortSignal, Readable} from 'node:stream';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {createGunzip} from 'node:zlib';
-import {UserError} from '../commands/io.js';
-import type {Pipeline, StreamSink} from '../pipeline.js';
-import {podNameForFile} from '../view/pod-name.js';
+import {UserError} from '../core/io.js';
+import type {Pipeline, StreamSink} from '../store/pipeline.js';
+import {podNameForFile} from '../core/pod-name.js';
 
 export interface LogEntry {
 	pod: string;

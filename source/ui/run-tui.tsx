@@ -8,13 +8,13 @@
  */
 import os from 'node:os';
 import {render} from 'ink';
-import type {Io} from '../commands/io.js';
+import type {Io} from '../core/io.js';
 import type {Finding} from '../findings/index.js';
-import type {Options} from '../options.js';
+import type {Options} from '../core/options.js';
 import type {Store} from '../store/store.js';
 import {createSelectors} from '../view/selectors.js';
 import {toSnapshot} from '../view/snapshot.js';
-import {terminalJson} from '../text-safety.js';
+import {terminalJson} from '../core/text-safety.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {App} from './app.js';
 import {createFrameBudget} from './hooks/frame-budget.js';

@@ -5,7 +5,7 @@
  * too, so no log can move the cursor, retitle the window, set the clipboard
  * (OSC 52), print a hyperlink (OSC 8) or reorder text with bidi overrides.
  */
-import {redact} from '../text-safety.js';
+import {redact} from '../core/text-safety.js';
 
 // OSC: ESC ] … terminated by BEL or ST (ESC \); an unterminated one runs to the end.
 // e.g. "\x1b]52;c;ZWNobyBoaQ==\x07" (clipboard), "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"

@@ -6,7 +6,7 @@
  * a file name or a server's string may reach the snapshot by a road the parser never saw.
  */
 import {commName} from '../model/mid-run.js';
-import {scrubDeep} from '../text-safety.js';
+import {scrubDeep} from '../core/text-safety.js';
 import type {Snapshot, SnapshotCommunicator, SnapshotTopology} from './snapshot.js';
 
 export interface ReportOptions {

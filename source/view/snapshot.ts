@@ -5,7 +5,7 @@
  * the same bytes (bar `generatedAt`).
  */
 import type {Finding} from '../findings/types.js';
-import {safeUrlText} from '../text-safety.js';
+import {safeUrlText} from '../core/text-safety.js';
 import {derivePhase} from '../model/phase.js';
 import {unseenRanks, worldSize} from '../model/world.js';
 import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
@@ -24,7 +24,7 @@ import type {
 	SourceInfo,
 	Phase,
 } from '../model/state.js';
-import {podNameForFile} from './pod-name.js';
+import {podNameForFile} from '../core/pod-name.js';
 
 export const SNAPSHOT_SCHEMA = 'infertop.snapshot/v1';
 

@@ -10,8 +10,8 @@ import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
-import type {Io} from '../../source/commands/io.js';
-import {toOptions} from '../../source/options.js';
+import type {Io} from '../../source/core/io.js';
+import {toOptions} from '../../source/core/options.js';
 import {startVllmSim, type VllmSim} from '../../source/sim/vllm-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -8,8 +8,8 @@ import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
-import type {Io} from '../../source/commands/io.js';
-import {toOptions} from '../../source/options.js';
+import type {Io} from '../../source/core/io.js';
+import {toOptions} from '../../source/core/options.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
 

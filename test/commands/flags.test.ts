@@ -1,10 +1,10 @@
 /**
- * One table of flags (source/flags.ts) makes meow's spec, the help and the names
+ * One table of flags (source/core/flags.ts) makes meow's spec, the help and the names
  * options.ts and completion read: what the user sees in --help is what parses.
  */
 import {describe, expect, it} from 'vitest';
-import {flagHelp, flagTable, flagWords, kebab, meowFlags, scenarios, type FlagName} from '../../source/flags.js';
-import {toOptions} from '../../source/options.js';
+import {flagHelp, flagTable, flagWords, kebab, meowFlags, scenarios, type FlagName} from '../../source/core/flags.js';
+import {toOptions} from '../../source/core/options.js';
 import {scenario} from '../../source/sim/scenarios.js';
 import {runCli} from '../helpers/run-cli.js';
 

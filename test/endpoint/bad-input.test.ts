@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startEndpointProber, limits, type EndpointProber} from '../../source/endpoint/prober.js';
+import {startEndpointProber, limits, type EndpointProber} from '../../source/sources/endpoint/prober.js';
 import {endpointOptions, modelList, newStore, rawServer} from './helpers.js';
 
 const validMetrics = `# HELP vllm:num_requests_running Number of requests in model execution batches.

@@ -1,9 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {KubeConfig} from '@kubernetes/client-node';
-import {chooseService, pickPort} from '../../source/endpoint/discover.js';
+import {chooseService, pickPort} from '../../source/sources/endpoint/discover.js';
 import {startApiServer} from '../../source/sim/api-server.js';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
-import {startEndpointProber} from '../../source/endpoint/prober.js';
+import {startEndpointProber} from '../../source/sources/endpoint/prober.js';
 import {endpointOptions, newStore} from './helpers.js';
 
 const lws = (name: string, index: number) => ({

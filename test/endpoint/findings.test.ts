@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest';
 import {reduce} from '../../source/model/reduce.js';
 import {emptyState, emptyPod, type EndpointMetrics, type RolloutState} from '../../source/model/state.js';
 import {emptyEngine} from '../../source/model/engine.js';
-import type {EndpointProbe} from '../../source/endpoint/probe-types.js';
+import type {EndpointProbe} from '../../source/core/probe-types.js';
 import {endpointUnhealthy, failuresBeforeError} from '../../source/findings/endpoint-unhealthy.js';
 import {engineStalled} from '../../source/findings/engine-stalled.js';
 import {defaultFindingOptions} from '../../source/findings/types.js';

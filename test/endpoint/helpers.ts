@@ -1,7 +1,7 @@
 /** Shared bits for the endpoint tests: options, a store, tiny raw HTTP servers. */
 import http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
-import type {EndpointOptions} from '../../source/options.js';
+import type {EndpointOptions} from '../../source/core/options.js';
 import {createStore, type Store} from '../../source/store/store.js';
 import {emptyState, type SourceInfo} from '../../source/model/state.js';
 

@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {KubeConfig} from '@kubernetes/client-node';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {startApiServer} from '../../source/sim/api-server.js';
-import {startEndpointProber} from '../../source/endpoint/prober.js';
+import {startEndpointProber} from '../../source/sources/endpoint/prober.js';
 import {endpointOptions, newStore} from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -6,9 +6,9 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startEndpointProber, type EndpointProber} from '../../source/endpoint/prober.js';
-import {parsePromText} from '../../source/endpoint/prom-text.js';
-import {extractVllm} from '../../source/endpoint/vllm-metrics.js';
+import {startEndpointProber, type EndpointProber} from '../../source/sources/endpoint/prober.js';
+import {parsePromText} from '../../source/sources/endpoint/prom-text.js';
+import {extractVllm} from '../../source/sources/endpoint/vllm-metrics.js';
 import {startVllmSim, type VllmSim} from '../../source/sim/vllm-server.js';
 import {buildEndpoint} from '../../source/view/endpoint-model.js';
 import {toSnapshot} from '../../source/view/snapshot.js';

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {histogramDelta, histogramQuantile, MetricsWindow} from '../../source/endpoint/metrics-window.js';
-import type {Histogram, VllmScrape} from '../../source/endpoint/vllm-metrics.js';
+import {histogramDelta, histogramQuantile, MetricsWindow} from '../../source/sources/endpoint/metrics-window.js';
+import type {Histogram, VllmScrape} from '../../source/sources/endpoint/vllm-metrics.js';
 
 const inf = Number.POSITIVE_INFINITY;
 const hist = (pairs: [number, number][], sum = 0): Histogram => ({buckets: pairs.map(([le, count]) => ({le, count})), sum, count: pairs.at(-1)![1]});

@@ -7,9 +7,9 @@ import {existsSync} from 'node:fs';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {KubeConfig} from '@kubernetes/client-node';
 import {startVllmSim, type VllmSim} from '../../source/sim/vllm-server.js';
-import {startEndpointProber, type EndpointProber} from '../../source/endpoint/prober.js';
+import {startEndpointProber, type EndpointProber} from '../../source/sources/endpoint/prober.js';
 import {computeFindings} from '../../source/findings/index.js';
-import type {EndpointOptions} from '../../source/options.js';
+import type {EndpointOptions} from '../../source/core/options.js';
 import {endpointOptions, fakeClock, newStore} from './helpers.js';
 
 const apiServerPath = new URL('../../source/sim/api-server.ts', import.meta.url);

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {parsePromText, parsePromValue} from '../../source/endpoint/prom-text.js';
+import {parsePromText, parsePromValue} from '../../source/sources/endpoint/prom-text.js';
 
 // As prometheus_client 0.x writes vLLM v0.11's metrics (counter `x` → family `x_total` + gauge `x_created`).
 const vllmText = `# HELP python_gc_objects_collected_total Objects collected during gc

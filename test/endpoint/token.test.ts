@@ -2,8 +2,8 @@ import {mkdtempSync, writeFileSync, chmodSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {readEndpointToken, startEndpointProber} from '../../source/endpoint/prober.js';
-import {UserError} from '../../source/commands/io.js';
+import {readEndpointToken, startEndpointProber} from '../../source/sources/endpoint/prober.js';
+import {UserError} from '../../source/core/io.js';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {endpointOptions, newStore} from './helpers.js';
 

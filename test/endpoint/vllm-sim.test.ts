@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {startVllmSim, type VllmSim} from '../../source/sim/vllm-server.js';
-import {parsePromText} from '../../source/endpoint/prom-text.js';
-import {extractVllm} from '../../source/endpoint/vllm-metrics.js';
+import {parsePromText} from '../../source/sources/endpoint/prom-text.js';
+import {extractVllm} from '../../source/sources/endpoint/vllm-metrics.js';
 import {fakeClock} from './helpers.js';
 
 const sims: VllmSim[] = [];

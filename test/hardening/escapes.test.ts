@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {computeFindings} from '../../source/findings/index.js';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {emptyState} from '../../source/model/state.js';
 import {createStore} from '../../source/store/store.js';

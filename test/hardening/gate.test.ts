@@ -13,7 +13,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
 import {failuresBeforeError} from '../../source/findings/endpoint-unhealthy.js';
-import {toOptions} from '../../source/options.js';
+import {toOptions} from '../../source/core/options.js';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {snapshotValidator} from '../view/schema.js';
 import {modelList, rawServer} from '../endpoint/helpers.js';

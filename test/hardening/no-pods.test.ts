@@ -6,7 +6,7 @@
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/live.js';
-import {UserError} from '../../source/commands/io.js';
+import {UserError} from '../../source/core/io.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
 import {options, testIo} from '../kube/helpers.js';

@@ -10,15 +10,15 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {emptyState} from '../../source/model/state.js';
 import {createStore} from '../../source/store/store.js';
 import {buildLogView} from '../../source/view/logs-model.js';
 import {logsLines} from '../../source/ui/panes/logs-pane.js';
 import {lineText} from '../../source/ui/components/lines.js';
 import {createTheme} from '../../source/ui/theme.js';
-import {startEndpointProber} from '../../source/endpoint/prober.js';
-import type {EndpointOptions} from '../../source/options.js';
+import {startEndpointProber} from '../../source/sources/endpoint/prober.js';
+import type {EndpointOptions} from '../../source/core/options.js';
 import {runCli} from '../helpers/run-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import {createStreamParser} from '../../source/parse/stream-parser.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {createStore} from '../../source/store/store.js';
 

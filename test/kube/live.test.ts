@@ -10,7 +10,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import {run} from '../../source/commands/live.js';
-import {UserError} from '../../source/commands/io.js';
+import {UserError} from '../../source/core/io.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
 import {expectedLog, lines, options, startHarness, testIo} from './helpers.js';

@@ -7,12 +7,12 @@ import {describe, expect, it} from 'vitest';
 import {computeFindings, defaultFindingOptions} from '../../source/findings/index.js';
 import {logStreamLagging} from '../../source/findings/log-stream-lagging.js';
 import {rayLogDedup} from '../../source/findings/ray-log-dedup.js';
-import {stampKey} from '../../source/kube/log-stream.js';
-import {createRateLimiter} from '../../source/kube/rate-limit.js';
+import {stampKey} from '../../source/sources/kube/log-stream.js';
+import {createRateLimiter} from '../../source/sources/kube/rate-limit.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type ProcState} from '../../source/model/state.js';
 import type {PodFacts} from '../../source/parse/events.js';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {createStore} from '../../source/store/store.js';
 
 const facts = (over: Partial<PodFacts> = {}): PodFacts => ({

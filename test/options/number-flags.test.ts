@@ -8,7 +8,7 @@
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {toOptions} from '../../source/options.js';
+import {toOptions} from '../../source/core/options.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const log = 'test/fixtures/corpus/nccl-2.28.9-h200x4/tp2x2-two-pods-all';

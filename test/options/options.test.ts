@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {parseDuration} from '../../source/duration.js';
-import {toOptions} from '../../source/options.js';
+import {parseDuration} from '../../source/core/duration.js';
+import {toOptions} from '../../source/core/options.js';
 
 describe('durations, kubectl style', () => {
 	it.each([

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {emptyState} from '../../source/model/state.js';
-import {createPipeline, type Pipeline} from '../../source/pipeline.js';
+import {createPipeline, type Pipeline} from '../../source/store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {createStore} from '../../source/store/store.js';
 

@@ -1,7 +1,7 @@
 /** The panes over states folded from the real corpus logs by the real parser and reducer. */
 import {afterEach, describe, expect, it} from 'vitest';
 import {emptyState} from '../../source/model/state.js';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {readSavedLogs, resolveLogPaths} from '../../source/sources/files.js';
 import {createStore, type Store} from '../../source/store/store.js';
 import {plain, renderApp, type Rendered} from './harness.js';

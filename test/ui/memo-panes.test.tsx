@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {emptyState} from '../../source/model/state.js';
-import {createPipeline} from '../../source/pipeline.js';
+import {createPipeline} from '../../source/store/pipeline.js';
 import {createStore} from '../../source/store/store.js';
 import {plain, renderApp, type Rendered} from './harness.js';
 

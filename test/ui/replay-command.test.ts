@@ -6,8 +6,8 @@ import {Writable} from 'node:stream';
 import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/replay.js';
-import {UserError, type Io} from '../../source/commands/io.js';
-import {toOptions, type RawFlags} from '../../source/options.js';
+import {UserError, type Io} from '../../source/core/io.js';
+import {toOptions, type RawFlags} from '../../source/core/options.js';
 
 const corpus = 'test/fixtures/corpus/nccl-2.28.9-h200x4';
 

@@ -2,7 +2,7 @@
  * Run by test/ui/signals.test.ts in tmux: `infertop replay` with no process-level signal
  * handler at all (cli.tsx has its own), so what a signal does here is run-tui's own doing.
  */
-import {toOptions} from '../../source/options.js';
+import {toOptions} from '../../source/core/options.js';
 import {run} from '../../source/commands/replay.js';
 
 delete process.env['CI'];

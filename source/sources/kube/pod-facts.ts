@@ -3,7 +3,7 @@
  * node, container states and restarts, last termination, why it is pending,
  * and its LeaderWorkerSet place (log-formats.md §4.1) or Run:ai workload (§4.3).
  */
-import type {PodFacts} from '../parse/events.js';
+import type {PodFacts} from '../../parse/events.js';
 
 export const LWS_NAME = 'leaderworkerset.sigs.k8s.io/name';
 export const LWS_GROUP_INDEX = 'leaderworkerset.sigs.k8s.io/group-index';

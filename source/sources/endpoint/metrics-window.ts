@@ -8,7 +8,7 @@
  * or the snapshot shows. The state carries the computed `EndpointMetrics`; this
  * class is still pure (no I/O, no clock) so it is tested on its own.
  */
-import type {EndpointMetrics} from '../model/state.js';
+import type {EndpointMetrics} from '../../model/state.js';
 import type {Histogram, VllmScrape} from './vllm-metrics.js';
 
 export const percentileWindowMs = 60_000;

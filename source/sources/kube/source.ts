@@ -3,13 +3,13 @@
  * log stream per container instance → the pipeline (parsers) and the store
  * (pod facts, stream health). `once` lists the pods and reads what exists now.
  */
-import {safeText} from '../text-safety.js';
+import {safeText} from '../../core/text-safety.js';
 import {setMaxListeners} from 'node:events';
 import type {KubeConfig} from '@kubernetes/client-node';
-import {UserError, type Io} from '../commands/io.js';
-import type {Options} from '../options.js';
-import type {SourceEvent} from '../parse/events.js';
-import type {Pipeline} from '../pipeline.js';
+import {UserError, type Io} from '../../core/io.js';
+import type {Options} from '../../core/options.js';
+import type {SourceEvent} from '../../parse/events.js';
+import type {Pipeline} from '../../store/pipeline.js';
 import {createKubeClient, type KubeClient, type KubeDeadlines} from './client.js';
 import {loadKubeConfig} from './config.js';
 import {explainClusterError, forbiddenReason, KubeApiError} from './errors.js';

@@ -15,7 +15,7 @@
  */
 import type {IncomingMessage} from 'node:http';
 import {StringDecoder} from 'node:string_decoder';
-import type {StreamSink} from '../pipeline.js';
+import type {StreamSink} from '../../store/pipeline.js';
 import type {KubeClient} from './client.js';
 import {forbiddenReason, KubeApiError} from './errors.js';
 

@@ -7,7 +7,7 @@
  * say so, never guess a port or a name.
  */
 import type {KubeConfig} from '@kubernetes/client-node';
-import type {RolloutState} from '../model/state.js';
+import type {RolloutState} from '../../model/state.js';
 
 export interface FoundService {
 	name: string;

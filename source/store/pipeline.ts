@@ -2,9 +2,9 @@
  * Wires sources to parsers and the store: one parser per stream (pod/container),
  * events into the store, sanitised lines into the log ring buffer.
  */
-import type {StreamParser} from './parse/stream-parser.js';
-import {createDemuxParser} from './parse/demux.js';
-import type {Store} from './store/store.js';
+import type {StreamParser} from '../parse/stream-parser.js';
+import {createDemuxParser} from '../parse/demux.js';
+import type {Store} from './store.js';
 
 export interface StreamSink {
 	write(chunk: Uint8Array | string): void;

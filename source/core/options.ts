@@ -3,7 +3,7 @@
  * tested without spawning a process. cli.tsx is the only caller that exits.
  */
 import {parseDuration} from './duration.js';
-import {defaultFindingOptions, type FindingOptions} from './findings/types.js';
+import {defaultFindingOptions, type FindingOptions} from './finding-options.js';
 import {scenarios, shownName, stringFlagNames, type NumberFlag, type RawFlags} from './flags.js';
 
 export {scenarios, type NumberFlag, type RawFlags};

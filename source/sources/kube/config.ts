@@ -7,7 +7,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import type {KubeConfig} from '@kubernetes/client-node';
-import {UserError} from '../commands/io.js';
+import {UserError} from '../../core/io.js';
 
 export interface LoadedConfig {
 	kc: KubeConfig;

@@ -12,7 +12,7 @@
 import type http from 'node:http';
 import type {KubeConfig} from '@kubernetes/client-node';
 import {httpRequest, type HttpResult} from './http-request.js';
-import {urlWithoutCredentials} from '../text-safety.js';
+import {urlWithoutCredentials} from '../../core/text-safety.js';
 
 export interface RequestOptions {
 	method?: 'GET' | 'POST';

@@ -3,7 +3,25 @@
  * event). Pure data: parse/ and model/ import this type, so no I/O here.
  * Never carries a token or any header: only what the state may show.
  */
-import type {EndpointMetrics} from '../model/state.js';
+/** The endpoint's figures over the prober's window (null: not exported or not enough samples yet). */
+export interface EndpointMetrics {
+	requestsRunning: number | null;
+	requestsWaiting: number | null;
+	kvCacheUsage: number | null;
+	promptTokensPerSec: number | null;
+	generationTokensPerSec: number | null;
+	ttftP50Ms: number | null;
+	ttftP95Ms: number | null;
+	itlP50Ms: number | null;
+	itlP95Ms: number | null;
+	preemptions: number | null;
+	prefixCacheHitRate: number | null;
+	generationTokensTotal: number | null;
+	/** `vllm:num_requests_waiting_by_reason` per `reason` (capacity, deferred); absent/null when the server does not export it */
+	waitingByReason?: Record<string, number> | null;
+	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); absent/null when not exported */
+	sleepState?: Record<string, number> | null;
+}
 
 /**
  * What this round's HTTP answers say, before history is considered (the reducer

@@ -3,7 +3,7 @@
  * resource and the `kubectl auth can-i` line to check; connection, TLS and 401
  * failures become one-paragraph UserErrors (exit 2), never a stack trace.
  */
-import {UserError} from '../commands/io.js';
+import {UserError} from '../../core/io.js';
 
 /** A non-2xx answer from the API server, with its `Status` body when it sent one. */
 export class KubeApiError extends Error {

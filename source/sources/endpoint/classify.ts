@@ -9,9 +9,9 @@
  * itself: the API server with a `{"kind":"Status",…}` body, an ingress with HTML.
  */
 import type {HttpResult} from './http-request.js';
-import {safeText} from '../text-safety.js';
+import {safeText} from '../../core/text-safety.js';
 import type {RedirectRefused, Target} from './target.js';
-import type {ProbeOutcome} from './probe-types.js';
+import type {ProbeOutcome} from '../../core/probe-types.js';
 
 export type AnyResult = HttpResult | RedirectRefused;
 

@@ -10,10 +10,10 @@
  *   reorder text, on any output path (text reports, `check`, the summary after `q`).
  * parse/ must not import this (it is above parse/); everything else may.
  */
-import {redact} from './parse/redact.js';
-import {sanitize} from './parse/sanitize.js';
+import {redact} from '../parse/redact.js';
+import {sanitize} from '../parse/sanitize.js';
 
-export {redact} from './parse/redact.js';
+export {redact} from '../parse/redact.js';
 
 /** Controls and escapes removed (newline and tab kept), credentials redacted. */
 export function safeText(text: string): string {

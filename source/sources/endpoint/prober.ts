@@ -11,17 +11,17 @@
  */
 import {readFileSync} from 'node:fs';
 import type {KubeConfig} from '@kubernetes/client-node';
-import type {EndpointOptions} from '../options.js';
-import type {Store} from '../store/store.js';
-import {UserError} from '../commands/io.js';
-import type {EndpointProbe} from './probe-types.js';
+import type {EndpointOptions} from '../../core/options.js';
+import type {Store} from '../../store/store.js';
+import {UserError} from '../../core/io.js';
+import type {EndpointProbe} from '../../core/probe-types.js';
 import {directTarget, proxyTarget, type Target} from './target.js';
 import {bodyHint, classifyHealth, metricsProblem, modelIds, modelsProblem, readJson, roundProblem, type MetricsAnswer} from './classify.js';
 import {parsePromText} from './prom-text.js';
 import {extractVllm} from './vllm-metrics.js';
 import {MetricsWindow} from './metrics-window.js';
 import {discoverLeaderService, pickPort} from './discover.js';
-import {scrubDeep, scrubText} from '../text-safety.js';
+import {scrubDeep, scrubText} from '../../core/text-safety.js';
 
 export interface EndpointProber {
 	/** how it is reached, e.g. "http://127.0.0.1:8000 (direct)" or "service default/vllm-leader:8080 via the API server proxy" */
