@@ -4,16 +4,16 @@
  * leaves infertop:
  * - credentials: parse/redact.ts is the one redaction list (the parser's hot path uses
  *   it with its cheap gates); the panes (ui/sanitize.ts), the prober (endpoint/prober.ts),
- *   the snapshot and the target (`safeUrl`) redact through it;
+ *   the snapshot and the target (`safeUrlText`, `shownEndpointUrl`) redact through it;
  * - the terminal: escape sequences, C0/C1 controls and bidi overrides are removed
  *   (parse/sanitize.ts), so no string can retitle the window, clear the screen or
  *   reorder text, on any output path (text reports, `check`, the summary after `q`).
  * parse/ must not import this (it is above parse/); everything else may.
  */
-import {redact} from '../parse/redact.js';
-import {sanitize} from '../parse/sanitize.js';
+import {redact} from './text/redact.js';
+import {sanitize} from './text/controls.js';
 
-export {redact} from '../parse/redact.js';
+export {redact} from './text/redact.js';
 
 /** Controls and escapes removed (newline and tab kept), credentials redacted. */
 export function safeText(text: string): string {
@@ -60,7 +60,7 @@ export function terminalJson(value: unknown, space = 2): string {
 // query parameters that may carry a credential (`?api_key=…`, `?token=…`, `?X-Amz-Signature=…`)
 const secretParam = /token|key|secret|auth|pass|sig|credential/i;
 
-/** The URL without user info, fragment or credential-looking query values (set to REDACTED). */
+/** The URL without user info, fragment or credential-looking query values (set to REDACTED; safeUrlText shows them as the one placeholder, `<redacted>`). */
 export function urlWithoutCredentials(url: URL): URL {
 	const u = new URL(url.href);
 	u.username = '';
@@ -73,8 +73,14 @@ export function urlWithoutCredentials(url: URL): URL {
 /** A URL's text without credentials; text that does not parse as a URL loses any `…@` user info and is redacted. */
 export function safeUrlText(url: string): string {
 	try {
-		return urlWithoutCredentials(new URL(url)).toString();
+		return urlWithoutCredentials(new URL(url)).toString().replace(/=REDACTED(?=[&#]|$)/g, '=<redacted>');
 	} catch {
 		return safeText(url.replace(/\/\/[^/@]*@/, '//'));
 	}
+}
+
+/** An endpoint as a person is shown it: scheme, host and path only (no userinfo, query or fragment: they may hold credentials). */
+export function shownEndpointUrl(u: URL): string {
+	const c = urlWithoutCredentials(u);
+	return `${c.protocol}//${c.host}${c.pathname === '/' ? '' : c.pathname}`;
 }

@@ -16,8 +16,8 @@
  */
 import type {LogEvent} from './log-events.js';
 import {createLineSplitter} from './line-splitter.js';
-import {stripControls} from './sanitize.js';
-import {maybeSecret, redact} from './redact.js';
+import {stripControls} from '../core/text/controls.js';
+import {maybeSecret, redact} from '../core/text/redact.js';
 import {
 	EMBEDDED_K8S_STAMP,
 	embeddedNcclHead,

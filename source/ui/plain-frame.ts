@@ -16,7 +16,7 @@ import {pathsLines} from './panes/paths-pane.js';
 import {ranksLines} from './panes/ranks-pane.js';
 import {headerLines} from './panes/timeline-pane.js';
 import {truncate} from './text.js';
-import {redactSecrets, sanitize} from './sanitize.js';
+import {drawSafe, stripForTerminal} from '../core/text/terminal.js';
 import {createTheme} from './theme.js';
 
 export function plainFrame(state: RolloutState, title: TuiTitle, opts: {ascii: boolean; findings: FindingOptions}, now: number, width = 120): {text: string; findings: Finding[]} {
@@ -37,7 +37,7 @@ export function plainFrame(state: RolloutState, title: TuiTitle, opts: {ascii: b
 		...section('Endpoint', endpointLines(sel.endpoint(state), width - 2, theme)),
 	];
 	// a plain frame goes to a pipe or a file a person may `cat`: no escape from outside in it
-	return {text: out.map(l => sanitize(l).trimEnd()).join('\n') + '\n', findings};
+	return {text: out.map(l => stripForTerminal(l).trimEnd()).join('\n') + '\n', findings};
 }
 
 /** What stays on screen after quitting: where it was, and the findings worth acting on. */
@@ -52,5 +52,5 @@ export function quitSummary(state: RolloutState, title: TuiTitle, opts: {ascii: 
 	];
 	void theme;
 	// left in the scrollback after the TUI: pod and file names, finding text, sanitised and redacted
-	return lines.map(l => truncate(redactSecrets(sanitize(l)), width, opts.ascii)).join('\n') + '\n';
+	return lines.map(l => truncate(drawSafe(l), width, opts.ascii)).join('\n') + '\n';
 }

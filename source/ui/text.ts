@@ -4,7 +4,7 @@
  * characters count 2, combining marks 0 — string-width's rules, which Ink uses).
  */
 import stringWidth from 'string-width';
-import {redactSecrets, sanitize} from './sanitize.js';
+import {drawSafe} from '../core/text/terminal.js';
 
 // Narrow, non-combining BMP ranges the panes draw (Latin-1, Greek…, punctuation, arrows,
 // math, box drawing, blocks, geometric shapes): one column per UTF-16 unit, so no
@@ -64,7 +64,7 @@ export function fit(text: string, width: number, opts: {ascii?: boolean; right?:
 
 /** Sanitise, redact credentials, then cut: for any text that came from a log, the cluster or a finding. */
 export function safe(text: string | null | undefined, width: number, ascii = false): string {
-	return truncate(redactSecrets(sanitize(text ?? '')), width, ascii);
+	return truncate(drawSafe(text ?? ''), width, ascii);
 }
 
 /**

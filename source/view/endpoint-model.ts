@@ -1,6 +1,6 @@
 /** The endpoint pane's view-model: health in a word, the numbers that matter, a latency history. */
 import type {EndpointState} from '../model/state.js';
-import {safeUrl} from './snapshot.js';
+import {safeUrlText} from '../core/text-safety.js';
 
 export interface EndpointModel {
 	configured: boolean;
@@ -56,7 +56,7 @@ export function buildEndpoint(ep: EndpointState | null): EndpointModel {
 	return {
 		configured: true,
 		// never draw a credential: user info and token-like query values are removed
-		url: safeUrl(ep.url),
+		url: safeUrlText(ep.url),
 		via: ep.via,
 		health: ep.health ?? 'probing',
 		tone,

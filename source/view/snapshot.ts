@@ -454,10 +454,6 @@ function engine(state: RolloutState): SnapshotEngine | null {
 	};
 }
 
-/** The endpoint URL without user info or credential-looking query values: a snapshot never holds a token (text-safety.ts). */
-export function safeUrl(url: string): string {
-	return safeUrlText(url);
-}
 
 /** The scalar metrics; the two labelled breakdowns go to their own endpoint fields. */
 function metricsOf(m: EndpointMetrics): EndpointMetrics {
@@ -469,7 +465,7 @@ function endpoint(state: RolloutState): SnapshotEndpoint | null {
 	const e = state.endpoint;
 	if (!e) return null;
 	return {
-		url: safeUrl(e.url),
+		url: safeUrlText(e.url),
 		...(e.health ? {health: e.health} : {}),
 		lastStatus: e.lastStatus,
 		latencyMs: e.latencyMs,

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {sanitize} from '../../source/ui/sanitize.js';
+import {stripForTerminal as sanitize} from '../../source/core/text/terminal.js';
 import {truncate, widthOf, fit} from '../../source/ui/text.js';
 
 describe('sanitize (draw time)', () => {
@@ -30,15 +30,15 @@ describe('cell fitting', () => {
 	});
 });
 
-import {redactSecrets} from '../../source/ui/sanitize.js';
+import {drawSafe} from '../../source/core/text/terminal.js';
 
-describe('redactSecrets (draw time)', () => {
+describe('drawSafe (draw time)', () => {
 	it('drops URL user info and token values, keeps the rest readable', () => {
-		expect(redactSecrets('vLLM endpoint http://admin:s3cr3t@10.0.0.5:8000/v1?api_key=sk-live-123&x=1')).toBe('vLLM endpoint http://admin:<redacted>@10.0.0.5:8000/v1?api_key=<redacted>&x=1');
-		expect(redactSecrets('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer <redacted>');
-		expect(redactSecrets('vllm serve m --api-key abc123 --port 8000')).toBe('vllm serve m --api-key <redacted> --port 8000');
-		expect(redactSecrets('HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz')).not.toContain('hf_abcdefghijklmnop');
+		expect(drawSafe('vLLM endpoint http://admin:s3cr3t@10.0.0.5:8000/v1?api_key=sk-live-123&x=1')).toBe('vLLM endpoint http://admin:<redacted>@10.0.0.5:8000/v1?api_key=<redacted>&x=1');
+		expect(drawSafe('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer <redacted>');
+		expect(drawSafe('vllm serve m --api-key abc123 --port 8000')).toBe('vllm serve m --api-key <redacted> --port 8000');
+		expect(drawSafe('HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz')).not.toContain('hf_abcdefghijklmnop');
 		const nccl = "vm:964:964 [0] NCCL INFO NET/Socket : Using [0]eth0:192.0.2.2<0>";
-		expect(redactSecrets(nccl)).toBe(nccl);
+		expect(drawSafe(nccl)).toBe(nccl);
 	});
 });

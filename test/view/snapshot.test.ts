@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {safeUrl, toSnapshot} from '../../source/view/snapshot.js';
+import {safeUrlText as safeUrl} from '../../source/core/text-safety.js';
+import {toSnapshot} from '../../source/view/snapshot.js';
 import {comm, container, engine, pod, proc, withComms, withPods, withProcs} from './builders.js';
 import {snapshotValidator} from './schema.js';
 
@@ -122,7 +123,7 @@ describe('toSnapshot (hand-built states)', () => {
 	});
 
 	it('the endpoint URL never carries a credential', () => {
-		expect(safeUrl('https://user:s3cret@example.com:8000/v1?api_key=abc&x=1')).toBe('https://example.com:8000/v1?api_key=REDACTED&x=1');
+		expect(safeUrl('https://user:s3cret@example.com:8000/v1?api_key=abc&x=1')).toBe('https://example.com:8000/v1?api_key=<redacted>&x=1');
 		const s: RolloutState = {
 			...emptyState({kind: 'stdin'}),
 			endpoint: {

@@ -12,7 +12,7 @@
 import type http from 'node:http';
 import type {KubeConfig} from '@kubernetes/client-node';
 import {httpRequest, type HttpResult} from './http-request.js';
-import {urlWithoutCredentials} from '../../core/text-safety.js';
+import {shownEndpointUrl} from '../../core/text-safety.js';
 
 export interface RequestOptions {
 	method?: 'GET' | 'POST';
@@ -52,11 +52,6 @@ export function joinUrl(base: URL, path: string): URL {
 	return u;
 }
 
-/** Shown without userinfo, query or fragment: they may hold credentials (text-safety.ts's one list). */
-export function safeUrl(u: URL): string {
-	const c = urlWithoutCredentials(u);
-	return `${c.protocol}//${c.host}${c.pathname === '/' ? '' : c.pathname}`;
-}
 
 async function withRedirects(
 	first: URL,
@@ -75,16 +70,16 @@ async function withRedirects(
 			return {ok: false, kind: 'redirect', message: `${r.status} redirect to an unreadable Location`, latencyMs: r.latencyMs};
 		}
 		if (next.origin !== url.origin) {
-			return {ok: false, kind: 'redirect', message: `${r.status} redirect to ${safeUrl(next)} — another host, not followed`, latencyMs: r.latencyMs};
+			return {ok: false, kind: 'redirect', message: `${r.status} redirect to ${shownEndpointUrl(next)} — another host, not followed`, latencyMs: r.latencyMs};
 		}
-		if (hop >= 2) return {ok: false, kind: 'redirect', message: `more than 3 redirects (last to ${safeUrl(next)})`, latencyMs: r.latencyMs};
+		if (hop >= 2) return {ok: false, kind: 'redirect', message: `more than 3 redirects (last to ${shownEndpointUrl(next)})`, latencyMs: r.latencyMs};
 		url = next;
 	}
 }
 
 export function directTarget(urlText: string, token: string | null): Target {
 	const base = new URL(urlText);
-	const shown = safeUrl(base);
+	const shown = shownEndpointUrl(base);
 	return {
 		mode: 'direct',
 		display: shown,

@@ -4,7 +4,7 @@
  */
 import {Transform, useIsScreenReaderEnabled} from 'ink';
 import React, {useCallback, useMemo} from 'react';
-import {sanitize} from '../sanitize.js';
+import {stripForTerminal} from '../../core/text/terminal.js';
 import {truncate, widthOf} from '../text.js';
 import type {Theme, Tone} from '../theme.js';
 
@@ -87,7 +87,7 @@ export function renderLines(lines: readonly Line[], width: number, theme: Theme,
 	const layout: string[] = [];
 	const styled: string[] = [];
 	for (const line of lines) {
-		const safeLine = line.some(s => controlChars.test(s.text)) ? line.map(s => ({...s, text: sanitize(s.text)})) : line;
+		const safeLine = line.some(s => controlChars.test(s.text)) ? line.map(s => ({...s, text: stripForTerminal(s.text)})) : line;
 		const clipped = clipLine(safeLine, width, theme.ascii);
 		// A blank row is one space: Ink drops an empty text row.
 		const text = lineText(clipped) || ' ';
@@ -100,7 +100,7 @@ export function renderLines(lines: readonly Line[], width: number, theme: Theme,
 const printableAscii = /^[\x20-\x7e]*$/;
 
 // The draw-time backstop Ink's own sanitizer gave each styled <Text> before: a segment with
-// an escape or control character (which panes should never pass, see sanitize.ts) is cleaned.
+// an escape or control character (which panes should never pass, see core/text/terminal.ts) is cleaned.
 const controlChars = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -5,7 +5,7 @@
  * too, so no log can move the cursor, retitle the window, set the clipboard
  * (OSC 52), print a hyperlink (OSC 8) or reorder text with bidi overrides.
  */
-import {redact} from '../core/text-safety.js';
+import {redact} from './redact.js';
 
 // OSC: ESC ] … terminated by BEL or ST (ESC \); an unterminated one runs to the end.
 // e.g. "\x1b]52;c;ZWNobyBoaQ==\x07" (clipboard), "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"
@@ -28,8 +28,12 @@ const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // Fast path: printable ASCII (and tab) needs no work; most NCCL lines are exactly that.
 const unsafe = /[^\t\x20-\x7e]/;
 
-/** Text safe to hand to the terminal: escapes, controls and bidi overrides removed, tabs as spaces. */
-export function sanitize(text: string): string {
+/**
+ * Text safe to hand to the terminal: escapes, controls and bidi overrides removed, tabs as
+ * spaces. Stricter than controls.ts's stripControls (the parser's, which keeps a string
+ * sequence's payload and tabs): this one is the draw-time pass over text from any road.
+ */
+export function stripForTerminal(text: string): string {
 	if (!unsafe.test(text)) return text.includes('\t') ? text.replace(/\t/g, '  ') : text;
 	return text
 		.replace(oscSequence, '')
@@ -44,11 +48,11 @@ export function sanitize(text: string): string {
 }
 
 /**
- * Credentials that must never reach the screen, whatever the upstream code forgot:
- * the one redaction list (parse/redact.ts, through text-safety.ts), not a second one.
+ * What every pane row goes through: stripForTerminal, then the one redaction list
+ * (redact.ts), whatever the upstream code forgot.
  * e.g. "http://admin:s3cr3t@10.0.0.5:8000" → "http://admin:<redacted>@10.0.0.5:8000",
  * "Authorization: Basic dXNl" → "Authorization: Basic <redacted>", "ghp_…" / "AKIA…" → "<redacted>"
  */
-export function redactSecrets(text: string): string {
-	return redact(text);
+export function drawSafe(text: string): string {
+	return redact(stripForTerminal(text));
 }
