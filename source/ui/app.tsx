@@ -78,7 +78,7 @@ export function App(props: AppProps) {
 	const {store, title} = props;
 	const theme = useMemo(() => createTheme({color: props.color, ascii: props.ascii}), [props.color, props.ascii]);
 	const selectors = useMemo(
-		() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000, modelsEveryMs: props.modelsEveryMs ?? 500}),
+		() => createSelectors(title, props.findingOptions, {findingsEveryMs: props.findingsEveryMs ?? 1000, modelsEveryMs: props.modelsEveryMs ?? 500, clock: Date.now}),
 		[title, props.findingOptions, props.findingsEveryMs, props.modelsEveryMs],
 	);
 	const pace = useMemo(() => (props.budget ? () => props.budget!.interval() : (props.intervalMs ?? 100)), [props.budget, props.intervalMs]);

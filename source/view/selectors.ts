@@ -35,7 +35,7 @@ export function memo<R>(): (keys: readonly unknown[], compute: () => R) => R {
  * the caller redraws once more after the storm. The state a source ends with is
  * computed at once.
  */
-function throttledMemo<R>(everyMs: number, opts: {clockLast?: boolean} = {}) {
+function throttledMemo<R>(everyMs: number, clock: () => number, opts: {clockLast?: boolean} = {}) {
 	// keys before this index are state; a change in the last one alone (the clock's
 	// second) is never throttled: a tick must show the new ages when it redraws
 	const stateKeys = (keys: readonly unknown[]) => (opts.clockLast ? keys.length - 1 : keys.length);
@@ -50,7 +50,7 @@ function throttledMemo<R>(everyMs: number, opts: {clockLast?: boolean} = {}) {
 				stale = false;
 				return value;
 			}
-			const t = Date.now();
+			const t = clock();
 			const stateChanged = !last || last.length !== keys.length || keys.slice(0, stateKeys(keys)).some((x, i) => !Object.is(x, last![i]));
 			if (last && stateChanged && t - at < everyMs && !(ended && !lastEnded)) {
 				stale = true;
@@ -63,7 +63,7 @@ function throttledMemo<R>(everyMs: number, opts: {clockLast?: boolean} = {}) {
 			stale = false;
 			return value;
 		},
-		due: () => (stale ? Math.max(1, at + everyMs - Date.now()) : 0),
+		due: () => (stale ? Math.max(1, at + everyMs - clock()) : 0),
 	};
 }
 
@@ -95,20 +95,28 @@ export interface Selectors {
  * changes on every frame while the logs pane is the one that has to move at 10
  * frames a second (k9s refreshes its tables every 2 s).
  */
-export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number; modelsEveryMs?: number} = {}): Selectors {
+export function createSelectors(
+	title: TuiTitle,
+	findingOptions: FindingOptions,
+	opts: {findingsEveryMs?: number; modelsEveryMs?: number; clock?: () => number} = {},
+): Selectors {
 	const findingsEvery = opts.findingsEveryMs ?? 0;
 	const modelsEvery = opts.modelsEveryMs ?? 0;
+	// Only the throttles read a clock (the caller's: the view layer reads none); with no
+	// throttle every call computes, so no clock is needed.
+	if ((findingsEvery > 0 || modelsEvery > 0) && !opts.clock) throw new Error('createSelectors: throttled views need a clock');
+	const clock = opts.clock ?? (() => 0);
 	// Clocks tick once a second: keying time-dependent models on the second keeps
 	// them stable between ticks, so a quiet source redraws at most once a second.
 	const sec = (now: number) => Math.floor(now / 1000) * 1000;
 	// A clock tick alone re-evaluates findings every 10 s (time-based rules such as
 	// init-stalled have thresholds of tens of seconds); a new state waits for the throttle.
-	const findings = throttledMemo<Finding[]>(findingsEvery, {clockLast: true});
+	const findings = throttledMemo<Finding[]>(findingsEvery, clock, {clockLast: true});
 	const phase = memo<{phase: ReturnType<typeof derivePhase>; spans: PhaseSpan[]}>();
 	const header = memo<HeaderModel>();
-	const ranks = throttledMemo<RanksModel>(modelsEvery, {clockLast: true});
-	const paths = throttledMemo<PathsModel>(modelsEvery);
-	const gdr = throttledMemo<GdrModel>(modelsEvery);
+	const ranks = throttledMemo<RanksModel>(modelsEvery, clock, {clockLast: true});
+	const paths = throttledMemo<PathsModel>(modelsEvery, clock);
+	const gdr = throttledMemo<GdrModel>(modelsEvery, clock);
 	const engine = memo<EngineModel>();
 	const endpoint = memo<EndpointModel>();
 	const logs = memo<LogView>();

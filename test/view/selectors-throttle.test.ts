@@ -11,7 +11,7 @@ import {createSelectors} from '../../source/view/selectors.js';
 import {loadScenario} from '../helpers/load-scenario.js';
 
 it('the final state of an ended source gets its findings inside the throttle window', () => {
-	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {findingsEveryMs: 60_000});
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {findingsEveryMs: 60_000, clock: () => 0});
 	const {state: ended} = loadScenario('crash-rank1'); // loadScenario ends the source
 	const before = {...ended, ended: false};
 	const now = ended.lastTs ?? 0;
@@ -24,7 +24,7 @@ it('the final state of an ended source gets its findings inside the throttle win
 });
 
 it('serves the last ranks, paths and GDR views while the state churns, and owes a redraw', () => {
-	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000});
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000, clock: () => 0});
 	const {state: ended} = loadScenario('crash-rank1');
 	const before = {...ended, ended: false};
 	const now = ended.lastTs ?? 0;
@@ -51,11 +51,30 @@ it('recomputes at once when not throttled (modelsEveryMs 0)', () => {
 });
 
 it('a clock tick alone is not throttled: the ranks view shows the new second', () => {
-	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000});
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 60_000, clock: () => 0});
 	const {state} = loadScenario('crash-rank1');
 	const t = state.lastTs ?? 0;
 	const a = sel.ranks(state, t);
 	const b = sel.ranks(state, t + 5000);
 	expect(b).not.toBe(a);
 	expect(sel.viewsDue()).toBe(0);
+});
+
+it('the throttle reads the clock it is given, not the machine\'s: once the window has passed on it, the new state is computed', () => {
+	let wall = 5_000;
+	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 1000, clock: () => wall});
+	const {state: ended} = loadScenario('crash-rank1');
+	const before = {...ended, ended: false};
+	const now = ended.lastTs ?? 0;
+	expect(sel.ranks(emptyState({kind: 'files', files: []}), now).total).toBe(0);
+	wall += 999;
+	expect(sel.ranks(before, now).total).toBe(0);
+	expect(sel.viewsDue()).toBe(1);
+	wall += 1;
+	expect(sel.ranks(before, now).total).toBe(4);
+	expect(sel.viewsDue()).toBe(0);
+});
+
+it('throttled views with no clock are refused: the view layer reads none of its own', () => {
+	expect(() => createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 500})).toThrow(/need a clock/);
 });
