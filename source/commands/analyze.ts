@@ -59,7 +59,7 @@ export async function run(options: Options, io: Io): Promise<number> {
 	// For saved logs, findings are computed against the last timestamp read (contract/snapshot.md).
 	const now = state.lastTs ?? Date.now();
 	const findings = computeFindings(state, now, options.findings);
-	const snapshot = toSnapshot(state, findings, {now});
+	const snapshot = toSnapshot(state, findings, {now, generatedAt: new Date()});
 	const report = options.json ? '' : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
 	// a locale that is not UTF-8 (or --ascii): finding messages' own `—`, `×` too
 	const out = options.json ? `${terminalJson(snapshot)}\n` : options.ascii ? toAscii(report) : report;

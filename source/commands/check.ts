@@ -85,7 +85,7 @@ function judge(store: Store, options: Options, withEndpoint: boolean): Judged {
 
 async function report(j: Judged, options: Options, io: Io): Promise<number> {
 	if (options.json) {
-		await write(io.stdout, `${terminalJson(toSnapshot(j.state, j.findings, {now: j.now}))}\n`);
+		await write(io.stdout, `${terminalJson(toSnapshot(j.state, j.findings, {now: j.now, generatedAt: new Date()}))}\n`);
 		await write(io.stderr, `${j.result.line}\n`);
 	} else {
 		const text = [...j.findings.map(findingLine), j.result.line].join('\n') + '\n';

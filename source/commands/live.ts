@@ -163,7 +163,7 @@ async function once(
 	const state = store.getState();
 	const now = Date.now();
 	const findings = computeFindings(state, now, options.findings);
-	const snapshot = toSnapshot(state, findings, {now});
+	const snapshot = toSnapshot(state, findings, {now, generatedAt: new Date()});
 	const d = source.describe;
 	// the resolved selector (e.g. the LWS label a WORKLOAD became), as the contract's source fields
 	if (snapshot.source.kind === 'kubernetes') snapshot.source = {kind: 'kubernetes', context: d.context, namespace: d.namespace, selector: d.selector};

@@ -87,7 +87,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 		const now = nowFor(args);
 		if (options.json) {
 			const findings = createSelectors(title, options.findings).findings(state, now);
-			io.stdout.write(terminalJson(toSnapshot(state, findings, {now})) + '\n');
+			io.stdout.write(terminalJson(toSnapshot(state, findings, {now, generatedAt: new Date()})) + '\n');
 			return exitCode(findings);
 		}
 		const frame = plainFrame(state, title, options, now, io.stdout.columns || 120);

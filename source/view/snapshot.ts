@@ -195,7 +195,8 @@ export interface Snapshot {
 export interface SnapshotOptions {
 	/** the clock findings and lag were computed against (ms) */
 	now: number;
-	generatedAt?: Date;
+	/** when the snapshot was made (wall clock): the caller's, the view layer reads no clock */
+	generatedAt: Date;
 }
 
 const cmpStr = (a: string | null | undefined, b: string | null | undefined): number =>
@@ -496,7 +497,7 @@ export function toSnapshot(raw: RolloutState, findings: readonly Finding[], opts
 	const state = withJoinedComms(raw);
 	return {
 		schema: SNAPSHOT_SCHEMA,
-		generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
+		generatedAt: opts.generatedAt.toISOString(),
 		source: source(state.source),
 		phase: derivePhase(state),
 		pods: pods(state, opts.now),

@@ -18,7 +18,7 @@ describe('NCCL_* per pod', () => {
 		expect(state.nccl.envByPod['pod1']!['NCCL_HOSTID']).toBe('node1');
 		expect(state.nccl.env['NCCL_HOSTID']).toBe('node0');
 		const now = state.lastTs ?? 0;
-		const snap = toSnapshot(state, computeFindings(state, now, defaultFindingOptions), {now});
+		const snap = toSnapshot(state, computeFindings(state, now, defaultFindingOptions), {now, generatedAt: new Date(0)});
 		expect(snap.nccl.envByPod).toEqual({pod0: expect.objectContaining({NCCL_HOSTID: 'node0'}), pod1: expect.objectContaining({NCCL_HOSTID: 'node1'})});
 		expect(computeFindings(state, state.lastTs ?? 0, defaultFindingOptions).filter(f => f.id === 'nccl-env-mismatch')).toEqual([]);
 	});

@@ -53,14 +53,14 @@ export const loadScenarioState = (scenario: string): Promise<RolloutState> => st
 export async function loadScenarioSnapshot(scenario: string): Promise<Snapshot> {
 	const state = await loadScenarioState(scenario);
 	const now = state.lastTs ?? Date.now();
-	return toSnapshot(state, computeFindings(state, now), {now});
+	return toSnapshot(state, computeFindings(state, now), {now, generatedAt: new Date(0)});
 }
 
 /** Any saved-log paths through the same path as `analyze`. */
 export async function loadPathsSnapshot(paths: string[]): Promise<Snapshot> {
 	const state = await stateOfPaths(paths);
 	const now = state.lastTs ?? Date.now();
-	return toSnapshot(state, computeFindings(state, now), {now});
+	return toSnapshot(state, computeFindings(state, now), {now, generatedAt: new Date(0)});
 }
 
 /** Third-party logs: read from ../shared only (never copied into the repo). */

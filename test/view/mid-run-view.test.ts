@@ -78,7 +78,7 @@ describe('logs cut at their first channel line: every view says init was not see
 				const f = findings.find(x => x.id === 'init-not-seen');
 				expect(f?.severity).toBe('info');
 				expect(f?.message).toContain(expected);
-				const snap = toSnapshot(state, findings, {now});
+				const snap = toSnapshot(state, findings, {now, generatedAt: new Date(0)});
 				expect(snap.initNotSeen?.text).toBe(expected);
 				expect(snap.initNotSeen?.logStartsAt).toBe(new Date(startsAt).toISOString());
 				expect(snap.initNotSeen?.pods.length).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe('logs cut at their first channel line: every view says init was not see
 		for (const name of scenarioNames()) {
 			const {state} = loadScenario(name);
 			expect(createSelectors(title, defaultFindingOptions).header(state, state.lastTs ?? 0).initNotSeen, name).toBeNull();
-			expect(toSnapshot(state, [], {now: state.lastTs ?? 0}).initNotSeen, name).toBeNull();
+			expect(toSnapshot(state, [], {now: state.lastTs ?? 0, generatedAt: new Date(0)}).initNotSeen, name).toBeNull();
 		}
 	});
 });
@@ -106,7 +106,7 @@ describe('logs cut at their first channel line: per-process views of one communi
 		if (!Array.isArray(truth.ranks) || truth.ranks.length < 2) continue;
 		it(`${name}: every rank seen has the global rank it was launched with`, () => {
 			const {state} = cutAtFirstChannel(name);
-			const snap = toSnapshot(state, [], {now: state.lastTs ?? 0});
+			const snap = toSnapshot(state, [], {now: state.lastTs ?? 0, generatedAt: new Date(0)});
 			const seen = snap.ranks.filter(r => r.state !== 'unseen');
 			expect(seen.length).toBeGreaterThan(0);
 			for (const r of seen) {

@@ -24,7 +24,7 @@ const findings = [
 ];
 
 describe('formatReport', () => {
-	const snap = toSnapshot(crashed(), findings, {now: 0});
+	const snap = toSnapshot(crashed(), findings, {now: 0, generatedAt: new Date(0)});
 	const text = formatReport(snap, {color: false, ascii: true});
 
 	it('says the phase, the ranks, communicators, NCCL facts, GDR, engine and findings in greppable lines', () => {
@@ -86,11 +86,11 @@ describe('formatReport', () => {
 				},
 			},
 		};
-		const t = formatReport(toSnapshot(s, [], {now: 0}), {color: false, ascii: true});
+		const t = formatReport(toSnapshot(s, [], {now: 0, generatedAt: new Date(0)}), {color: false, ascii: true});
 		expect(t).toMatch(/^ {2}pod0 host=vm maxBw=370.8 totalBw=370.8 gpus=60,70 nics=0$/m);
 		expect(t.match(/60 <-> 70 +NVL 370.8 GB\/s/g)).toHaveLength(1);
 		expect(t).not.toContain('NET/0-0');
-		expect(formatReport(toSnapshot(s, [], {now: 0}), {color: false, ascii: false})).toContain('60 ↔ 70');
+		expect(formatReport(toSnapshot(s, [], {now: 0, generatedAt: new Date(0)}), {color: false, ascii: false})).toContain('60 ↔ 70');
 	});
 
 	it('reads a real corpus scenario without throwing and names its pods', async () => {

@@ -96,7 +96,7 @@ describe('toSnapshot (hand-built states)', () => {
 
 	it('findings most severe first, rules keeping their order within a severity', () => {
 		const f = (id: string, severity: 'error' | 'warn' | 'info') => ({id, severity, subject: 's', message: 'm'});
-		const out = toSnapshot(emptyState({kind: 'stdin'}), [f('a', 'info'), f('b', 'warn'), f('c', 'error'), f('d', 'warn')], {now: 0});
+		const out = toSnapshot(emptyState({kind: 'stdin'}), [f('a', 'info'), f('b', 'warn'), f('c', 'error'), f('d', 'warn')], {now: 0, generatedAt: new Date(0)});
 		expect(out.findings.map(x => x.id)).toEqual(['c', 'b', 'd', 'a']);
 	});
 
