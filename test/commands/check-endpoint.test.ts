@@ -5,21 +5,19 @@
  * be seen rising between probes, else `stalled` after --stall-after (exit 1).
  * The serving log is third-party (public-vllm-lws), read from ../shared only.
  */
-import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
 import type {Io} from '../../source/core/io.js';
 import {toOptions} from '../../source/core/options.js';
 import {startVllmSim, type VllmSim} from '../../source/sim/vllm-server.js';
+import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const servingLog = path.resolve(root, '../shared/corpus/public-vllm-lws/04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log');
-const haveLog = existsSync(servingLog);
+const servingLog = sharedPath('corpus/public-vllm-lws/04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log');
 // a training run that completed (our own recorded corpus)
 const completedLogs = path.resolve(root, 'test/fixtures/corpus/nccl-2.28.9-h200x4/tp2x2-two-pods-all');
-if (!haveLog) console.warn(`skipping check --endpoint tests: ${servingLog} is absent (third-party logs live only in ../shared)`);
 
 let sim: VllmSim | null = null;
 afterEach(async () => {
@@ -42,7 +40,8 @@ function opts(url: string, timeout: string, more: {stallAfter?: string; files?: 
 
 const lastLine = (s: string) => s.trim().split('\n').at(-1);
 
-describe.skipIf(!haveLog)('infertop check --files with --endpoint', () => {
+describe('infertop check --files with --endpoint', () => {
+	beforeEach(ctx => skipWithout(ctx, servingLog));
 	it('serving logs and an endpoint whose tokens rise between probes: 0', async () => {
 		sim = await startVllmSim({mode: 'serving'});
 		const t = io();

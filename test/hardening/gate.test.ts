@@ -8,7 +8,6 @@
  */
 import {randomBytes} from 'node:crypto';
 import http from 'node:http';
-import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
@@ -18,12 +17,13 @@ import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {snapshotValidator} from '../view/schema.js';
 import {modelList, rawServer} from '../endpoint/helpers.js';
 import {testIo} from '../kube/helpers.js';
+import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // a training run that completed (our own recorded corpus): with an endpoint, the endpoint decides
 const completedLogs = path.resolve(root, 'test/fixtures/corpus/nccl-2.28.9-h200x4/tp2x2-two-pods-all');
 // a vLLM rollout that reached serving (third-party, in ../shared only)
-const servingLog = path.resolve(root, '../shared/corpus/public-vllm-lws/04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log');
+const servingLog = sharedPath('corpus/public-vllm-lws/04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log');
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -163,7 +163,8 @@ describe('one missed probe is not an error when the finding says a few are', () 
 		expect(lastLine(t.out())).toMatch(/^check: OK completed, endpoint healthy/);
 	});
 
-	it.skipIf(!existsSync(servingLog))('the logs say serving; one reset connection, then healthy: exit 0', async () => {
+	it('the logs say serving; one reset connection, then healthy: exit 0', async ctx => {
+		skipWithout(ctx, servingLog);
 		const sim = await startVllmSim({mode: 'serving'});
 		cleanups.push(() => sim.close());
 		let healthAsked = 0;

@@ -248,6 +248,7 @@ describe('narrowing and history', () => {
 		const inst = c().container('p').current;
 		const want = inst.lines.slice(90).map(l => `${l.stamp} ${l.text}\n`).join('');
 		await until(() => h!.cap.text('p') === want, 'tail then follow');
+		expect(h.cap.text('p')).toBe(want);
 	});
 });
 
@@ -262,6 +263,7 @@ describe('--tail 0', () => {
 		c().terminateContainer('p');
 		const want = c().container('p').current.lines.slice(30).map(l => `${l.stamp} ${l.text}\n`).join('');
 		await until(() => h!.cap.text('p') === want, 'only new lines');
+		expect(h.cap.text('p')).toBe(want);
 	});
 });
 

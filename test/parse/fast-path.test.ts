@@ -6,7 +6,7 @@
  * `\r`, C1 and bidi controls, secrets, a glued second NCCL head, a glued k8s stamp,
  * Ray's repeat folding, a glued vLLM head.
  */
-import {existsSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
@@ -14,6 +14,7 @@ import {createStreamParser, type RawLine} from '../../source/parse/stream-parser
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState} from '../../source/model/state.js';
 import {podLogs, scenarioNames} from '../helpers/load-scenario.js';
+import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 function run(bytes: Uint8Array, fullPathOnly: boolean, chunk: number): {events: string; lines: RawLine[]; state: string} {
 	const lines: RawLine[] = [];
@@ -190,8 +191,9 @@ describe('fast path = full path', () => {
 	});
 
 	// third-party: ANSI prefixes, colliding writes, Ray folding (skipped when ../shared is absent)
-	const lws = path.resolve(import.meta.dirname, '../../../shared/corpus/public-vllm-lws');
-	it.skipIf(!existsSync(lws))('public-vllm-lws logs: identical', () => {
+	const lws = sharedPath('corpus/public-vllm-lws');
+	it('public-vllm-lws logs: identical', ctx => {
+		skipWithout(ctx, lws);
 		for (const f of ['04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log', '05-vllm-0.8.3-lws-ray-2node-tp8-pp2-net-socket-ansi.log', '06-vllm-0.8.3-lws-ray-2node-tp4-pp2-ib-line-collisions.log']) {
 			const bytes = readFileSync(path.join(lws, f));
 			const fast = run(bytes, false, 4096);

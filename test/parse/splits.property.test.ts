@@ -3,14 +3,14 @@
  * the whole final state (JSON) and every onLine line are identical to one
  * whole-buffer push. fast-check picks the split points.
  */
-import {existsSync, readFileSync} from 'node:fs';
-import path from 'node:path';
+import {readFileSync} from 'node:fs';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState} from '../../source/model/state.js';
 import {podLogs, scenarioNames} from '../helpers/load-scenario.js';
+import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 function run(bytes: Uint8Array, cuts: number[]): {state: string; lines: RawLine[]} {
 	const lines: RawLine[] = [];
@@ -56,8 +56,9 @@ describe('any split gives the same state', () => {
 	});
 
 	// third-party: ANSI prefixes, colliding writes, Ray folding (skipped when ../shared is absent)
-	const lws = path.resolve(import.meta.dirname, '../../../shared/corpus/public-vllm-lws/06-vllm-0.8.3-lws-ray-2node-tp4-pp2-ib-line-collisions.log');
-	it.skipIf(!existsSync(lws))('public-vllm-lws 06 (ANSI, line collisions), whole file: 100 random splits', () => {
+	const lws = sharedPath('corpus/public-vllm-lws/06-vllm-0.8.3-lws-ray-2node-tp4-pp2-ib-line-collisions.log');
+	it('public-vllm-lws 06 (ANSI, line collisions), whole file: 100 random splits', ctx => {
+		skipWithout(ctx, lws);
 		const bytes = readFileSync(lws);
 		const whole = run(bytes, []);
 		fc.assert(

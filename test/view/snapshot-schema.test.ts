@@ -1,22 +1,18 @@
-import {existsSync, readFileSync} from 'node:fs';
-import path from 'node:path';
+import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {emptyState} from '../../source/model/state.js';
 import {toSnapshot} from '../../source/view/snapshot.js';
-import {loadScenarioSnapshot, repoRoot, scenarios} from './corpus.js';
+import {loadScenarioSnapshot, scenarios} from './corpus.js';
 import {schemaPath, snapshotValidator} from './schema.js';
+import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 const validate = snapshotValidator();
 const errorsOf = () => JSON.stringify(validate.errors, null, 1);
 
 describe('snapshot schema (contract/snapshot.schema.json)', () => {
 	it('our copy of the schema is the contract (when ../shared is present)', ctx => {
-		const shared = path.resolve(repoRoot, '../shared/contract/snapshot.schema.json');
-		if (!existsSync(shared)) {
-			console.log(`skipped: ${shared} not present (a clone without ../shared)`);
-			ctx.skip();
-			return;
-		}
+		const shared = sharedPath('contract/snapshot.schema.json');
+		skipWithout(ctx, shared);
 		expect(readFileSync(schemaPath, 'utf8')).toBe(readFileSync(shared, 'utf8'));
 	});
 
