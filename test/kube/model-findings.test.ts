@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {computeFindings, defaultFindingOptions} from '../../source/findings/index.js';
 import {logStreamLagging} from '../../source/findings/log-stream-lagging.js';
 import {rayLogDedup} from '../../source/findings/ray-log-dedup.js';
-import {stampKey} from '../../source/sources/kube/log-stream.js';
+import {stampKey} from '../../source/sources/kube/resume-cursor.js';
 import {createRateLimiter} from '../../source/sources/kube/rate-limit.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type ProcState} from '../../source/model/state.js';

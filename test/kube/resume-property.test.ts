@@ -1,7 +1,9 @@
 /**
  * Property: whatever the cut points (mid-line, mid-UTF-8 character, mid-stamp)
  * and however many lines share a second, the lines handed to the parser equal
- * the container's log. Real server, real TLS, real source; a few dozen runs.
+ * the container's log. Real server, real TLS, real source; a few dozen runs, end to
+ * end. The exhaustive version (thousands of cuts and reconnects) is pure:
+ * resume-cursor.test.ts.
  */
 import fc from 'fast-check';
 import {afterAll, beforeAll, expect, it} from 'vitest';

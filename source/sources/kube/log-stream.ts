@@ -4,10 +4,8 @@
  * the network do to a follow (log-formats.md §3.2, stern's resume in §3.5):
  *
  * - the stream ends while the container still runs (API timeout, dropped
- *   connection, cut mid-line): reopen with `sinceTime` = the last line's second
- *   (the wire format has whole seconds) and skip the replayed lines already
- *   handed on — those stamped before the last one, and those with its exact
- *   stamp and the same text; a partial last line is dropped and read again whole;
+ *   connection, cut mid-line): reopen from the last line's second and skip the
+ *   replayed lines already handed on (resume-cursor.ts decides which, purely);
  * - open but silent while a `sinceTime` check finds newer lines: a stalled follow
  *   after log rotation (kubernetes/kubernetes#115701): reopen and count it;
  * - the container stopped: a clean end is everything; a broken one is finished
@@ -18,6 +16,7 @@ import {StringDecoder} from 'node:string_decoder';
 import type {StreamSink} from '../../store/pipeline.js';
 import type {KubeClient} from './client.js';
 import {forbiddenReason, KubeApiError} from './errors.js';
+import {ResumeCursor} from './resume-cursor.js';
 
 /** What the API says now about the container instance a stream reads. */
 export type InstanceLookup = {kind: 'gone'} | {kind: 'replaced'} | {kind: 'same'; running: boolean};
@@ -62,22 +61,6 @@ export interface LogStream {
 	readonly complete: boolean;
 }
 
-/**
- * The kubelet's stamp (RFC3339NanoFixed, UTC) at the start of a line, normalised
- * to 9 fraction digits so stamps compare as strings.
- * e.g. `2024-03-15T02:34:11.123456789Z NCCL INFO ...` → `2024-03-15T02:34:11.123456789`
- */
-const kubeStampRe = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(?:Z|[+-]\d\d:\d\d) /;
-
-export function stampKey(line: string): string | null {
-	// cheap guard before the regex: `YYYY-` … `T`
-	if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 84) return null;
-	const m = kubeStampRe.exec(line);
-	if (!m) return null;
-	const frac = m[2] ?? '';
-	return frac.length === 9 ? `${m[1]}.${frac}` : `${m[1]}.${frac.padEnd(9, '0')}`;
-}
-
 const sleep = (ms: number, signal: AbortSignal) =>
 	new Promise<void>(resolve => {
 		if (signal.aborted) return resolve();
@@ -98,62 +81,13 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 	const status: LogStreamStatus = {connected: false, ended: false, reconnects: 0, stalls: 0, reason: null};
 	let lines = 0;
 	let complete = false;
-	let pending = '';
-	/** stamp of the last line handed on, and the lines carrying exactly that stamp */
-	let lastKey: string | null = null;
-	let lastLines: string[] = [];
-	let skipping = false;
-	let skipPool: string[] = [];
+	const cursor = new ResumeCursor();
 	let gotNew = false;
 
 	const setStatus = (s: Partial<LogStreamStatus>) => {
 		const changed = Object.entries(s).some(([k, v]) => status[k as keyof LogStreamStatus] !== v);
 		Object.assign(status, s);
 		if (changed) args.onStatus({...status});
-	};
-
-	const remember = (text: string) => {
-		const end = text.length - 1;
-		let start = text.lastIndexOf('\n', end - 1) + 1;
-		const line = text.slice(start, end);
-		const key = stampKey(line);
-		if (key === null) return;
-		const same = [line];
-		while (start > 0) {
-			const e2 = start - 1;
-			const s2 = text.lastIndexOf('\n', e2 - 1) + 1;
-			const l2 = text.slice(s2, e2);
-			if (stampKey(l2) !== key) break;
-			same.unshift(l2);
-			start = s2;
-		}
-		if (start === 0 && key === lastKey) lastLines.push(...same);
-		else lastLines = same;
-		lastKey = key;
-	};
-
-	/** drop the replayed prefix of a resumed stream */
-	const dropSeen = (text: string): string => {
-		const parts = text.split('\n');
-		parts.pop();
-		let i = 0;
-		for (; i < parts.length; i++) {
-			const key = stampKey(parts[i]!);
-			if (key === null || lastKey === null) break;
-			if (key < lastKey) continue;
-			if (key === lastKey) {
-				const j = skipPool.indexOf(parts[i]!);
-				if (j !== -1) {
-					skipPool.splice(j, 1);
-					continue;
-				}
-			}
-			break;
-		}
-		if (i < parts.length) skipping = false;
-		if (i === 0) return text;
-		const rest = parts.slice(i);
-		return rest.length ? rest.join('\n') + '\n' : '';
 	};
 
 	const countLines = (text: string) => {
@@ -168,27 +102,16 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 	};
 
 	const onText = (s: string) => {
-		const text = pending + s;
-		const lastNL = text.lastIndexOf('\n');
-		if (lastNL === -1) {
-			pending = text;
-			return;
-		}
-		let whole = text.slice(0, lastNL + 1);
-		pending = text.slice(lastNL + 1);
-		if (skipping) whole = dropSeen(whole);
+		const whole = cursor.take(s);
 		if (!whole) return;
-		remember(whole);
 		lines += countLines(whole);
 		gotNew = true;
 		hand(whole);
 	};
 
 	const finish = () => {
-		if (pending) {
-			hand(pending);
-			pending = '';
-		}
+		const rest = cursor.flush();
+		if (rest) hand(rest);
 		complete = true;
 		args.sink.end();
 		setStatus({connected: false, ended: true, reason: null});
@@ -199,19 +122,12 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 		try {
 			const res = await client.stream(
 				path,
-				{container, timestamps: true, limitBytes: 262_144, sinceTime: lastKey ? `${lastKey.slice(0, 19)}Z` : undefined},
+				{container, timestamps: true, limitBytes: 262_144, sinceTime: cursor.sinceTime ?? undefined},
 				{verb: 'get', resource: 'pods/log', namespace, signal},
 			);
 			let text = '';
 			for await (const c of res) text += (c as Buffer).toString('utf8');
-			const all = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
-			all.pop();
-			for (const line of all) {
-				if (lastKey === null) return true;
-				const key = stampKey(line);
-				if (key === null) continue;
-				if (key > lastKey || (key === lastKey && !lastLines.includes(line))) return true;
-			}
+			return cursor.hasNewer(text);
 		} catch {
 			// a failed check is not evidence of a stall
 		}
@@ -295,17 +211,14 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 				follow: mode === 'follow' ? true : undefined,
 				previous: mode === 'previous' ? true : undefined,
 			};
-			if (lastKey) {
-				// whole seconds on the wire (PodLogOptions.SinceTime is RFC3339, not RFC3339Nano)
-				query['sinceTime'] = `${lastKey.slice(0, 19)}Z`;
-				skipping = true;
-				skipPool = [...lastLines];
-			} else if (mode !== 'previous') {
+			// after lines went on, reopen from the last one's second and drop the replay (resume-cursor.ts)
+			const sinceTime = cursor.reopen();
+			if (sinceTime) query['sinceTime'] = sinceTime;
+			else if (mode !== 'previous') {
 				if (args.sinceSeconds) query['sinceSeconds'] = args.sinceSeconds;
 				// tailLines only on the first open: later opens resume by time
 				if (first && args.tailLines !== null && args.tailLines !== undefined) query['tailLines'] = args.tailLines;
 			}
-			pending = '';
 			const abort = new AbortController();
 			const onAbort = () => abort.abort();
 			signal.addEventListener('abort', onAbort, {once: true});

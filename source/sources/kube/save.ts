@@ -9,14 +9,14 @@
  *
  * A folder used before is resumed, never doubled: a pod's file already there is read
  * first, and a line that is in it — the same kubelet stamp (nanoseconds) and the same
- * text, as the live stream's resume skips a replayed line (log-stream.ts) — is not
+ * text, as the live stream's resume skips a replayed line (resume-cursor.ts) — is not
  * written again; a line stamped after the file's last one is new. Lines are compared
  * by a 53-bit hash, so a large save costs a few bytes a line to resume, not its text.
  */
 import {chmodSync, closeSync, createWriteStream, mkdirSync, openSync, readSync, statSync, writeSync, type WriteStream} from 'node:fs';
 import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
-import {stampKey} from './log-stream.js';
+import {stampKey} from './resume-cursor.js';
 
 export interface LogSaver {
 	writer(pod: string): (text: string) => void;
