@@ -22,6 +22,7 @@ const help = `
                                           rollout gate: 0 serving/healthy, 1 error finding, 3 timeout
     $ infertop demo [--scenario S] [--speed N] [--serve-only]
                                           the built-in simulated cluster and endpoint
+    $ infertop completion bash|zsh|fish   shell completion script (e.g. source <(infertop completion bash))
 
   PATH: a log file (one pod, named by the file name), a folder of *.log / *.log.gz files, or - for stdin.
 
@@ -30,8 +31,12 @@ ${flagHelp()}
   Exit codes: 0 ok, 1 error finding, 2 usage/input/cluster error, 3 check timed out.
 `;
 
+// the completion scripts ask `infertop __complete WORDS...` at each TAB: half-typed flags that meow would refuse
+const completing = process.argv[2] === '__complete';
+
 const cli = meow(help, {
 	importMeta: import.meta,
+	argv: completing ? [] : process.argv.slice(2),
 	version: VERSION,
 	allowUnknownFlags: false,
 	// flags.ts builds the spec (it knows no meow): its shape is meow's string/boolean flags
@@ -42,6 +47,10 @@ const cli = meow(help, {
 const signalGraceMs = 2000;
 
 async function main(): Promise<number> {
+	if (completing) {
+		const io: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: new AbortController().signal};
+		return (await import('./source/commands/complete.js')).runComplete(process.argv.slice(3), io);
+	}
 	// meow answers --help/--version only when it is the one argument; `infertop demo --help`
 	// must print the help too, not start the demo
 	const args = process.argv.slice(2);
@@ -84,7 +93,9 @@ async function main(): Promise<number> {
 					? await import('./source/commands/replay.js')
 					: options.command === 'demo'
 						? await import('./source/commands/demo.js')
-						: await import('./source/commands/live.js');
+						: options.command === 'completion'
+							? await import('./source/commands/completion.js')
+							: await import('./source/commands/live.js');
 	return mod.run(options, io);
 }
 

@@ -8,7 +8,7 @@ import {scenarios, shownName, stringFlagNames, type NumberFlag, type RawFlags} f
 
 export {scenarios, type NumberFlag, type RawFlags};
 
-export type Command = 'live' | 'replay' | 'analyze' | 'check' | 'demo';
+export type Command = 'live' | 'replay' | 'analyze' | 'check' | 'demo' | 'completion';
 
 /** Strict decimal: `12`, `0.5`, `-3`, `1e3`; not `abc`, `12abc`, `Infinity`, `0x10`, ``. */
 const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -98,7 +98,7 @@ export function toOptions(
 	const [first, ...rest] = input;
 	let command: Command = 'live';
 	let args = input;
-	if (first === 'replay' || first === 'analyze' || first === 'check' || first === 'demo') {
+	if (first === 'replay' || first === 'analyze' || first === 'check' || first === 'demo' || first === 'completion') {
 		command = first;
 		args = rest;
 	}
