@@ -7,6 +7,7 @@
  * or `<parent commId>/<color>` for split communicators (NCCL prints no commId
  * for them, and the `parent 0x…` pointer is per process).
  */
+import type {EngineAddedScalars, EngineConfigScalars, EngineNodeScalars, Progress} from '../core/engine-scalars.js';
 // parse/ may not import model/ (test/arch): the shapes below mirror state.ts
 // structurally (the reducer assigns them to state fields, so tsc checks the match).
 
@@ -105,38 +106,10 @@ export interface ParsedEngineStats {
 	at: number | null;
 }
 
-/** Scalar engine facts a line can set (EngineState minus its collections). */
-export interface EnginePatch {
-	vllmVersion?: string | null;
-	model?: string | null;
-	servedModelName?: string | null;
-	architecture?: string | null;
-	dtype?: string | null;
-	quantization?: string | null;
-	maxSeqLen?: number | null;
-	tensorParallelSize?: number | null;
-	pipelineParallelSize?: number | null;
-	dataParallelSize?: number | null;
-	chunkedPrefill?: boolean | null;
-	maxNumBatchedTokens?: number | null;
-	prefixCaching?: boolean | null;
-	kvCacheTokens?: number | null;
-	gpuBlocks?: number | null;
-	maxConcurrency?: number | null;
-	weightsLoadSeconds?: number | null;
-	graphCaptureSeconds?: number | null;
-	weightsShards?: {done: number; total: number} | null;
-	graphCapture?: {done: number; total: number} | null;
-	/** `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
-	initEngineSeconds?: number | null;
-	compilationSeconds?: number | null;
-	/** an OpenAI API server fronts this engine (`vLLM API server version …`, `Starting vLLM (API) server …`) */
-	apiServer?: boolean | null;
-	/** native multi-node (`DP group leader: node_rank=…`, `Launching vLLM (v…) headless multiproc executor, with head node address …`) */
-	nodeRank?: number | null;
-	executorWorldSize?: number | null;
-	localWorldSize?: number | null;
-	headNodeAddress?: string | null;
+/** Scalar engine facts a line can set (EngineState minus its collections): core/engine-scalars.ts's one list. */
+export interface EnginePatch extends Partial<EngineConfigScalars>, EngineAddedScalars, EngineNodeScalars {
+	weightsShards?: Progress | null;
+	graphCapture?: Progress | null;
 	stats?: ParsedEngineStats | null;
 }
 

@@ -14,183 +14,30 @@ import {shownComms} from '../model/comms.js';
 import {withJoinedComms} from '../model/comm-join.js';
 import type {
 	CommState,
-	EndpointHealth,
 	EndpointMetrics,
 	LinkType,
 	PodState,
 	ProcState,
-	RankState,
 	RolloutState,
 	SourceInfo,
-	Phase,
 } from '../model/state.js';
 import {podNameForFile} from '../core/pod-name.js';
 
-export const SNAPSHOT_SCHEMA = 'infertop.snapshot/v1';
-
-export interface SnapshotPod {
-	name: string;
-	node: string | null;
-	phase: string | null;
-	restarts: number | null;
-	exitCode: number | null;
-	lines: number;
-	workload: string | null;
-	group: number | null;
-	role: 'leader' | 'worker' | null;
-	workerIndex: number | null;
-	lagSeconds: number | null;
-	reconnects: number | null;
-}
-
-export interface SnapshotRank {
-	pod: string | null;
-	host: string | null;
-	pid: number | null;
-	cudaDev: number | null;
-	nvmlDev: number | null;
-	busId: string | null;
-	globalRank: number | null;
-	state: RankState;
-	initSeconds: number | null;
-	/** addition: `nccl` (NCCL's `Init timings` total for the rank's largest communicator) or `stamps` (first Init START to last COMPLETE) */
-	initSecondsFrom: 'nccl' | 'stamps' | null;
-	exitCode: number | null;
-}
-
-/** Channels that share one value, listed once: `{channels: [0, 1, 2], …}`. */
-export type ByChannels<T> = {channels: number[]} & T;
-
-/** Addition: one rank of a communicator as NCCL printed it at that communicator's init. */
-export interface SnapshotCommMember {
-	rank: number;
-	pod: string | null;
-	host: string | null;
-	pid: number | null;
-	busId: string | null;
-	/** NCCL's `Init timings` (2.22+) in seconds: total, kernels, alloc (2.23+), bootstrap, allgathers, topo, graphs, connections, rest */
-	initTimings: {total: number; [part: string]: number} | null;
-	/** `Ring NN : prev -> rank -> next`, channels with the same neighbours grouped */
-	ring: ByChannels<{prev: number; next: number}>[];
-	/** tree position (`Trees [c] d/d/d->rank->up`): up null at the root, down without NCCL's -1 */
-	tree: ByChannels<{up: number | null; down: number[]}>[];
-}
-
-export interface SnapshotCommunicator {
-	id: string;
-	nranks: number;
-	nNodes: number | null;
-	localRanks: number | null;
-	ranksStarted: number;
-	ranksComplete: number;
-	transports: string[];
-	channels: {coll: number; nvls: number; p2p: number; collnet?: number} | null;
-	state: CommState['state'];
-	/**
-	 * addition: the ring order of each channel, channels with the same order grouped; `from`
-	 * `dump` (rank 0's `Channel 00/02 : 0 1 2 3`) or `ranks` (walked from every rank's `Ring` line)
-	 */
-	rings: ByChannels<{ranks: number[]; truncated: boolean; from: 'dump' | 'ranks'}>[];
-	/** addition: per rank, its init timings, ring neighbours and tree position */
-	members: SnapshotCommMember[];
-}
-
-export type SnapshotLinkType = Exclude<LinkType, 'PCI' | 'NVB'>;
-
-export interface SnapshotTopology {
-	pod: string | null;
-	host: string | null;
-	maxBw: number | null;
-	totalBw: number | null;
-	gpus: {busId: string; index: number | null}[];
-	nics: {id: string; name?: string | null; speedGbps?: number | null}[];
-	links: {from: string; to: string; type: SnapshotLinkType; bw: number | null}[];
-}
-
-export interface SnapshotNccl {
-	version: string | null;
-	cudaDriverVersion: number | null;
-	netPlugin: string | null;
-	externalNetPlugin: boolean | null;
-	bootstrapInterface: string | null;
-	netDevices: {name: string; port: number | null; linkLayer: 'IB' | 'RoCE' | 'Ethernet' | null; speedGbps: number | null; pod: string | null}[];
-	env: Record<string, string>;
-	/** addition: the NCCL_* values each pod's processes reported (pods may differ; `env` keeps the first seen) */
-	envByPod: Record<string, Record<string, string>>;
-	/** addition: NCCL's IB transport (InfiniBand or RoCE) is in use, and the line that says so (`NET/IB : Using …`, `via NET/IB/…`, a net_ib WARN); null while nothing says so */
-	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
-	/** addition: NCCL 2.31+ `NCCL DIAG` report lines (NCCL_RUN_DIAGNOSTICS=1), the failing ones marked `problem` */
-	diag?: {pod: string | null; at: string | null; report: 'active' | 'ras' | null; kind: string | null; check: string | null; text: string; problem: boolean}[];
-}
-
-export interface SnapshotEngine {
-	vllmVersion: string | null;
-	model: string | null;
-	servedModelName: string | null;
-	architecture: string | null;
-	dtype: string | null;
-	quantization: string | null;
-	maxSeqLen: number | null;
-	tensorParallelSize: number | null;
-	pipelineParallelSize: number | null;
-	dataParallelSize: number | null;
-	chunkedPrefill: boolean | null;
-	maxNumBatchedTokens: number | null;
-	prefixCaching: boolean | null;
-	kvCacheTokens: number | null;
-	gpuBlocks: number | null;
-	maxConcurrency: number | null;
-	weightsLoadSeconds: number | null;
-	graphCaptureSeconds: number | null;
-	/** added: `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
-	initEngineSeconds?: number | null;
-	compilationSeconds?: number | null;
-	/** added: an OpenAI API server fronts it (false: the offline `LLM` class; null: not seen) */
-	apiServer?: boolean | null;
-	/** added: vLLM's latest periodic stats line (`Avg prompt throughput … Running: N reqs …`) */
-	stats?: {promptTokensPerSec: number | null; generationTokensPerSec: number | null; running: number | null; waiting: number | null; swapped: number | null; kvCacheUsagePct: number | null; prefixCacheHitRatePct: number | null; at: string | null} | null;
-}
-
-export interface SnapshotEndpoint {
-	url: string;
-	/** absent before the first probe */
-	health?: EndpointHealth;
-	lastStatus: number | null;
-	latencyMs: number | null;
-	models: string[];
-	version: string | null;
-	metrics: EndpointMetrics | null;
-	/** `vllm:num_requests_waiting_by_reason` per `reason` (capacity, deferred); null when the server does not export it */
-	waitingByReason?: Record<string, number> | null;
-	/** `vllm:engine_sleep_state`: engines per `sleep_state` (awake, weights_offloaded, discard_all); null when not exported */
-	sleepState?: Record<string, number> | null;
-	/** added: the endpoint answered, but not as vLLM does (why, in words); null when it did or was not asked. `health` is then `unhealthy` */
-	notVllm?: string | null;
-}
-
-/** The whole snapshot: exactly contract/snapshot.schema.json. */
-export interface Snapshot {
-	schema: typeof SNAPSHOT_SCHEMA;
-	generatedAt: string;
-	source: SourceInfo;
-	phase: Phase;
-	pods: SnapshotPod[];
-	ranks: SnapshotRank[];
-	communicators: SnapshotCommunicator[];
-	nccl: SnapshotNccl;
-	topology: SnapshotTopology[];
-	gdr: {pod: string | null; host: string | null; gpu: string; hca: string; enabled: boolean}[];
-	engine: SnapshotEngine | null;
-	endpoint: SnapshotEndpoint | null;
-	findings: Finding[];
-	/**
-	 * Added: the logs start mid-run (kubelet rotation, --since/--tail, an excerpt), so the
-	 * rollout's init is not in them; null when it is. `pods`: those whose GPU processes work
-	 * in communicators with no init of theirs in the log; `engine`: vLLM's progress was
-	 * read but not its startup; `logStartsAt`: where the log starts; `text`: as the panes say it.
-	 */
-	initNotSeen?: {pods: string[]; engine: boolean; logStartsAt: string | null; text: string} | null;
-}
+export * from './snapshot-types.js';
+import {SNAPSHOT_SCHEMA} from './snapshot-types.js';
+import type {
+	ByChannels,
+	Snapshot,
+	SnapshotCommMember,
+	SnapshotCommunicator,
+	SnapshotEndpoint,
+	SnapshotEngine,
+	SnapshotLinkType,
+	SnapshotNccl,
+	SnapshotPod,
+	SnapshotRank,
+	SnapshotTopology,
+} from './snapshot-types.js';
 
 export interface SnapshotOptions {
 	/** the clock findings and lag were computed against (ms) */
