@@ -11,6 +11,8 @@ import {buildRankDetail} from '../view/rank-detail-model.js';
 import {createSelectors, type TuiTitle} from '../view/selectors.js';
 import type {LogView} from '../view/logs-model.js';
 import {Lines, sameShown, seg, type Line} from './components/lines.js';
+import {footerLine, handleKey, initialUi, type UiState} from './keys.js';
+import {sameContent, usePaneCache} from './pane-cache.js';
 import {contentSize, PaneFrame} from './components/pane-frame.js';
 import {useClock, type ClockGate} from './hooks/use-clock.js';
 import type {FrameBudget} from './hooks/frame-budget.js';
@@ -22,13 +24,13 @@ import {enginePane} from './panes/engine-pane.js';
 import {countFindings, findingLine, findingsPane} from './panes/findings-pane.js';
 import {gdrPane} from './panes/gdr-pane.js';
 import {helpPane} from './panes/help-pane.js';
-import {logsPane, type LogsUi} from './panes/logs-pane.js';
+import {logsPane} from './panes/logs-pane.js';
 import {paneOrder, type PaneContent, type PaneId} from './panes/pane.js';
 import {pathsPane} from './panes/paths-pane.js';
 import {rankDetailPane} from './panes/rank-detail-pane.js';
 import {defaultCursor, rankItems, ranksPane, type RankItem} from './panes/ranks-pane.js';
 import {headerLines, timelinePane} from './panes/timeline-pane.js';
-import {createTheme, type Theme} from './theme.js';
+import {createTheme} from './theme.js';
 
 export interface AppProps {
 	store: Store;
@@ -52,26 +54,6 @@ export interface AppProps {
 	/** keys are read (stdin is a TTY); false in a pipe */
 	interactive?: boolean;
 }
-
-interface UiState {
-	focus: PaneId;
-	help: boolean;
-	detail: string | null;
-	rankCursor: string | null;
-	toggled: ReadonlySet<string>;
-	scroll: Partial<Record<PaneId, number>>;
-	logs: Omit<LogsUi, 'procLabel'>;
-}
-
-const initialUi: UiState = {
-	focus: 'ranks',
-	help: false,
-	detail: null,
-	rankCursor: null,
-	toggled: new Set(),
-	scroll: {},
-	logs: {follow: true, paused: false, fromEnd: 0, filter: '', editing: false, proc: null},
-};
 
 export function App(props: AppProps) {
 	const started = performance.now();
@@ -141,16 +123,9 @@ export function App(props: AppProps) {
 
 	const procLabel = ui.logs.proc ? (state.procs[ui.logs.proc] ? `${state.procs[ui.logs.proc]!.worldRank ?? '?'} ${state.procs[ui.logs.proc]!.pod ?? ''}` : ui.logs.proc) : null;
 
-	// Pane content is a pure function of (view-model, size, pane UI state): keep the last
-	// lines per pane and rebuild only when one of those changed (a clock tick leaves most alone).
-	const paneCache = useRef(new Map<string, {keys: unknown[]; value: PaneContent}>());
-	const cached = (id: string, keys: unknown[], build: () => PaneContent): PaneContent => {
-		const hit = paneCache.current.get(id);
-		if (hit && hit.keys.length === keys.length && hit.keys.every((k, i) => Object.is(k, keys[i]))) return hit.value;
-		const value = build();
-		paneCache.current.set(id, {keys, value});
-		return value;
-	};
+	// Pane content is a pure function of (view-model, size, pane UI state): rebuilt only
+	// when one of those changed (a clock tick leaves most alone).
+	const cached = usePaneCache();
 	// Everything on screen that depends on the clock: the header, the ranks pane (init
 	// timers, line ages, late notes), the timeline, and findings (re-evaluated every 10 s).
 	// A tick asks clockChanged(t) first: these lines at t, against the ones on screen.
@@ -212,29 +187,15 @@ export function App(props: AppProps) {
 				return contentUncached(p);
 		}
 	};
+	// the two panes whose content is not cached by view-model: ranks (its detail view reads
+	// the log ring; its list is cached with the clock-facing lines) and the timeline
 	const contentUncached = (p: Placement): PaneContent => {
 		const size = contentSize(p.width, p.height, layout.border);
-		const scroll = ui.scroll[p.pane] ?? 0;
-		if (ui.detail && p.pane === 'ranks') return rankDetailPane(buildRankDetail(state, ui.detail, store.logs.toArray()), size, theme, scroll);
-		switch (p.pane) {
-			case 'ranks':
-				return shown.ranks ?? ranksContent(ranks);
-			case 'paths':
-				return pathsPane(selectors.paths(state), size, theme, scroll, notSeen);
-			case 'gdr':
-				return gdrPane(selectors.gdr(state), size, theme, scroll, notSeen);
-			case 'engine':
-				return enginePane(selectors.engine(state), size, theme, scroll, notSeen);
-			case 'endpoint':
-				return endpointPane(selectors.endpoint(state), size, theme, scroll);
-			case 'findings':
-				return findingsPane(findings, size, theme, scroll);
-			case 'logs':
-				return logsPane(logView, size, theme, {...ui.logs, procLabel});
-			case 'timeline':
-				return shown.timeline ?? timelinePane(header, size, theme);
-		}
+		if (p.pane === 'timeline') return shown.timeline ?? timelinePane(header, size, theme);
+		if (ui.detail) return rankDetailPane(buildRankDetail(state, ui.detail, store.logs.toArray()), size, theme, ui.scroll.ranks ?? 0);
+		return shown.ranks ?? ranksContent(ranks);
 	};
+
 
 	const strip: Line[] = layout.findingsStrip ? (findings.length ? findings.slice(0, layout.findingsStrip).map(f => findingLine(f, theme)) : [[seg(`${theme.glyph.ok} no findings`, 'ok')]]) : [];
 	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
@@ -277,113 +238,8 @@ export function App(props: AppProps) {
 	return body;
 }
 
-const sameContent = (a: PaneContent | null, b: PaneContent | null, width: number, theme: Theme) =>
-	a === b || (a !== null && b !== null && a.title === b.title && a.note === b.note && sameShown(a.lines, b.lines, width, theme));
-
 function HelpBox({width, height, border, theme}: {width: number; height: number; border: boolean; theme: ReturnType<typeof createTheme>}) {
 	const c = helpPane();
 	return <PaneFrame title={c.title} note={c.note} focused width={width} height={height} border={border} theme={theme} lines={c.lines} />;
 }
 
-const short: Record<PaneId, string> = {ranks: 'Ranks', paths: 'Paths', gdr: 'GDR', engine: 'Engine', endpoint: 'Endpoint', findings: 'Findings', logs: 'Logs', timeline: 'Timeline'};
-
-function footerLine(mode: string, focus: PaneId): Line {
-	const line: Line = [];
-	if (mode === 'narrow') {
-		paneOrder.forEach((p, i) => line.push(seg(` ${i + 1}${short[p]} `, p === focus ? 'accent' : 'muted', {inverse: p === focus, bold: p === focus})));
-		line.push(seg(' ?:keys q:quit', 'muted'));
-	} else line.push(seg('Tab/1-8 pane  j/k move  Enter open  n next problem  / filter  f follow  p pause  ? keys  q quit', 'muted'));
-	return line;
-}
-
-interface KeyInfo {
-	upArrow: boolean;
-	downArrow: boolean;
-	pageUp: boolean;
-	pageDown: boolean;
-	return: boolean;
-	escape: boolean;
-	tab: boolean;
-	shift: boolean;
-	backspace: boolean;
-	delete: boolean;
-	ctrl: boolean;
-	meta: boolean;
-}
-
-/** Pure key handling: (ui, key) → ui. `quit` is the only side effect. */
-export function handleKey(prev: UiState, input: string, key: KeyInfo, items: readonly RankItem[], quit: () => void, logLines = Number.MAX_SAFE_INTEGER): UiState {
-	// Typing a filter: every printable key goes to the filter.
-	if (prev.logs.editing) {
-		if (key.escape) return {...prev, logs: {...prev.logs, editing: false, filter: ''}};
-		if (key.return) return {...prev, logs: {...prev.logs, editing: false}};
-		if (key.backspace || key.delete) return {...prev, logs: {...prev.logs, filter: prev.logs.filter.slice(0, -1)}};
-		if (input && !key.ctrl && !key.meta) return {...prev, logs: {...prev.logs, filter: prev.logs.filter + input}};
-		return prev;
-	}
-	if (prev.help) return key.escape || input === '?' || input === 'q' ? {...prev, help: false} : prev;
-	if (input === 'q') {
-		quit();
-		return prev;
-	}
-	if (input === '?') return {...prev, help: true};
-	if (key.tab) {
-		const i = paneOrder.indexOf(prev.focus);
-		const next = paneOrder[(i + (key.shift ? paneOrder.length - 1 : 1)) % paneOrder.length]!;
-		return {...prev, focus: next};
-	}
-	if (/^[1-8]$/.test(input)) return {...prev, focus: paneOrder[Number(input) - 1]!};
-	if (key.escape) {
-		if (prev.detail) return {...prev, detail: null, scroll: {...prev.scroll, ranks: 0}};
-		if (prev.logs.proc || prev.logs.filter) return {...prev, logs: {...prev.logs, proc: null, filter: ''}};
-		return prev;
-	}
-	if (input === '/') return {...prev, focus: 'logs', logs: {...prev.logs, editing: true, filter: ''}};
-	if (input === 'f') return {...prev, logs: {...prev.logs, follow: true, paused: false, fromEnd: 0}};
-	if (input === 'p') return {...prev, logs: {...prev.logs, paused: !prev.logs.paused, follow: prev.logs.paused}};
-	if (input === 'n') {
-		const cur = items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items)));
-		for (let k = prev.rankCursor === null ? 0 : 1; k <= items.length; k++) {
-			const it = items[(Math.max(0, cur) + k) % items.length]!;
-			if (it.kind === 'rank' ? it.row.problem : it.group.problems > 0 && it.collapsed) return {...prev, focus: 'ranks', detail: null, rankCursor: it.key};
-		}
-		return {...prev, focus: 'ranks'};
-	}
-	const down = key.downArrow || input === 'j';
-	const up = key.upArrow || input === 'k';
-	const page = key.pageDown ? 10 : key.pageUp ? -10 : 0;
-	const delta = down ? 1 : up ? -1 : page;
-	if (prev.focus === 'ranks' && !prev.detail) {
-		const cur = Math.max(0, items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items))));
-		if (delta || input === 'g' || input === 'G') {
-			const next = input === 'g' ? 0 : input === 'G' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, cur + delta));
-			return {...prev, rankCursor: items[next]?.key ?? null};
-		}
-		const it = items[cur];
-		if (key.return && it) {
-			if (it.kind === 'group') {
-				const toggled = new Set(prev.toggled);
-				if (toggled.has(it.group.id)) toggled.delete(it.group.id);
-				else toggled.add(it.group.id);
-				return {...prev, toggled, rankCursor: it.key};
-			}
-			if (!it.key.startsWith('unseen:')) return {...prev, detail: it.key, rankCursor: it.key, scroll: {...prev.scroll, ranks: 0}};
-		}
-		if (input === 'l' && it?.kind === 'rank') return {...prev, focus: 'logs', logs: {...prev.logs, proc: it.key, follow: true, paused: false, fromEnd: 0}};
-		return prev;
-	}
-	if (prev.focus === 'ranks' && prev.detail && input === 'l') return {...prev, focus: 'logs', logs: {...prev.logs, proc: prev.detail, follow: true, fromEnd: 0}};
-	if (prev.focus === 'logs') {
-		if (delta || input === 'g' || input === 'G') {
-			// Up scrolls back (stops following); down towards the newest line.
-			const fromEnd = Math.min(logLines, input === 'G' ? 0 : input === 'g' ? logLines : Math.max(0, prev.logs.fromEnd - delta));
-			return {...prev, logs: {...prev.logs, fromEnd, follow: fromEnd === 0 && !prev.logs.paused}};
-		}
-		return prev;
-	}
-	if (delta || input === 'g') {
-		const s = input === 'g' ? 0 : Math.max(0, (prev.scroll[prev.focus] ?? 0) + delta);
-		return {...prev, scroll: {...prev.scroll, [prev.focus]: s}};
-	}
-	return prev;
-}
