@@ -1,0 +1,460 @@
+/**
+ * What the report draws of the topology, per host (a pod is one host in Kubernetes):
+ * NCCL's dump as nodes (CPU, PCIe switch, GPU, NIC, NET, NVSwitch) and links with type
+ * and bandwidth, which of those links the communicators' channels went over (from the
+ * `Channel … via …` lines), and GPU→NIC with GPU Direct RDMA on or off. Between hosts:
+ * per communicator, the transport each pair of pods used. Pure: state in, data out.
+ */
+import type {ChannelLink, CommState, GdrEntry, HostTopology, LinkType, ProcState, RolloutState} from '../../model/state.js';
+import {shownComms} from '../../model/comms.js';
+import {normBus} from '../paths-model.js';
+import type {RankRow} from '../ranks-model.js';
+
+export type NodeKind = 'cpu' | 'pci' | 'gpu' | 'nic' | 'net' | 'nvs' | 'other';
+export type Tone = 'ok' | 'warn' | 'error' | 'muted';
+
+export interface TopoNode {
+	id: string;
+	kind: NodeKind;
+	/** first line in the box: `GPU 60`, `mlx5_0`, `NVSwitch`, `CPU 0` */
+	label: string;
+	/** further lines: `rank 3`, `IB 400 Gb/s` */
+	sub: string[];
+	tone: Tone | null;
+	/** why it stands out (a straggler, a failed rank), for the box's title */
+	note: string | null;
+	/** the same in a few words, written in the box: `exit 3 · 1st failure`, `joined 30s late` */
+	short: string | null;
+}
+
+export interface TopoEdge {
+	a: string;
+	b: string;
+	type: LinkType;
+	bw: number | null;
+	/** the transports whose channels went over it (P2P, SHM, NET); empty: NCCL did not use it */
+	used: string[];
+}
+
+export interface GdrLink {
+	gpu: string;
+	/** the NIC (or NET) node the HCA is, when the dump has it */
+	nic: string | null;
+	hca: string;
+	state: 'on' | 'off' | 'tcp';
+}
+
+export interface HostView {
+	pod: string;
+	host: string | null;
+	node: string | null;
+	maxBw: number | null;
+	totalBw: number | null;
+	/** NCCL printed its topology dump for this pod */
+	dumped: boolean;
+	nodes: TopoNode[];
+	edges: TopoEdge[];
+	gdr: GdrLink[];
+	/** GPU rows of rank problems on this host (straggler, failed): such a host is always drawn */
+	problems: string[];
+	/** what makes two hosts look the same in a drawing (summary of a large cluster) */
+	signature: string;
+}
+
+export interface InterNodePair {
+	a: string;
+	b: string;
+	transports: string[];
+	channels: number;
+}
+
+export interface InterNodeComm {
+	id: string;
+	nranks: number;
+	nNodes: number | null;
+	transports: string[];
+	pairs: InterNodePair[];
+}
+
+export interface TopologyView {
+	hosts: HostView[];
+	interNode: InterNodeComm[];
+}
+
+const kindOf = (id: string): NodeKind => {
+	const t = id.slice(0, 3);
+	return t === 'CPU' ? 'cpu' : t === 'PCI' ? 'pci' : t === 'GPU' ? 'gpu' : t === 'NIC' ? 'nic' : t === 'NET' ? 'net' : t === 'NVS' ? 'nvs' : 'other';
+};
+
+/** `NET/0-1` → 1: NCCL's net device index (the `[1]mlx5_1` of `NET/IB : Using`, the `/1` of `via NET/IB/1`). */
+const netIndex = (id: string): number => parseInt(id.slice(id.lastIndexOf('-') + 1).replace(/^.*\//, ''), 16);
+
+function transportClass(t: string): 'P2P' | 'SHM' | 'NET' | null {
+	if (t.startsWith('P2P')) return 'P2P';
+	if (t.startsWith('SHM')) return 'SHM';
+	if (t.startsWith('NET')) return 'NET';
+	return null;
+}
+
+class Graph {
+	readonly adj = new Map<string, Set<string>>();
+	add(a: string, b: string) {
+		if (!this.adj.has(a)) this.adj.set(a, new Set());
+		if (!this.adj.has(b)) this.adj.set(b, new Set());
+		this.adj.get(a)!.add(b);
+		this.adj.get(b)!.add(a);
+	}
+	/** the shortest path a→b whose inner nodes pass `through` (a list of nodes), or null */
+	route(a: string, b: string, through: (id: string) => boolean): string[] | null {
+		if (!this.adj.has(a) || !this.adj.has(b)) return null;
+		const prev = new Map<string, string>([[a, a]]);
+		const queue = [a];
+		for (let i = 0; i < queue.length; i++) {
+			const x = queue[i]!;
+			if (x === b) break;
+			for (const y of this.adj.get(x)!) {
+				if (prev.has(y) || (y !== b && !through(y))) continue;
+				prev.set(y, x);
+				queue.push(y);
+			}
+		}
+		if (!prev.has(b)) return null;
+		const path = [b];
+		while (path[path.length - 1] !== a) path.push(prev.get(path[path.length - 1]!)!);
+		return path.reverse();
+	}
+}
+
+const edgeKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** A channel line as one pod draws it: P2P/SHM between two of its GPUs, or NET from the GPU of the rank that printed it. */
+interface PodLink {
+	link: ChannelLink;
+	cl: 'P2P' | 'SHM' | 'NET';
+	a: ProcState;
+	b: ProcState | undefined;
+}
+
+interface Ctx {
+	state: RolloutState;
+	rows: Map<string, RankRow>;
+	/** per pod, read once for all hosts (at 64 hosts a pass over every link per host cost 0.3 s) */
+	procs: Map<string, ProcState[]>;
+	links: Map<string, PodLink[]>;
+	gdr: Map<string, GdrEntry[]>;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+	const l = m.get(k);
+	if (l) l.push(v);
+	else m.set(k, [v]);
+}
+
+function indexOf(state: RolloutState, rows: readonly RankRow[]): Ctx {
+	const ctx: Ctx = {state, rows: new Map(rows.map(r => [r.key, r])), procs: new Map(), links: new Map(), gdr: new Map()};
+	for (const p of Object.values(state.procs)) if (p.pod) push(ctx.procs, p.pod, p);
+	for (const g of state.gdr) if (g.pod) push(ctx.gdr, g.pod, g);
+	const shown = new Set(shownComms(state));
+	for (const c of Object.values(state.comms)) {
+		for (const l of c.links) {
+			const cl = transportClass(l.transport);
+			if (!cl || (!shown.has(c) && cl !== 'NET')) continue;
+			const pa = procByRank(state, c, l.fromRank);
+			const pb = procByRank(state, c, l.toRank);
+			if (cl === 'NET') {
+				// the rank that printed it: the sender of a [send], the receiver of a [receive]
+				const local = l.dir === 'receive' ? pb : pa;
+				if (local?.pod) push(ctx.links, local.pod, {link: l, cl, a: local, b: undefined});
+			} else if (pa?.pod && pb && pa.pod === pb.pod && shown.has(c)) push(ctx.links, pa.pod, {link: l, cl, a: pa, b: pb});
+		}
+	}
+	return ctx;
+}
+
+function procByRank(state: RolloutState, c: CommState, rank: number): ProcState | undefined {
+	const m = c.members[rank];
+	return m ? state.procs[m.proc] : undefined;
+}
+
+/** The host drawing of one pod: its dump (if printed), else its GPUs as the processes named them. */
+function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostView {
+	const {state} = ctx;
+	const nodes = new Map<string, TopoNode>();
+	const edges = new Map<string, TopoEdge>();
+	const graph = new Graph();
+	const procs = ctx.procs.get(pod) ?? [];
+	const devs = state.nccl.netDevices.filter(d => d.pod === pod || d.pod === null);
+	const gpuNode = new Map<string, string>();
+	const addNode = (id: string) => {
+		if (nodes.has(id)) return;
+		nodes.set(id, {id, kind: kindOf(id), label: id, sub: [], tone: null, note: null, short: null});
+	};
+	for (const g of topo?.gpus ?? []) {
+		addNode(g.node);
+		gpuNode.set(normBus(g.busId), g.node);
+	}
+	for (const l of topo?.links ?? []) {
+		addNode(l.from);
+		addNode(l.to);
+		graph.add(l.from, l.to);
+		const k = edgeKey(l.from, l.to);
+		if (!edges.has(k)) edges.set(k, {a: l.from, b: l.to, type: l.type, bw: l.bw, used: []});
+	}
+	for (const nic of topo?.nics ?? []) addNode(nic.id);
+	// GPUs a process named that the dump did not (no GRAPH subsystem): drawn bare
+	for (const p of procs) {
+		const b = normBus(p.busId);
+		if (!b || gpuNode.has(b)) continue;
+		const id = `GPU/${b}`;
+		addNode(id);
+		gpuNode.set(b, id);
+	}
+	// labels
+	let cpu = 0;
+	for (const node of [...nodes.values()].sort((x, y) => (x.id < y.id ? -1 : 1))) {
+		const local = node.id.slice(node.id.lastIndexOf('-') + 1);
+		if (node.kind === 'cpu') node.label = `CPU ${cpu++}`;
+		else if (node.kind === 'pci') node.label = `PCIe ${local.replace(/^0+(?=.)/, '')}`;
+		else if (node.kind === 'nvs') node.label = 'NVSwitch';
+		else if (node.kind === 'gpu') node.label = `GPU ${normBus(node.id)}`;
+		else if (node.kind === 'net' || node.kind === 'nic') {
+			const speed = topo?.nics.find(x => x.id === node.id)?.speedGbps ?? null;
+			node.label = node.kind === 'nic' ? `NIC ${local}` : `NET ${local}`;
+			if (node.kind === 'net') {
+				const d = devs[netIndex(node.id)];
+				if (d) {
+					node.label = d.name + (d.port !== null && d.port !== 0 ? `:${d.port}` : '');
+					node.sub.push([d.linkLayer ?? 'link ?', d.speedGbps ? `${d.speedGbps} Gb/s` : speed ? `${speed} Gb/s` : null].filter(Boolean).join(' '));
+				} else if (speed) node.sub.push(`${speed} Gb/s`);
+			}
+		}
+	}
+	// GPUs: the ranks on them, toned as the Ranks pane tones them
+	const problems: string[] = [];
+	for (const p of procs) {
+		const id = gpuNode.get(normBus(p.busId));
+		const node = id ? nodes.get(id) : undefined;
+		if (!node) continue;
+		const row = ctx.rows.get(p.key);
+		const rank = row?.globalRank ?? p.worldRank;
+		const who = [rank !== null && rank !== undefined ? `rank ${rank}` : null, p.cudaDev !== null ? `cuda ${p.cudaDev}` : null].filter(Boolean).join(' · ');
+		if (who && !node.sub.includes(who)) node.sub.push(who);
+		if (row && (row.severity === 'error' || row.severity === 'warn') && row.reason) {
+			node.tone = row.severity === 'error' || node.tone === 'error' ? 'error' : 'warn';
+			node.note = node.note ? `${node.note}; ${row.reason}` : row.reason;
+			node.short ??= shortReason(row.reason);
+			problems.push(`rank ${rank ?? '?'} ${row.reason}`);
+		} else if (row?.state === 'ready' && node.tone === null) node.tone = 'ok';
+	}
+
+	// which links the channels went over
+	const isGpu = (id: string) => nodes.get(id)?.kind === 'gpu';
+	const nvs = (id: string) => nodes.get(id)?.kind === 'nvs';
+	const mark = (path: string[] | null, what: string) => {
+		if (!path) return;
+		for (let i = 1; i < path.length; i++) {
+			const e = edges.get(edgeKey(path[i - 1]!, path[i]!));
+			if (e && !e.used.includes(what)) e.used.push(what);
+		}
+	};
+	const netNodes = [...nodes.values()].filter(x => x.kind === 'net');
+	const netNodeOf = (raw: string): string | null => {
+		const m = /^NET\/[^/]+\/(\d+)/.exec(raw);
+		const i = m ? Number(m[1]) : 0;
+		return (netNodes.find(x => netIndex(x.id) === i) ?? netNodes[0])?.id ?? null;
+	};
+	const routed = new Set<string>();
+	for (const {link: l, cl, a: pa, b: pb} of ctx.links.get(pod) ?? []) {
+		if (cl === 'NET') {
+			const from = gpuNode.get(normBus(pa.busId));
+			const to = netNodeOf(l.raw || l.transport);
+			const key = `NET|${from}|${to}`;
+			if (!from || !to || routed.has(key)) continue;
+			routed.add(key);
+			mark(graph.route(from, to, id => !isGpu(id) && !nvs(id)), l.transport);
+			continue;
+		}
+		const a = gpuNode.get(normBus(pa.busId));
+		const b = gpuNode.get(normBus(pb?.busId));
+		const key = `${cl}|${edgeKey(a ?? '', b ?? '')}`;
+		if (!a || !b || a === b || routed.has(key)) continue;
+		routed.add(key);
+		// P2P goes over NVLink where there is one (a direct link or an NVSwitch), else PCIe; SHM through host memory (the CPU)
+		const path = cl === 'P2P' ? (graph.route(a, b, nvs) ?? graph.route(a, b, id => !isGpu(id) && !nvs(id))) : graph.route(a, b, id => !isGpu(id) && !nvs(id));
+		mark(path, cl === 'P2P' ? `P2P` : 'SHM');
+	}
+	const gdr = gdrLinks(ctx, pod, gpuNode, nodes, devs.map(d => d.name), netNodes.map(x => x.id));
+	for (const g of gdr) {
+		const node = nodes.get(g.gpu);
+		const hca = (g.nic ? nodes.get(g.nic)?.label : null) ?? g.hca;
+		const line = g.state === 'on' ? `GDR on → ${hca}` : g.state === 'tcp' ? 'TCP: no GDR' : `GDR off → ${hca}`;
+		if (node && !node.sub.includes(line)) node.sub.push(line);
+	}
+	mergeSinglePortNics(nodes, edges, gdr);
+	const pods = state.pods[pod];
+	const view: HostView = {
+		pod,
+		host: topo?.host ?? procs.find(p => p.host)?.host ?? null,
+		node: pods?.node ?? null,
+		maxBw: topo?.maxBw ?? null,
+		totalBw: topo?.totalBw ?? null,
+		dumped: Boolean(topo && topo.links.length),
+		nodes: [...nodes.values()],
+		edges: [...edges.values()],
+		gdr,
+		problems,
+		signature: '',
+	};
+	view.signature = signatureOf(view);
+	return view;
+}
+
+/**
+ * A NIC with one NET device under it is drawn as one box named by the device (`mlx5_0`,
+ * `IB 400 Gb/s`): the NIC is the PCI function, the NET what NCCL opens, one thing to a
+ * reader. A dual-port NIC keeps its NET boxes. Runs after the channels were routed.
+ */
+function mergeSinglePortNics(nodes: Map<string, TopoNode>, edges: Map<string, TopoEdge>, gdr: GdrLink[]): void {
+	for (const nic of [...nodes.values()].filter(x => x.kind === 'nic')) {
+		const down = [...edges.values()].filter(e => e.a === nic.id && nodes.get(e.b)?.kind === 'net');
+		if (down.length !== 1) continue;
+		const e = down[0]!;
+		const net = nodes.get(e.b)!;
+		nic.label = net.label;
+		nic.sub = [...net.sub];
+		nodes.delete(net.id);
+		edges.delete(edgeKey(e.a, e.b));
+		for (const g of gdr) if (g.nic === net.id) g.nic = nic.id;
+	}
+}
+
+/** A rank's reason in the few words a GPU box has room for. */
+export function shortReason(reason: string): string {
+	const exit = /^exit -?\d+/.exec(reason)?.[0];
+	const s = exit ? `${exit}${reason.includes('first failure') ? ' · 1st failure' : reason.includes('follow-on') ? ' · follow-on' : ''}` : reason;
+	return s.length > 22 ? `${s.slice(0, 21)}…` : s;
+}
+
+/** GPU→HCA with GPU Direct RDMA on or off: NCCL's `GPU Direct RDMA …` lines, else what the NET channels say (`/GDRDMA`). */
+function gdrLinks(ctx: Ctx, pod: string, gpuNode: Map<string, string>, nodes: Map<string, TopoNode>, devNames: string[], netIds: string[]): GdrLink[] {
+	const out = new Map<string, GdrLink>();
+	const nicFor = (hca: string): string | null => {
+		const byName = [...nodes.values()].find(x => x.kind === 'net' && (x.label === hca || x.label.startsWith(`${hca}:`)));
+		if (byName) return byName.id;
+		const i = /^\d+$/.test(hca) ? Number(hca) : devNames.indexOf(hca);
+		return i >= 0 ? (netIds.find(id => netIndex(id) === i) ?? null) : null;
+	};
+	for (const g of ctx.gdr.get(pod) ?? []) {
+		const gpu = gpuNode.get(normBus(g.gpu));
+		if (!gpu) continue;
+		const tcp = /NET\/Socket/.test(g.evidence);
+		out.set(`${gpu}|${g.hca}`, {gpu, nic: nicFor(g.hca), hca: g.hca, state: g.enabled ? 'on' : tcp ? 'tcp' : 'off'});
+	}
+	const spoken = new Set([...out.values()].map(x => x.gpu));
+	for (const {link: l, cl, a: p} of ctx.links.get(pod) ?? []) {
+		if (cl !== 'NET' || l.dir === null) continue;
+		const gpu = gpuNode.get(normBus(p.busId));
+		if (!gpu || spoken.has(gpu)) continue;
+		const m = /^NET\/[^/]+\/(\d+)/.exec(l.raw);
+		const idx = m ? Number(m[1]) : 0;
+		const hca = devNames[idx] ?? String(idx);
+		const k = `${gpu}|${hca}`;
+		// staged through host memory on any channel beats GDRDMA on another: it is what a transfer may pay
+		const prev = out.get(k);
+		const st = gdrOf(l);
+		if (!prev || (prev.state === 'on' && st !== 'on')) out.set(k, {gpu, nic: netIds.find(id => netIndex(id) === idx) ?? null, hca, state: st});
+	}
+	return [...out.values()];
+}
+
+function gdrOf(l: ChannelLink): GdrLink['state'] {
+	if (/GDRDMA/.test(l.raw || l.transport)) return 'on';
+	return l.transport.startsWith('NET/Socket') ? 'tcp' : 'off';
+}
+
+/** Hosts with the same shape, the same links, NICs and GDR, and no rank problem, draw the same. */
+function signatureOf(v: HostView): string {
+	if (v.problems.length) return `odd:${v.pod}`;
+	const kinds = v.nodes.map(x => `${x.kind}:${x.kind === 'net' ? x.label.replace(/\d+$/, '#') + x.sub.join() : ''}`).sort();
+	const edges = v.edges.map(e => `${kindOf(e.a)}-${kindOf(e.b)}:${e.type}:${e.bw}:${e.used.length ? 'u' : ''}`).sort();
+	const gdr = v.gdr.map(g => g.state).sort();
+	return JSON.stringify([v.dumped, kinds, edges, gdr]);
+}
+
+/** Per communicator spanning pods: each pair of pods and the transports its channels used. */
+function interNode(state: RolloutState): InterNodeComm[] {
+	const out: InterNodeComm[] = [];
+	for (const c of shownComms(state)) {
+		const pairs = new Map<string, InterNodePair>();
+		for (const l of c.links) {
+			const pa = procByRank(state, c, l.fromRank);
+			const pb = procByRank(state, c, l.toRank);
+			if (!pa?.pod || !pb?.pod || pa.pod === pb.pod) continue;
+			const [a, b] = pa.pod < pb.pod ? [pa.pod, pb.pod] : [pb.pod, pa.pod];
+			const k = `${a}|${b}`;
+			let p = pairs.get(k);
+			if (!p) pairs.set(k, (p = {a, b, transports: [], channels: 0}));
+			if (!p.transports.includes(l.transport)) p.transports.push(l.transport);
+			p.channels += l.channels;
+		}
+		const pods = new Set(Object.values(c.members).map(m => state.procs[m.proc]?.pod).filter(Boolean));
+		if (pairs.size === 0 && pods.size < 2 && (c.nNodes ?? 1) < 2) continue;
+		out.push({id: c.id, nranks: c.nranks, nNodes: c.nNodes, transports: [...c.transports].sort(), pairs: [...pairs.values()].sort((x, y) => (x.a + x.b < y.a + y.b ? -1 : 1))});
+	}
+	return out.sort((x, y) => y.nranks - x.nranks || (x.id < y.id ? -1 : 1));
+}
+
+const byName = new Intl.Collator('en', {numeric: true});
+
+export function buildTopology(state: RolloutState, rows: readonly RankRow[]): TopologyView {
+	const ctx = indexOf(state, rows);
+	const pods = new Set<string>(Object.keys(state.topology));
+	for (const p of Object.values(state.procs)) if (p.pod) pods.add(p.pod);
+	const hosts = [...pods].sort(byName.compare).map(pod => hostView(ctx, pod, state.topology[pod]));
+	return {hosts, interNode: interNode(state)};
+}
+
+export interface HostGroups {
+	/** hosts drawn one by one */
+	drawn: HostView[];
+	/** the shape most hosts share, drawn once, and how many share it */
+	typical: {host: HostView; pods: string[]} | null;
+	/** odd hosts past what is drawn, named only */
+	more: HostView[];
+	/** per odd host, how it differs from the typical one, in words */
+	why: Map<string, string>;
+}
+
+const count = (v: HostView, k: NodeKind[]) => v.nodes.filter(x => k.includes(x.kind)).length;
+/** NICs as a reader counts them: a NIC box (one port merged in) or a NET device of a multi-port NIC. */
+const nicCount = (v: HostView) => v.nodes.filter(x => x.kind === 'net' || (x.kind === 'nic' && !v.edges.some(e => e.a === x.id && v.nodes.find(y => y.id === e.b)?.kind === 'net'))).length;
+
+/** How `v` differs from `typical`, in the words a tile has room for. */
+export function oddness(v: HostView, typical: HostView): string {
+	if (v.problems.length) return v.problems[0]!;
+	const why: string[] = [];
+	if (count(v, ['gpu']) !== count(typical, ['gpu'])) why.push(`${count(v, ['gpu'])} GPUs`);
+	if (nicCount(v) !== nicCount(typical)) why.push(`${nicCount(v)} NICs, most have ${nicCount(typical)}`);
+	if (v.dumped !== typical.dumped) why.push(v.dumped ? 'topology printed' : 'no topology dump');
+	const off = v.gdr.filter(g => g.state !== 'on').length;
+	if (off !== typical.gdr.filter(g => g.state !== 'on').length) why.push(off ? `GDR off on ${off} GPU${off === 1 ? '' : 's'}` : 'GDR on');
+	return why.join(', ') || 'links differ';
+}
+
+/**
+ * Up to `fit` hosts are all drawn. Past that: the shape most hosts share once (with the
+ * pods that have it), then the odd hosts out — a different shape, or a rank problem —
+ * each drawn, up to `fit` of them; the rest are named.
+ */
+export function groupHosts(hosts: readonly HostView[], fit = 8): HostGroups {
+	if (hosts.length <= fit) return {drawn: [...hosts], typical: null, more: [], why: new Map()};
+	const bySig = new Map<string, HostView[]>();
+	for (const h of hosts) {
+		const g = bySig.get(h.signature);
+		if (g) g.push(h);
+		else bySig.set(h.signature, [h]);
+	}
+	const largest = [...bySig.values()].sort((a, b) => b.length - a.length)[0]!;
+	const odd = hosts.filter(h => !largest.includes(h)).sort((a, b) => b.problems.length - a.problems.length || byName.compare(a.pod, b.pod));
+	return {drawn: odd.slice(0, fit), typical: {host: largest[0]!, pods: largest.map(h => h.pod)}, more: odd.slice(fit), why: new Map(odd.map(h => [h.pod, oddness(h, largest[0]!)]))};
+}
