@@ -5,13 +5,12 @@
  */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {PassThrough} from 'node:stream';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/check.js';
-import type {Io} from '../../source/core/io.js';
 import {toOptions} from '../../source/core/options.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
+import {testIo} from '../helpers/io.js';
 
 const corpus = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
 let server: SimApiServer;
@@ -39,16 +38,6 @@ function podWithLog(name: string, file: string, count?: number): void {
 	}
 }
 
-function io(): Io & {out(): string; err(): string} {
-	const stdout = new PassThrough();
-	const stderr = new PassThrough();
-	let out = '';
-	let err = '';
-	stdout.on('data', d => (out += d));
-	stderr.on('data', d => (err += d));
-	return {stdout, stderr, stdin: new PassThrough(), env: {HOME: '/nonexistent'}, signal: new AbortController().signal, out: () => out, err: () => err};
-}
-
 function checkOptions(timeout: string) {
 	const r = toOptions(['check'], {kubeconfig: server.kubeconfigPath, selector: 'app=job', timeout}, {});
 	if (!r.ok) throw new Error(r.errors.join('; '));
@@ -61,7 +50,7 @@ describe('infertop check (live)', () => {
 		podWithLog('pod1', 'crash-rank1/pod1.log');
 		server.cluster.terminateContainer('pod0', undefined, {exitCode: 1, reason: 'Error'});
 		server.cluster.terminateContainer('pod1', undefined, {exitCode: 1, reason: 'Error'});
-		const t = io();
+		const t = testIo();
 		const code = await run(checkOptions('30s'), t);
 		expect(t.err()).toBe('');
 		expect(code).toBe(1);
@@ -74,7 +63,7 @@ describe('infertop check (live)', () => {
 		podWithLog('pod1', 'tp2x2-two-pods-all/pod1.log');
 		server.cluster.terminateContainer('pod0', undefined, {exitCode: 0, reason: 'Completed'});
 		server.cluster.terminateContainer('pod1', undefined, {exitCode: 0, reason: 'Completed'});
-		const t = io();
+		const t = testIo();
 		const code = await run(checkOptions('30s'), t);
 		expect(t.out().trim().split('\n').at(-1)).toBe('check: OK completed');
 		expect(code).toBe(0);
@@ -84,7 +73,7 @@ describe('infertop check (live)', () => {
 		const lines = readFileSync(path.join(corpus, 'tp2x2-two-pods-all/pod0.log'), 'utf8').split('\n');
 		const start = lines.findIndex(l => /nranks 4 .* - Init START/.test(l));
 		podWithLog('pod0', 'tp2x2-two-pods-all/pod0.log', start + 3);
-		const t = io();
+		const t = testIo();
 		const code = await run(checkOptions('2s'), t);
 		expect(code).toBe(3);
 		expect(t.out().trim().split('\n').at(-1)).toMatch(/^check: TIMEOUT stuck in nccl-init: communicator 0x[0-9a-f]+ has 1\/4 ranks \(0 ready\), missing ranks 1, 2, 3/);

@@ -3,7 +3,7 @@ import {describeStuck, endpointProgress, findingLine, verdict} from '../../sourc
 import {computeFindings, defaultFindingOptions} from '../../source/findings/index.js';
 import {derivePhase} from '../../source/model/phase.js';
 import type {EndpointMetrics, EndpointState} from '../../source/model/state.js';
-import {comm, proc, s, state} from '../findings/build.js';
+import {addComm, addProc, comm, proc, s, state} from '../helpers/build.js';
 
 /** An endpoint that answered /health 200, with these numbers from its last two scrapes. */
 function answered(m: Partial<EndpointMetrics> | null): EndpointState {
@@ -21,8 +21,8 @@ function answered(m: Partial<EndpointMetrics> | null): EndpointState {
 describe('check verdict (pure)', () => {
 	it('3 with the stuck communicator named when init never completed', () => {
 		const st = state();
-		const ps = [0, 1, 2].map(r => proc(st, {pod: 'pod0', pid: r + 1, busId: `${6 + r}0`, worldRank: r, state: 'initializing'}));
-		comm(st, '0xc67523877a822df2', 4, ps.map((p, r) => ({proc: p, rank: r, startAt: s(0)})));
+		const ps = [0, 1, 2].map(r => addProc(st, proc('pod0', r + 1, {busId: `${6 + r}0`, worldRank: r, state: 'initializing'})));
+		addComm(st, comm('0xc67523877a822df2', 4, ps.map((p, r) => ({proc: p, rank: r, startAt: s(0)}))));
 		st.lastTs = s(5);
 		const phase = derivePhase(st);
 		expect(phase).toBe('nccl-init');
@@ -35,7 +35,7 @@ describe('check verdict (pure)', () => {
 
 	it('1 on an error finding, counting them', () => {
 		const st = state();
-		proc(st, {pod: 'pod0', pid: 1, busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(1)});
+		addProc(st, proc('pod0', 1, {busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(1)}));
 		const findings = computeFindings(st, s(2), defaultFindingOptions);
 		const v = verdict({state: st, findings, phase: derivePhase(st)});
 		expect(v).toMatchObject({code: 1, line: 'check: FAIL (1 error finding)'});

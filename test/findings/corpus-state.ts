@@ -3,30 +3,15 @@
  * `infertop check --files` reads it (resolveLogPaths + readSavedLogs at speed 0).
  * Uses the byte-identical copies under test/fixtures so a clone runs it.
  */
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
 import type {RolloutState} from '../../source/model/state.js';
 import {scenarioDir, stateOfPaths} from '../helpers/load-scenario.js';
 
 export {corpusDir} from '../helpers/load-scenario.js';
 
-export interface Truth {
-	scenario: string;
-	outcome: 'completed' | 'failed';
-	findings_expected?: string[];
-	n_nodes: number;
-	crash?: {global_rank: number; pod: string; bus_id: string; exit_code: number};
-	nccl_env?: Record<string, string>;
-}
-
 export const scenarios = ['bad-socket-ifname', 'crash-rank1', 'p2p-disabled-shm', 'tp2-seed-shape-all', 'tp2-timestamps', 'tp2x2-two-pods-all', 'straggler-h200x4'] as const;
 
 // where a scenario lives (the shared corpus's copies or the ones recorded here) is decided in one place
 const dirOf = scenarioDir;
-
-export function truthOf(name: string): Truth {
-	return JSON.parse(readFileSync(path.join(dirOf(name), 'truth.json'), 'utf8')) as Truth;
-}
 
 export async function corpusState(name: string): Promise<RolloutState> {
 	return stateOf(dirOf(name));

@@ -4,7 +4,8 @@
  */
 import {describe, expect, it} from 'vitest';
 import {computeFindings, defaultFindingOptions, type Finding} from '../../source/findings/index.js';
-import {corpusState, reducerLanded, scenarios, truthOf} from './corpus-state.js';
+import {truthOf} from '../helpers/load-scenario.js';
+import {corpusState, reducerLanded, scenarios} from './corpus-state.js';
 
 const cache = new Map<string, Promise<{findings: Finding[]; landed: boolean}>>();
 function findingsOf(name: string) {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {computeFindings, defaultFindingOptions} from '../../source/findings/index.js';
 import {rankExited} from '../../source/findings/rank-exited.js';
-import {failure, proc, s, state} from './build.js';
+import {addProc, failure, proc, s, state} from '../helpers/build.js';
 
 const opts = defaultFindingOptions;
 
@@ -13,10 +13,10 @@ const opts = defaultFindingOptions;
  */
 function crash() {
 	const st = state();
-	const r2 = proc(st, {pod: 'pod1', pid: 1463, busId: '80', worldRank: 2, state: 'failed', exitCode: -6, failedAt: s(66)});
-	const r3 = proc(st, {pod: 'pod1', pid: 1465, busId: '90', worldRank: 3, state: 'failed', exitCode: -15, failedAt: s(66)});
-	const r0 = proc(st, {pod: 'pod0', pid: 1462, busId: '60', worldRank: 0, state: 'failed', exitCode: -15, failedAt: s(0.3)});
-	const r1 = proc(st, {pod: 'pod0', pid: 1464, busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(0.3)});
+	const r2 = addProc(st, proc('pod1', 1463, {busId: '80', worldRank: 2, state: 'failed', exitCode: -6, failedAt: s(66)}));
+	const r3 = addProc(st, proc('pod1', 1465, {busId: '90', worldRank: 3, state: 'failed', exitCode: -15, failedAt: s(66)}));
+	const r0 = addProc(st, proc('pod0', 1462, {busId: '60', worldRank: 0, state: 'failed', exitCode: -15, failedAt: s(0.3)}));
+	const r1 = addProc(st, proc('pod0', 1464, {busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(0.3)}));
 	failure(st, {kind: 'remote-error', at: s(66), pod: 'pod1', proc: r2.key, rank: 2, remote: true, message: 'ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.'});
 	failure(st, {kind: 'watchdog-timeout', at: s(25), pod: 'pod1', rank: 3, remote: true, message: '[Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=262144, NumelOut=262144, Timeout(ms)=25000) ran for 25001 milliseconds before timing out.'});
 	failure(st, {kind: 'rank-exit', at: s(0.3), pod: 'pod0', proc: r0.key, rank: 0, exitCode: -15, message: 'exitcode: -15 (pid: 1462) Signal 15 (SIGTERM)'});
@@ -62,8 +62,8 @@ describe('rank-exited: the earliest non-remote failure is the root cause', () =>
 
 	it('reports independent failures on two nodes within clock skew as a tie', () => {
 		const st = state();
-		proc(st, {pod: 'pod0', pid: 1, busId: '60', worldRank: 0, state: 'failed', exitCode: 1, failedAt: s(10.5)});
-		proc(st, {pod: 'pod1', pid: 2, busId: '80', worldRank: 2, state: 'failed', exitCode: 1, failedAt: s(10)});
+		addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0, state: 'failed', exitCode: 1, failedAt: s(10.5)}));
+		addProc(st, proc('pod1', 2, {busId: '80', worldRank: 2, state: 'failed', exitCode: 1, failedAt: s(10)}));
 		const f = rankExited(st, s(20), opts);
 		expect(f[0]!.subject).toBe('rank 2 (pod1, GPU busId 80)');
 		expect(f[0]!.message).toContain('rank 0 (pod0, GPU busId 60)');
@@ -72,8 +72,8 @@ describe('rank-exited: the earliest non-remote failure is the root cause', () =>
 
 	it('a later independent failure beyond skew is not a tie', () => {
 		const st = state();
-		proc(st, {pod: 'pod0', pid: 1, busId: '60', worldRank: 0, state: 'failed', exitCode: 1, failedAt: s(40)});
-		proc(st, {pod: 'pod1', pid: 2, busId: '80', worldRank: 2, state: 'failed', exitCode: 1, failedAt: s(10)});
+		addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0, state: 'failed', exitCode: 1, failedAt: s(40)}));
+		addProc(st, proc('pod1', 2, {busId: '80', worldRank: 2, state: 'failed', exitCode: 1, failedAt: s(10)}));
 		const f = rankExited(st, s(50), opts);
 		expect(f[0]!.subject).toBe('rank 2 (pod1, GPU busId 80)');
 		expect(f[0]!.message).not.toContain('a tie');
@@ -81,7 +81,7 @@ describe('rank-exited: the earliest non-remote failure is the root cause', () =>
 
 	it('says nothing for ranks that exited cleanly', () => {
 		const st = state();
-		proc(st, {pod: 'pod0', pid: 1, busId: '60', worldRank: 0, state: 'exited', exitCode: 0, failedAt: null});
+		addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0, state: 'exited', exitCode: 0, failedAt: null}));
 		expect(rankExited(st, s(1), opts)).toEqual([]);
 	});
 
@@ -96,7 +96,7 @@ describe('rank-exited: the earliest non-remote failure is the root cause', () =>
 
 	it("a peer's remote error just before the root's exit report is still its follow-on; one long before is not", () => {
 		const st = state();
-		proc(st, {pod: 'pod0', pid: 1, busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(100)});
+		addProc(st, proc('pod0', 1, {busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(100)}));
 		// the launcher reports the exit ~0.3 s after the peers already saw the socket close
 		failure(st, {kind: 'nccl-error', at: s(99.7), pod: 'pod1', rank: 2, remote: true, message: 'socketProgress: Connection closed by remote peer'});
 		failure(st, {kind: 'remote-error', at: s(10), pod: 'pod1', rank: 3, remote: true, message: 'ncclRemoteError: A call failed possibly due to a network error'});

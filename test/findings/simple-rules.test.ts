@@ -11,7 +11,7 @@ import {socketIfnameNoMatch} from '../../source/findings/socket-ifname-no-match.
 import {torchThreads} from '../../source/findings/torch-threads.js';
 import type {EngineState} from '../../source/model/state.js';
 import {loadExcerpt} from '../helpers/load-scenario.js';
-import {addPod, failure, proc, s, state} from './build.js';
+import {addPod, addProc, failure, proc, s, state} from '../helpers/build.js';
 
 const opts = defaultFindingOptions;
 
@@ -94,7 +94,7 @@ describe('nccl-warn', () => {
 describe('cuda-oom, engine-dead, pod-restarting', () => {
 	it('cuda-oom names the rank', () => {
 		const st = state();
-		const p = proc(st, {pod: 'vllm-0', pid: 7, busId: '1b000', worldRank: 1});
+		const p = addProc(st, proc('vllm-0', 7, {busId: '1b000', worldRank: 1}));
 		failure(st, {kind: 'cuda-oom', at: s(3), pod: 'vllm-0', proc: p.key, rank: 1, message: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB'});
 		const f = cudaOom(st, s(4), opts);
 		expect(f[0]).toMatchObject({id: 'cuda-oom', severity: 'error', subject: 'rank 1 (vllm-0, GPU busId 1b000)'});

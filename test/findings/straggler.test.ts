@@ -1,15 +1,14 @@
 import {describe, expect, it} from 'vitest';
 import {computeFindings, defaultFindingOptions} from '../../source/findings/index.js';
 import {straggler} from '../../source/findings/straggler.js';
-import {comm, proc, s, state} from './build.js';
+import {addComm, addProc, comm, proc, s, state} from '../helpers/build.js';
 
 const opts = defaultFindingOptions;
 
 function fourRanks(lateSeconds: number, field: 'start' | 'complete' = 'start') {
 	const st = state();
-	const ps = [0, 1, 2, 3].map(r => proc(st, {pod: r < 2 ? 'pod0' : 'pod1', pid: 100 + r, busId: ['60', '70', '80', '90'][r]!, worldRank: r}));
-	comm(
-		st,
+	const ps = [0, 1, 2, 3].map(r => addProc(st, proc(r < 2 ? 'pod0' : 'pod1', 100 + r, {busId: ['60', '70', '80', '90'][r]!, worldRank: r})));
+	addComm(st, comm(
 		'0xabc',
 		4,
 		ps.map((p, r) => ({
@@ -18,7 +17,7 @@ function fourRanks(lateSeconds: number, field: 'start' | 'complete' = 'start') {
 			startAt: field === 'start' && r === 2 ? s(lateSeconds) : s(0.1 * r),
 			completeAt: field === 'complete' && r === 2 ? s(5 + lateSeconds) : s(5 + (field === 'start' ? lateSeconds : 0)),
 		})),
-	);
+	));
 	return st;
 }
 
@@ -47,12 +46,12 @@ describe('straggler', () => {
 
 	it('in a two-rank communicator only the late one is a straggler, not the early one', () => {
 		const st = state();
-		const a = proc(st, {pod: 'pod0', pid: 1, busId: '60', worldRank: 0});
-		const b = proc(st, {pod: 'pod0', pid: 2, busId: '70', worldRank: 1});
-		comm(st, '0x2', 2, [
+		const a = addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0}));
+		const b = addProc(st, proc('pod0', 2, {busId: '70', worldRank: 1}));
+		addComm(st, comm('0x2', 2, [
 			{proc: a, rank: 0, startAt: s(0), completeAt: s(31)},
 			{proc: b, rank: 1, startAt: s(30), completeAt: s(31)},
-		]);
+		]));
 		const f = computeFindings(st, s(40), opts).filter(x => x.id === 'straggler');
 		expect(f.map(x => x.subject)).toEqual(['rank 1 (pod0, GPU busId 70)']);
 	});

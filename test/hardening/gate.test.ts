@@ -16,7 +16,7 @@ import {toOptions} from '../../source/core/options.js';
 import {startVllmSim} from '../../source/sim/vllm-server.js';
 import {snapshotValidator} from '../view/schema.js';
 import {modelList, rawServer} from '../endpoint/helpers.js';
-import {testIo} from '../kube/helpers.js';
+import {testIo} from '../helpers/io.js';
 import {sharedPath, skipWithout} from '../helpers/shared.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

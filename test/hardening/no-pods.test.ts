@@ -9,7 +9,8 @@ import {run} from '../../source/commands/live.js';
 import {UserError} from '../../source/core/io.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
-import {options, testIo} from '../kube/helpers.js';
+import {options} from '../kube/helpers.js';
+import {testIo} from '../helpers/io.js';
 
 let server: SimApiServer;
 beforeAll(async () => {

@@ -49,8 +49,62 @@ export function parseInto(state: RolloutState, pod: string, chunks: Iterable<Uin
 	return reduceAll(s, parser.end());
 }
 
-export function loadScenario(name: string): {state: RolloutState; truth: any} {
-	const truth = JSON.parse(readFileSync(path.join(scenarioDir(name), 'truth.json'), 'utf8'));
+/** A rank as the run's launcher placed it (global rank → pod, device, bus id). */
+export interface TruthRank {
+	global_rank: number;
+	pod: string;
+	local_rank: number;
+	cuda_dev: number;
+	nvml_dev: number;
+	bus_id: string;
+}
+
+/**
+ * A scenario's truth.json: what is known of the run from how it was launched and what
+ * it printed, written when it was recorded (never derived from infertop's output).
+ * Optional fields are those only some scenarios have.
+ */
+export interface Truth {
+	scenario: string;
+	hardware: string;
+	note: string;
+	/** when this project recorded it (recorded/ only) */
+	recorded?: string;
+	nccl_version: string;
+	cuda_driver_version: number;
+	hostname_in_prefix: string;
+	subsys: string;
+	net_plugin_external_missing: boolean;
+	/** `NET/…` plugin used between nodes ('Socket'); null where bootstrap never got that far */
+	net_transport_between_nodes: string | null;
+	ib_devices: string[];
+	/** null where no rank got as far as printing it */
+	gdr_enabled: boolean | null;
+	bootstrap_interface: string | null;
+	tp: number;
+	n_nodes: number;
+	world_size: number;
+	/** exit code of each pod's main process */
+	exit: Record<string, number>;
+	outcome: 'completed' | 'failed';
+	ranks: TruthRank[];
+	findings_expected?: string[];
+	transports_intra_node?: string[];
+	transports_inter_node?: string[];
+	communicators?: {nranks: number; n_nodes: number}[];
+	nccl_env?: Record<string, string>;
+	crash?: {global_rank: number; pod: string; bus_id: string; exit_code: number};
+	late_rank?: {global_rank: number; pod: string; bus_id: string; late_seconds: number};
+	busbw_GBps_512MiB?: number;
+}
+
+/** The scenario's truth.json. */
+export function truthOf(name: string): Truth {
+	return JSON.parse(readFileSync(path.join(scenarioDir(name), 'truth.json'), 'utf8')) as Truth;
+}
+
+export function loadScenario(name: string): {state: RolloutState; truth: Truth} {
+	const truth = truthOf(name);
 	let state = emptyState({kind: 'files', files: []});
 	for (const {pod, file} of podLogs(name)) state = parseInto(state, pod, [readFileSync(file)]);
 	state = reduceAll(state, [{type: 'source-ended', at: state.lastTs}]);

@@ -12,7 +12,8 @@ import {loadKubeConfig, SA_DIR} from '../../source/sources/kube/config.js';
 import {startKubeSource} from '../../source/sources/kube/source.js';
 import {makeCerts} from '../../source/sim/certs.js';
 import {kubeconfigYaml, startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
-import {capturePipeline, fastTuning, lines, options, testIo, until} from './helpers.js';
+import {capturePipeline, fastTuning, lines, options, until} from './helpers.js';
+import {testIo} from '../helpers/io.js';
 
 let server: SimApiServer;
 let dir: string;

@@ -2,11 +2,6 @@
  * Test harness: the local API server, infertop's real kube source through a real
  * kubeconfig, and a pipeline whose every handed-on chunk is recorded per sink.
  */
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {PassThrough} from 'node:stream';
-import type {Io} from '../../source/core/io.js';
 import {emptyState} from '../../source/model/state.js';
 import {toOptions, type Options, type RawFlags} from '../../source/core/options.js';
 import {createPipeline, type Pipeline} from '../../source/store/pipeline.js';
@@ -14,6 +9,7 @@ import {startKubeSource, type KubeSource, type KubeTuning} from '../../source/so
 import type {SimApiServer} from '../../source/sim/api-server.js';
 import type {SimInstance} from '../../source/sim/cluster.js';
 import {createStore, type Store} from '../../source/store/store.js';
+import {testIo, type TestIo} from '../helpers/io.js';
 
 export const fastTuning: Partial<KubeTuning> = {
 	stallCheckMs: 300,
@@ -21,32 +17,6 @@ export const fastTuning: Partial<KubeTuning> = {
 	watchBackoff: {initialMs: 20, maxMs: 200},
 	eventsEveryMs: 50,
 };
-
-export interface TestIo extends Io {
-	out(): string;
-	err(): string;
-	abort(): void;
-}
-
-export function testIo(env: Record<string, string | undefined> = {}): TestIo {
-	const stdout = new PassThrough();
-	const stderr = new PassThrough();
-	let out = '';
-	let err = '';
-	stdout.on('data', d => (out += d));
-	stderr.on('data', d => (err += d));
-	const ac = new AbortController();
-	return {
-		stdout,
-		stderr,
-		stdin: new PassThrough(),
-		env: {HOME: mkdtempSync(path.join(tmpdir(), 'infertop-home-')), ...env},
-		signal: ac.signal,
-		out: () => out,
-		err: () => err,
-		abort: () => ac.abort(),
-	};
-}
 
 export function options(args: string[], flags: RawFlags): Options {
 	const r = toOptions(args, flags, {});

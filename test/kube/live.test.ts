@@ -12,7 +12,8 @@ import {UserError} from '../../source/core/io.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
 import {snapshotValidator} from '../view/schema.js';
-import {expectedLog, lines, options, startHarness, testIo} from './helpers.js';
+import {expectedLog, lines, options, startHarness} from './helpers.js';
+import {testIo} from '../helpers/io.js';
 
 const corpus = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4');
 const corpusLines = (rel: string) => readFileSync(path.join(corpus, rel), 'utf8').replace(/\n$/, '').split('\n');

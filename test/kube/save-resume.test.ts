@@ -12,7 +12,8 @@ import {run} from '../../source/commands/live.js';
 import {run as analyze} from '../../source/commands/analyze.js';
 import {startApiServer, type SimApiServer} from '../../source/sim/api-server.js';
 import {SimCluster} from '../../source/sim/cluster.js';
-import {expectedLog, lines, options, testIo} from './helpers.js';
+import {expectedLog, lines, options} from './helpers.js';
+import {testIo} from '../helpers/io.js';
 
 let server: SimApiServer;
 beforeAll(async () => {

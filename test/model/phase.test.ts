@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {derivePhase, phaseTimeline} from '../../source/model/phase.js';
 import {emptyState, type EngineState, type RolloutState} from '../../source/model/state.js';
-import {comm, container, engine, pod, proc, withComms, withPods, withProcs} from '../view/builders.js';
+import {comm, container, engine, pod, proc, withComms, withPods, withProcs} from '../helpers/build.js';
 
 const kube = (): RolloutState => emptyState({kind: 'kubernetes', context: null, namespace: 'default', selector: null});
 

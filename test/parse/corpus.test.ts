@@ -89,13 +89,14 @@ describe.each(names)('corpus scenario %s', name => {
 	});
 
 	it('gets the outcome right', () => {
-		if (truth.crash) {
-			const crashed = procs.find(p => p.pod === truth.crash.pod && p.busId === truth.crash.bus_id)!;
-			expect(crashed.worldRank).toBe(truth.crash.global_rank);
-			expect(crashed.exitCode).toBe(truth.crash.exit_code);
+		const crash = truth.crash;
+		if (crash) {
+			const crashed = procs.find(p => p.pod === crash.pod && p.busId === crash.bus_id)!;
+			expect(crashed.worldRank).toBe(crash.global_rank);
+			expect(crashed.exitCode).toBe(crash.exit_code);
 			expect(crashed.state).toBe('failed');
-			const exit = state.failures.find(f => f.kind === 'rank-exit' && f.exitCode === truth.crash.exit_code)!;
-			expect(exit.rank).toBe(truth.crash.global_rank);
+			const exit = state.failures.find(f => f.kind === 'rank-exit' && f.exitCode === crash.exit_code)!;
+			expect(exit.rank).toBe(crash.global_rank);
 			expect(exit.remote).toBe(false);
 			// the survivors' errors are follow-on: remote
 			expect(state.failures.filter(f => f.kind === 'remote-error' || f.kind === 'watchdog-timeout').every(f => f.remote)).toBe(true);

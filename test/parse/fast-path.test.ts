@@ -14,7 +14,7 @@ import {createStreamParser, type RawLine} from '../../source/parse/stream-parser
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState} from '../../source/model/state.js';
 import {podLogs, scenarioNames} from '../helpers/load-scenario.js';
-import {sharedPath, skipWithout} from '../helpers/shared.js';
+import {lwsDir, skipWithout} from '../helpers/shared.js';
 
 function run(bytes: Uint8Array, fullPathOnly: boolean, chunk: number): {events: string; lines: RawLine[]; state: string} {
 	const lines: RawLine[] = [];
@@ -191,7 +191,7 @@ describe('fast path = full path', () => {
 	});
 
 	// third-party: ANSI prefixes, colliding writes, Ray folding (skipped when ../shared is absent)
-	const lws = sharedPath('corpus/public-vllm-lws');
+	const lws = lwsDir;
 	it('public-vllm-lws logs: identical', ctx => {
 		skipWithout(ctx, lws);
 		for (const f of ['04-vllm-0.8.3-lws-ray-2node-tp8-pp2-ib-gdr-serving.log', '05-vllm-0.8.3-lws-ray-2node-tp8-pp2-net-socket-ansi.log', '06-vllm-0.8.3-lws-ray-2node-tp4-pp2-ib-line-collisions.log']) {

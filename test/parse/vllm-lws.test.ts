@@ -9,14 +9,15 @@ import {describe, expect, it} from 'vitest';
 import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
+import {lwsDir, lwsTruthOf, type LwsTruth} from '../helpers/shared.js';
 
-const dir = path.resolve(import.meta.dirname, '../../../shared/corpus/public-vllm-lws');
+const dir = lwsDir;
 const present = existsSync(dir);
 if (!present) console.log(`skipping public-vllm-lws tests: ${dir} is absent (third-party logs are not in the repo)`);
 
-function load(name: string): {state: RolloutState; lines: RawLine[]; raw: string; truth: any} {
+function load(name: string): {state: RolloutState; lines: RawLine[]; raw: string; truth: LwsTruth} {
 	const raw = readFileSync(path.join(dir, `${name}.log`), 'utf8');
-	const truth = JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')).truth;
+	const truth = lwsTruthOf(name);
 	const lines: RawLine[] = [];
 	const parser = createStreamParser({pod: 'leader', container: 'vllm', onLine: l => lines.push(l)});
 	let state = emptyState({kind: 'files', files: []});

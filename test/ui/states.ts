@@ -4,43 +4,20 @@
  * a synthetic 512-rank rollout. Values are the corpus's: bus ids 60/70/80/90,
  * NVL 370.8 GB/s, `GPU Direct RDMA Disabled for HCA 0 'eth0'`.
  */
-import {emptyComm} from '../../source/model/comms.js';
-import {emptyProc} from '../../source/model/procs.js';
 import {emptyPod, emptyState, type CommState, type ProcState, type RolloutState} from '../../source/model/state.js';
+import {comm as buildComm, proc as buildProc} from '../helpers/build.js';
 
 const T0 = Date.parse('2026-11-26T22:02:03.337Z');
 
+/** A rank of these scenarios: started init 1 s in, completed it 2 s later, last line at 20 s. */
 function proc(pod: string, pid: number, fields: Partial<ProcState>): ProcState {
-	return {
-		...emptyProc(`${pod}|vm|${pid}`, pod, 'vm', pid, T0),
-		state: 'ready',
-		lastLineAt: T0 + 20_000,
-		initStartAt: T0 + 1000,
-		initCompleteAt: T0 + 3000,
-		initSeconds: 2,
-		...fields,
-	};
+	return buildProc(pod, pid, {firstSeenAt: T0, lastLineAt: T0 + 20_000, initStartAt: T0 + 1000, initCompleteAt: T0 + 3000, initSeconds: 2, ...fields});
 }
 
+/** A ready communicator of `procs` (rank = position) over two nodes of two, with the corpus's comm pointers. */
 function comm(id: string, procs: ProcState[], fields: Partial<CommState> = {}): CommState {
-	const members: CommState['members'] = {};
-	procs.forEach((p, rank) => {
-		members[rank] = {proc: p.key, rank, ptr: `0x${(0x2176b7b0 + rank).toString(16)}`, startAt: p.initStartAt, completeAt: p.initCompleteAt, state: p.initCompleteAt ? 'ready' : 'initializing'};
-		p.comms.push(id);
-	});
-	return {
-		...emptyComm(id, procs.length, T0 + 1000),
-		nNodes: 2,
-		localRanks: 2,
-		members,
-		ranksStarted: procs.length,
-		ranksComplete: procs.filter(p => p.initCompleteAt).length,
-		channels: {coll: 2, nvls: 0, p2p: 2},
-		state: 'ready',
-		lastCompleteAt: T0 + 3000,
-		ringsGdr: 0,
-		...fields,
-	};
+	const members = procs.map((p, rank) => ({proc: p, rank, ptr: `0x${(0x2176b7b0 + rank).toString(16)}`}));
+	return buildComm(id, procs.length, members, {nNodes: 2, localRanks: 2, channels: {coll: 2, nvls: 0, p2p: 2}, state: 'ready', firstStartAt: T0 + 1000, lastCompleteAt: T0 + 3000, ringsGdr: 0, ...fields});
 }
 
 /** crash-rank1: global rank 1 (pod0, bus 70) exits with code 3; rank 3 completed init 25 s after its peers. */

@@ -3,11 +3,12 @@
  * `communicators[]` and `ranks[]`) and in the readable report, from the real corpus
  * read the way `infertop analyze` reads it. The snapshot must still validate.
  */
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {channelRanges, formatReport} from '../../source/view/report.js';
-import {loadPathsSnapshot, loadScenarioSnapshot, repoRoot, truthOf} from './corpus.js';
+import {truthOf} from '../helpers/load-scenario.js';
+import {loadPathsSnapshot, loadScenarioSnapshot, repoRoot} from './corpus.js';
 import {snapshotValidator} from './schema.js';
 
 const validate = snapshotValidator();
@@ -84,19 +85,19 @@ const straggler = path.join(repoRoot, 'test/fixtures/corpus/recorded/straggler-h
 
 describe.skipIf(!existsSync(straggler))('snapshot: recorded straggler-h200x4 (rank 3 joins 30 s late)', async () => {
 	const snap = await loadPathsSnapshot([straggler]);
-	const truth = JSON.parse(readFileSync(path.join(straggler, 'truth.json'), 'utf8')) as {late_rank: {global_rank: number; pod: string; bus_id: string; late_seconds: number}};
+	const truth = truthOf('straggler-h200x4').late_rank!;
 	const world = snap.communicators.find(c => c.nranks === 4)!;
 
 	it("the late rank's own bootstrap is short; every peer's bootstrap is the wait for it", () => {
 		expect(validate(snap), JSON.stringify(validate.errors)).toBe(true);
-		const late = world.members.find(m => m.pod === truth.late_rank.pod && m.busId === truth.late_rank.bus_id)!;
-		expect(late.rank).toBe(truth.late_rank.global_rank);
+		const late = world.members.find(m => m.pod === truth.pod && m.busId === truth.bus_id)!;
+		expect(late.rank).toBe(truth.global_rank);
 		expect(late.initTimings!['bootstrap']).toBeLessThan(1);
-		for (const m of world.members.filter(x => x !== late)) expect(m.initTimings!['bootstrap']).toBeGreaterThan(truth.late_rank.late_seconds - 2);
+		for (const m of world.members.filter(x => x !== late)) expect(m.initTimings!['bootstrap']).toBeGreaterThan(truth.late_seconds - 2);
 		// and initSeconds says the same, from NCCL's own totals
-		const lateRank = snap.ranks.find(r => r.globalRank === truth.late_rank.global_rank)!;
+		const lateRank = snap.ranks.find(r => r.globalRank === truth.global_rank)!;
 		expect(lateRank.initSeconds).toBeLessThan(1);
-		for (const r of snap.ranks.filter(x => x !== lateRank)) expect(r.initSeconds).toBeGreaterThan(truth.late_rank.late_seconds - 2);
+		for (const r of snap.ranks.filter(x => x !== lateRank)) expect(r.initSeconds).toBeGreaterThan(truth.late_seconds - 2);
 	});
 });
 

@@ -8,7 +8,8 @@ import {describe, expect, it} from 'vitest';
 import {phaseTimeline} from '../../source/model/phase.js';
 import type {Snapshot} from '../../source/view/snapshot.js';
 import {scenarioDir} from '../helpers/load-scenario.js';
-import {loadScenarioSnapshot, loadScenarioState, scenarios, truthOf} from './corpus.js';
+import {truthOf} from '../helpers/load-scenario.js';
+import {loadScenarioSnapshot, loadScenarioState, scenarios} from './corpus.js';
 
 function logText(_scenario: string, snap: Snapshot): string {
 	return snap.source.kind === 'files' ? snap.source.files.map(f => readFileSync(f, 'utf8')).join('') : '';

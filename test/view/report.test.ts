@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {formatReport} from '../../source/view/report.js';
 import {toSnapshot} from '../../source/view/snapshot.js';
-import {comm, engine, pod, proc, withComms, withPods, withProcs} from './builders.js';
+import {comm, engine, pod, proc, withComms, withPods, withProcs} from '../helpers/build.js';
 import {loadScenarioSnapshot} from './corpus.js';
 
 function crashed(): RolloutState {

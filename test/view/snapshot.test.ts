@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {safeUrlText as safeUrl} from '../../source/core/text-safety.js';
 import {toSnapshot} from '../../source/view/snapshot.js';
-import {comm, container, engine, pod, proc, withComms, withPods, withProcs} from './builders.js';
+import {comm, container, engine, pod, proc, withComms, withPods, withProcs} from '../helpers/build.js';
 import {snapshotValidator} from './schema.js';
 
 const validate = snapshotValidator();
