@@ -77,6 +77,8 @@ export interface Options {
 	};
 	once: boolean;
 	json: boolean;
+	/** --html FILE: write the shareable report there too (commands/html-report.ts) */
+	html: string | null;
 	waitMs: number;
 	timeoutMs: number;
 	speed: number;
@@ -199,6 +201,7 @@ export function toOptions(
 			},
 			once: flags.once ?? false,
 			json: flags.json ?? false,
+			html: flags.html ?? null,
 			waitMs,
 			timeoutMs,
 			speed,

@@ -6,7 +6,8 @@
  */
 import {shortComm} from '../paths-model.js';
 import {cls, h, n, plural} from './escape.js';
-import {groupHosts, type HostView, type InterNodeComm, type TopologyView} from './topology-model.js';
+import {groupHosts} from './host-groups.js';
+import type {HostView, InterNodeComm, TopologyView} from './topology-model.js';
 import {hostSvg} from './topology-svg.js';
 
 const FIT = 8;
