@@ -15,12 +15,3 @@ export function parseDuration(text: string): number | null {
 	if (pos !== t.length || pos === 0) return null;
 	return Math.round(total);
 }
-
-export function formatDuration(ms: number): string {
-	if (!Number.isFinite(ms)) return '-';
-	const s = Math.max(0, Math.round(ms / 1000));
-	if (s < 60) return `${s}s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}

@@ -21,11 +21,6 @@ export function busIdOf(id: string): string {
 	return s;
 }
 
-/** True for a topology node id naming a GPU (`GPU/0-60`), or a bare bus id. */
-export function isGpuNode(id: string): boolean {
-	return id.startsWith('GPU/') || !id.includes('/');
-}
-
 /** The communicators a process belongs to, largest first (ties: by id, for a stable answer). */
 function commsOf(state: RolloutState, proc: ProcState): CommState[] {
 	const out: CommState[] = [];

@@ -75,11 +75,6 @@ export function forbiddenReason(verb: string, resource: string, namespace: strin
 
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME|DEPTH_ZERO/;
 
-export function isNetworkError(err: unknown): boolean {
-	const code = (err as NodeJS.ErrnoException)?.code ?? '';
-	return /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED)$/.test(code) || tlsCodes.test(code);
-}
-
 /** Turn a failure talking to the cluster into a UserError, or return null if it is not one of the well-known kinds. */
 export function explainClusterError(err: unknown, ctx: {server: string; context: string | null}): UserError | null {
 	const where = `the Kubernetes API server at ${ctx.server}${ctx.context ? ` (context "${ctx.context}")` : ''}`;
