@@ -3,95 +3,11 @@
  * container instance with its own log (as the kubelet keeps one file per
  * instance), a resourceVersion'd change history for watches, events, workloads,
  * a deny list (RBAC) and one-shot faults. Tests and the demo drive it directly.
+ * What it holds is typed in objects.ts; how a pod looks on the wire, pod-json.ts.
  */
 import {randomUUID} from 'node:crypto';
-
-export interface SimLine {
-	/** RFC3339NanoFixed, as the kubelet prints with timestamps=true */
-	stamp: string;
-	/** epoch ms */
-	ms: number;
-	text: string;
-	/** the final fragment of a stopped container that never got its newline */
-	noNewline?: boolean;
-}
-
-export interface SimInstance {
-	id: string;
-	lines: SimLine[];
-	/** index of the first line of the current log file (kubelet serves only the latest file) */
-	rotatedAt: number;
-	/** bumped on rotation: follows opened before it stall (kubernetes/kubernetes#115701) */
-	fileGeneration: number;
-	state: 'waiting' | 'running' | 'terminated';
-	reason: string | null;
-	exitCode: number | null;
-	startedAt: number | null;
-	finishedAt: number | null;
-	partial: string;
-	listeners: Set<() => void>;
-}
-
-export interface SimContainer {
-	name: string;
-	image: string;
-	current: SimInstance;
-	previous: SimInstance | null;
-	restarts: number;
-}
-
-export interface SimPod {
-	namespace: string;
-	name: string;
-	uid: string;
-	labels: Record<string, string>;
-	annotations: Record<string, string>;
-	nodeName: string | null;
-	phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
-	/** PodScheduled=False message, e.g. `0/4 nodes are available: 4 Insufficient nvidia.com/gpu.` */
-	pendingMessage: string | null;
-	containers: SimContainer[];
-	createdAt: number;
-	resourceVersion: number;
-	gpus: number | null;
-}
-
-export interface SimEvent {
-	namespace: string;
-	name: string;
-	involvedObject: {kind: string; name: string; uid?: string};
-	reason: string;
-	message: string;
-	type: 'Normal' | 'Warning';
-	at: number;
-	resourceVersion: number;
-}
-
-export interface SimWorkload {
-	resource: 'deployments' | 'statefulsets' | 'leaderworkersets';
-	namespace: string;
-	name: string;
-	matchLabels: Record<string, string>;
-}
-
-export interface WatchEvent {
-	rv: number;
-	type: 'ADDED' | 'MODIFIED' | 'DELETED';
-	pod: SimPod;
-	/** the object as it was at that resourceVersion */
-	json: unknown;
-}
-
-/** One-shot (or `times`-shot) misbehaviour the server applies to the next matching request. */
-export type Fault = {times?: number; pod?: string; container?: string} & (
-	| {kind: 'log-cut'; afterBytes: number}
-	| {kind: 'log-trickle'}
-	| {kind: 'log-stall'; afterBytes?: number}
-	| {kind: 'log-status'; code: number; message?: string}
-	| {kind: 'watch-close'; afterEvents?: number}
-	| {kind: 'watch-gone'}
-	| {kind: 'list-status'; code: number; message?: string}
-);
+import type {Fault, SimContainer, SimEvent, SimInstance, SimPod, SimWorkload, WatchEvent} from './objects.js';
+import {podJson} from './pod-json.js';
 
 const HISTORY = 5000;
 
@@ -384,62 +300,4 @@ export class SimCluster {
 		}
 		for (const w of [...this.watchers]) w(e);
 	}
-}
-
-const iso = (ms: number | null) => (ms === null ? undefined : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
-
-function stateJson(inst: SimInstance): Record<string, unknown> {
-	if (inst.state === 'running') return {running: {startedAt: iso(inst.startedAt)}};
-	if (inst.state === 'terminated') {
-		return {terminated: {exitCode: inst.exitCode, reason: inst.reason, startedAt: iso(inst.startedAt), finishedAt: iso(inst.finishedAt), containerID: inst.id}};
-	}
-	return {waiting: {reason: inst.reason ?? 'ContainerCreating'}};
-}
-
-/** A core/v1 Pod as the API server would return it (the fields infertop and kubectl read). */
-export function podJson(pod: SimPod): Record<string, unknown> {
-	const conditions: unknown[] = [];
-	if (pod.phase === 'Pending' && pod.pendingMessage) {
-		conditions.push({type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: pod.pendingMessage, lastTransitionTime: iso(pod.createdAt)});
-	} else {
-		conditions.push({type: 'PodScheduled', status: 'True', lastTransitionTime: iso(pod.createdAt)});
-	}
-	const running = pod.containers.every(c => c.current.state === 'running');
-	conditions.push({type: 'Ready', status: running ? 'True' : 'False', lastTransitionTime: iso(pod.createdAt)});
-	return {
-		kind: 'Pod',
-		apiVersion: 'v1',
-		metadata: {
-			name: pod.name,
-			namespace: pod.namespace,
-			uid: pod.uid,
-			resourceVersion: String(pod.resourceVersion),
-			creationTimestamp: iso(pod.createdAt),
-			labels: pod.labels,
-			annotations: pod.annotations,
-		},
-		spec: {
-			nodeName: pod.nodeName ?? undefined,
-			containers: pod.containers.map((c, i) => ({name: c.name, image: c.image, ...(i === 0 && pod.gpus !== null ? {resources: {limits: {'nvidia.com/gpu': String(pod.gpus)}}} : {})})),
-			restartPolicy: 'Always',
-		},
-		status: {
-			phase: pod.phase,
-			conditions,
-			hostIP: pod.nodeName ? '10.0.0.1' : undefined,
-			podIP: pod.phase === 'Running' ? '10.1.0.1' : undefined,
-			startTime: iso(pod.createdAt),
-			containerStatuses: pod.containers.map(c => ({
-				name: c.name,
-				image: c.image,
-				imageID: '',
-				containerID: c.current.state === 'waiting' ? undefined : c.current.id,
-				ready: c.current.state === 'running',
-				started: c.current.state === 'running',
-				restartCount: c.restarts,
-				state: stateJson(c.current),
-				lastState: c.previous ? stateJson(c.previous) : {},
-			})),
-		},
-	};
 }

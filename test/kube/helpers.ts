@@ -7,7 +7,7 @@ import {toOptions, type Options, type RawFlags} from '../../source/core/options.
 import {createPipeline, type Pipeline} from '../../source/store/pipeline.js';
 import {startKubeSource, type KubeSource, type KubeTuning} from '../../source/sources/kube/source.js';
 import type {SimApiServer} from '../../source/sim/api-server.js';
-import type {SimInstance} from '../../source/sim/cluster.js';
+import type {SimInstance} from '../../source/sim/objects.js';
 import {createStore, type Store} from '../../source/store/store.js';
 import {testIo, type TestIo} from '../helpers/io.js';
 

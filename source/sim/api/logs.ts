@@ -9,7 +9,7 @@
  * trickle it a byte at a time, stall it, or fail it with a status.
  */
 import type http from 'node:http';
-import type {SimInstance, SimLine} from '../cluster.js';
+import type {SimInstance, SimLine} from '../objects.js';
 import {denied, type Api, type Route} from './context.js';
 import {faultStatus, forbidden, json, notFound, statusBody} from './status.js';
 

@@ -4,7 +4,8 @@
  * JSON or as kubectl's Table; `?watch=true` on the list path is a watch
  * (watch.ts). Injected `list-status` faults fail a list as a real server would.
  */
-import {podJson, type SimPod} from '../cluster.js';
+import type {SimPod} from '../objects.js';
+import {podJson} from '../pod-json.js';
 import {denied, type Route} from './context.js';
 import {podTable, wantsTable} from './pod-table.js';
 import {matchesFieldSelector, matchesLabelSelector} from './selectors.js';

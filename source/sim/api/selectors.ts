@@ -3,7 +3,7 @@
  * watch: `a=b,c!=d`, `key in (x,y)`, `key notin (…)`, `key`, `!key`; and the pod
  * fields kubectl and infertop select on (name, namespace, node, phase).
  */
-import type {SimPod} from '../cluster.js';
+import type {SimPod} from '../objects.js';
 
 /** `a=b,c!=d,e` (equality-based, plus `key in (x,y)` and existence) */
 export function matchesLabelSelector(labels: Record<string, string>, selector: string | null): boolean {

@@ -5,7 +5,8 @@
  * away, BOOKMARKs with allowWatchBookmarks, `timeoutSeconds`, and injected
  * `watch-close` / `watch-gone` faults; Table rows for kubectl.
  */
-import {podJson, type SimPod, type WatchEvent} from '../cluster.js';
+import type {SimPod, WatchEvent} from '../objects.js';
+import {podJson} from '../pod-json.js';
 import type {Api, Call} from './context.js';
 import {podTable, wantsTable} from './pod-table.js';
 import {statusBody} from './status.js';

@@ -4,7 +4,7 @@
  * get and list in a namespace, carrying the selector (or LWS group size) the
  * source matches pods by. One route: the three answer alike but for their kind.
  */
-import type {SimWorkload} from '../cluster.js';
+import type {SimWorkload} from '../objects.js';
 import {denied, type Route} from './context.js';
 import {forbidden, json, notFound} from './status.js';
 
