@@ -27,7 +27,13 @@ export interface LwsTruth {
 	world_size: number;
 	hosts: Record<string, string>;
 	/** entries without commId are notes about lines lost to interleaving */
-	communicators?: {commId?: string; nranks: number; nNodes?: number; role?: string; rank_lines_seen: {rank: number; host: string; pid: number; cudaDev: number; nvmlDev: number; busId: string; init_complete: boolean | null; note?: string}[]}[];
+	communicators?: {
+		commId?: string;
+		nranks: number;
+		nNodes?: number;
+		role?: string;
+		rank_lines_seen: {rank: number; host: string; pid: number; cudaDev: number; nvmlDev: number; busId: string; init_complete: boolean | null; note?: string}[];
+	}[];
 	transports_seen: string[];
 	net_devices?: {index: number; name: string; port?: number; link_layer?: string; type?: string; speed: number | null}[];
 	/** the NET plugin used between nodes: 'IB' or 'Socket' */

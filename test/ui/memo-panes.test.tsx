@@ -14,27 +14,36 @@ import {createStore} from '../../source/store/store.js';
 import {plain, renderApp, type Rendered} from './harness.js';
 
 /** Calls of each pane builder the App uses (a builder runs when its pane's cache misses). */
-const builds = vi.hoisted(() => ({paths: 0, gdr: 0, logs: 0, findings: 0, ranks: 0}));
+const {builds, counted} = vi.hoisted(() => {
+	const builds = {paths: 0, gdr: 0, logs: 0, findings: 0, ranks: 0};
+	const counted =
+		<A extends unknown[], R>(pane: keyof typeof builds, build: (...a: A) => R) =>
+		(...a: A): R => {
+			builds[pane]++;
+			return build(...a);
+		};
+	return {builds, counted};
+});
 
 vi.mock('../../source/ui/panes/paths-pane.js', async original => {
 	const m = await original<typeof import('../../source/ui/panes/paths-pane.js')>();
-	return {...m, pathsPane: (...a: Parameters<typeof m.pathsPane>) => (builds.paths++, m.pathsPane(...a))};
+	return {...m, pathsPane: counted('paths', m.pathsPane)};
 });
 vi.mock('../../source/ui/panes/gdr-pane.js', async original => {
 	const m = await original<typeof import('../../source/ui/panes/gdr-pane.js')>();
-	return {...m, gdrPane: (...a: Parameters<typeof m.gdrPane>) => (builds.gdr++, m.gdrPane(...a))};
+	return {...m, gdrPane: counted('gdr', m.gdrPane)};
 });
 vi.mock('../../source/ui/panes/logs-pane.js', async original => {
 	const m = await original<typeof import('../../source/ui/panes/logs-pane.js')>();
-	return {...m, logsPane: (...a: Parameters<typeof m.logsPane>) => (builds.logs++, m.logsPane(...a))};
+	return {...m, logsPane: counted('logs', m.logsPane)};
 });
 vi.mock('../../source/ui/panes/findings-pane.js', async original => {
 	const m = await original<typeof import('../../source/ui/panes/findings-pane.js')>();
-	return {...m, findingsPane: (...a: Parameters<typeof m.findingsPane>) => (builds.findings++, m.findingsPane(...a))};
+	return {...m, findingsPane: counted('findings', m.findingsPane)};
 });
 vi.mock('../../source/ui/panes/ranks-pane.js', async original => {
 	const m = await original<typeof import('../../source/ui/panes/ranks-pane.js')>();
-	return {...m, ranksPane: (...a: Parameters<typeof m.ranksPane>) => (builds.ranks++, m.ranksPane(...a))};
+	return {...m, ranksPane: counted('ranks', m.ranksPane)};
 });
 
 const corpus = path.resolve(import.meta.dirname, '../fixtures/corpus/nccl-2.28.9-h200x4/tp2x2-two-pods-all');
@@ -71,7 +80,10 @@ describe('memoised panes', () => {
 		const after = plain(app.frame()).split('\n');
 		const changed = after.filter((l, i) => l !== before[i]);
 		expect(changed.length).toBeGreaterThan(0);
-		expect(changed.every(l => /Ranks|Paths/.test(l)), changed.join('\n')).toBe(true);
+		expect(
+			changed.every(l => /Ranks|Paths/.test(l)),
+			changed.join('\n'),
+		).toBe(true);
 		// and it was drawn without building again any pane whose content focus does not touch
 		expect(app.frames()).toBeGreaterThan(frames);
 		expect(builds.ranks, 'the ranks pane draws its cursor: rebuilt').toBeGreaterThan(built.ranks);
@@ -104,7 +116,9 @@ describe('memoised panes', () => {
 	it('draw non-ASCII glyphs as themselves (the ASCII layout filler never reaches the screen)', async () => {
 		const store = createStore(emptyState({kind: 'files', files: ['pod0.log']}), {flushMs: 0});
 		app = renderApp(store.getState(), {cols: 120, rows: 40, store});
-		createPipeline(store).openStream('pod0', 'main').write(readFileSync(path.join(corpus, 'pod0.log'), 'utf8'));
+		createPipeline(store)
+			.openStream('pod0', 'main')
+			.write(readFileSync(path.join(corpus, 'pod0.log'), 'utf8'));
 		const f = plain(await app.waitFor('Ranks'));
 		expect(f).toMatch(/[▸◀›…↔]/);
 		expect(f).not.toMatch(/~~~~/);
