@@ -50,8 +50,11 @@ export const unansweredHint =
 	'A load balancer, firewall or proxy in front of it may be dropping traffic, or the server is overloaded or down. Try `kubectl get --raw /readyz --request-timeout 10s` with the same kubeconfig, check your VPN or bastion, or pick another --context / --kubeconfig.';
 
 /** `the Kubernetes API server at https://… (context "x") is stuck: …` for a request that waits, or null when none does. */
-export function describeWaiting(server: string, context: string | null, flight: {what: string; since: number; step: RequestStep} | null, now = Date.now()): string {
-	const where = `the Kubernetes API server at ${server}${context ? ` (context "${context}")` : ''}`;
+export function describeWaiting(server: string | null, context: string | null, flight: {what: string; since: number; step: RequestStep} | null, now = Date.now()): string {
+	const ctx = context ? ` (context "${context}")` : '';
+	// stopped before the kubeconfig was even read (a slow start, a short --timeout): no server to name yet
+	if (server === null) return `infertop was still loading the kubeconfig${ctx}: no request reached a Kubernetes API server yet`;
+	const where = `the Kubernetes API server at ${server}${ctx}`;
 	if (!flight) return `${where} has not answered yet`;
 	return `${where} has not answered for ${Math.max(0, Math.round((now - flight.since) / 1000))}s: ${stepWords[flight.step]} (${flight.what})`;
 }
