@@ -1,6 +1,6 @@
 /**
  * `net-plugin-missing` (info): `NET/Plugin: Could not find: libnccl-net.so` (2.22+; older wordings
- * in log-formats.md §1.2) — NCCL uses its built-in IB or Socket transport. Normal without a
+ * in docs/log-formats/nccl.md §1.2) — NCCL uses its built-in IB or Socket transport. Normal without a
  * vendor plugin; matters on fabrics that need one (AWS EFA, GCP gIB/TCPX).
  */
 import type {Rule} from './types.js';

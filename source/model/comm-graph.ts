@@ -1,7 +1,7 @@
 /**
  * What NCCL printed about a communicator's graph and init cost, per rank: its
  * `Init timings` breakdown, its ring neighbours and tree positions per channel, and
- * rank 0's ring order per channel (log-formats.md §1.2, §1.4). Kept as data for the
+ * rank 0's ring order per channel (docs/log-formats/nccl.md §1.2, §1.4). Kept as data for the
  * snapshot and for later findings (a rank whose `bootstrap` dominates its init was
  * waiting for its peers).
  */

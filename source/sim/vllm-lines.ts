@@ -1,7 +1,7 @@
 /**
  * vLLM startup lines for the demo, written in vLLM's exact formats. None of these
  * were recorded on our hardware, so each format names where it comes from
- * (../shared/design/log-formats.md §2, which cites vLLM's source and real logs).
+ * (docs/log-formats/vllm.md §2, which cites vLLM's source and real logs).
  * The shapes are those of vLLM v0.11 (V1 engine, multiprocessing executor).
  */
 

@@ -1,6 +1,6 @@
 /**
  * A simulated vLLM OpenAI-compatible server: a real HTTP server on 127.0.0.1
- * that answers like vLLM does (log-formats.md §2.7), for the demo and the tests.
+ * that answers like vLLM does (docs/log-formats/vllm.md §2.7), for the demo and the tests.
  *
  * - `/health`: 200 with an empty body; 503 (empty) once the engine is dead.
  * - `/v1/models` (ModelList), `/v1/completions`; with `token`, `/v1/*` wants

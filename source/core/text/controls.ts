@@ -3,7 +3,7 @@
  * log (ANSI colours from vLLM/Ray, OSC 52 clipboard writes, cursor moves), C0/C1
  * controls and bidi overrides must never reach the screen.
  *
- * ANSI CSI, e.g. `\x1b[36m(RayWorkerWrapper pid=639)\x1b[0m` (log-formats.md §2.2).
+ * ANSI CSI, e.g. `\x1b[36m(RayWorkerWrapper pid=639)\x1b[0m` (docs/log-formats/vllm.md §2.2).
  * OSC, e.g. `\x1b]52;c;ZXZpbA==\x07` (clipboard write), `\x1b]0;title\x1b\\`.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Secrets never reach events, state or the log pane. vLLM prints its whole
  * argument namespace at startup (`args: Namespace(… api_key='…', hf_token=…)`,
- * log-formats.md §2.4 "args: %s"), launch scripts echo command lines
+ * docs/log-formats/vllm.md §2.4 "args: %s"), launch scripts echo command lines
  * (`+ python3 -m vllm… --api-key X`), and proxies log headers.
  */
 
@@ -19,7 +19,7 @@ const MAYBE_SECRET = /key|token|bearer|secret|passw|authoriz|:\/\/[^\s/@]*@|hf_|
 const ASSIGNMENT =
 	/(?<![A-Za-z0-9])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd)\b)(\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s,;)&]+)/gi;
 
-/** Python dict reprs: vLLM v0.11+ logs `non-default args: {…, 'api_key': ['sk-…'], …}` (log-formats.md §2.3). */
+/** Python dict reprs: vLLM v0.11+ logs `non-default args: {…, 'api_key': ['sk-…'], …}` (docs/log-formats/vllm.md §2.3). */
 // e.g. "'api_key': ['sk-1']", "'hf_token': 'hf_x'", "\"api_key\": \"sk\""
 const DICT_ENTRY =
 	/(['"])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd))\1(\s*:\s*)(\[[^\]]*\]|'[^']*'|"[^"]*"|[^\s,;)}]+)/gi;

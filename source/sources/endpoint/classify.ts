@@ -3,7 +3,7 @@
  * (a proxy's HTML page, the API server's Status JSON, a redirect) is tested
  * without a network.
  *
- * vLLM's `/health` (log-formats.md §2.7) answers 200 with an empty body, or 503
+ * vLLM's `/health` (docs/log-formats/vllm.md §2.7) answers 200 with an empty body, or 503
  * with an empty body once the engine is dead (500 in old versions). Anything
  * else in the way — the API server's service proxy, an ingress — speaks for
  * itself: the API server with a `{"kind":"Status",…}` body, an ingress with HTML.

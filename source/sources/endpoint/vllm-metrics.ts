@@ -1,6 +1,6 @@
 /**
  * vLLM's `/metrics` → the few numbers infertop shows, across metric spellings
- * (log-formats.md §2.7). Pure: a parsed document in, a `VllmScrape` out; rates
+ * (docs/log-formats/vllm.md §2.7). Pure: a parsed document in, a `VllmScrape` out; rates
  * and percentiles are computed from several scrapes in metrics-window.ts.
  *
  * Every value is summed over label sets, so `model_name` (several served names)

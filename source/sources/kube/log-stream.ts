@@ -1,7 +1,7 @@
 /**
  * One container instance's log, read with `timestamps=true` and handed on as
  * complete lines, none lost and none doubled, across everything the kubelet and
- * the network do to a follow (log-formats.md §3.2, stern's resume in §3.5):
+ * the network do to a follow (docs/log-formats/kubernetes.md §3.2, stern's resume in §3.5):
  *
  * - the stream ends while the container still runs (API timeout, dropped
  *   connection, cut mid-line): reopen from the last line's second and skip the

@@ -1,7 +1,7 @@
 /**
  * A core/v1 Pod (JSON from list/watch) → the PodFacts infertop shows: phase,
  * node, container states and restarts, last termination, why it is pending,
- * and its LeaderWorkerSet place (log-formats.md §4.1) or Run:ai workload (§4.3).
+ * and its LeaderWorkerSet place (docs/log-formats/kubernetes.md §4.1) or Run:ai workload (§4.3).
  */
 import type {PodFacts} from '../../parse/events.js';
 

@@ -1,7 +1,7 @@
 /**
  * Where a dropped log stream picks up again, as pure bookkeeping over the text a
  * stream delivers (no I/O, no clock): which lines went on, which are to skip when
- * a stream is reopened, and which `sinceTime` to reopen with (log-formats.md §3.2,
+ * a stream is reopened, and which `sinceTime` to reopen with (docs/log-formats/kubernetes.md §3.2,
  * stern's resume in §3.5).
  *
  * `sinceTime` on the wire has whole seconds (PodLogOptions.SinceTime is RFC3339,
