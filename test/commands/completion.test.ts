@@ -165,6 +165,22 @@ describe('bash: source <(infertop completion bash)', () => {
 	});
 });
 
+describe('kubectl infertop <TAB>: kubectl runs kubectl_complete-infertop', () => {
+	it('the README\'s two-line helper answers kubectl\'s own completion', async ctx => {
+		if (!has('kubectl')) return ctx.skip('kubectl is not installed');
+		// kubectl finds the plugin and its completion helper on PATH, as the README sets them up
+		writeFileSync(path.join(bin, 'kubectl-infertop'), `#!/bin/sh\nexec infertop "$@"\n`);
+		writeFileSync(path.join(bin, 'kubectl_complete-infertop'), '#!/bin/sh\nexec kubectl-infertop __complete "$@"\n');
+		chmodSync(path.join(bin, 'kubectl-infertop'), 0o755);
+		chmodSync(path.join(bin, 'kubectl_complete-infertop'), 0o755);
+		const r = await sh('kubectl', ['__complete', 'infertop', 'demo', '--scenario', '']);
+		expect(r.code, r.err).toBe(0);
+		expect(r.out.split('\n').filter(Boolean)).toEqual([...scenarios, ':4']);
+		const ns = await sh('kubectl', ['__complete', 'infertop', '-n', ''], {KUBECONFIG: server.kubeconfigPath});
+		expect(ns.out.split('\n').filter(Boolean)).toEqual(['batch', 'inference', ':4']);
+	});
+});
+
 describe('zsh and fish', () => {
 	it('the zsh script parses, and its function turns the answer into _describe candidates', async ctx => {
 		if (!has('zsh')) return ctx.skip('zsh is not installed');

@@ -33,6 +33,10 @@ const elsewhere: Record<string, string> = {
 	'npm pack': 'test/dist packs and inspects the tarball',
 	'kubectl apply -n inference -f deploy/rbac.yaml': 'the local API server serves no RBAC API: the manifest is checked below instead',
 	'scp dist/infertop.mjs bastion:': 'copies to another host: test/dist runs the file alone in an empty folder instead',
+	'npm run build:exe': '.ci/run runs it; test/exe runs the executable with Node hidden',
+	'scp dist/infertop bastion:/usr/local/bin/kubectl-infertop': 'copies to another host: test/exe runs the executable alone in a folder with Node hidden, and as kubectl-infertop from PATH',
+	'source <(kubectl-infertop completion bash)': 'test/commands/completion.test.ts sources the script in bash; test/exe asks the executable for completions',
+	'kubectl krew install --manifest=infertop.yaml --archive=infertop-v0.1.0-linux-amd64.tar.gz': 'krew is not installed here: test/exe checks the manifest npm run release writes (fields, sha256 of the archive) and runs kubectl infertop from the unpacked archive',
 };
 
 const env = (extra: Record<string, string> = {}) => {
@@ -175,6 +179,7 @@ describe('README prose that names files', () => {
 		expect(ci).toMatch(/npm ci/);
 		expect(ci).toMatch(/npm test/);
 		expect(ci).toMatch(/npm run build/);
+		expect(ci).toMatch(/npm run build:exe/);
 		expect(spawnSync('git', ['ls-files', 'test/dist', 'test/demo'], {cwd: root, encoding: 'utf8'}).stdout.length).toBeGreaterThan(0);
 	});
 });
