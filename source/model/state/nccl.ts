@@ -120,8 +120,6 @@ export interface CommState {
 
 export type LinkType = LinkTypeName;
 
-export type TopoLink = ParsedTopology['links'][number];
-
 export type HostTopology = ParsedTopology;
 
 export interface GdrEntry {
