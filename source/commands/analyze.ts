@@ -4,6 +4,7 @@
  * finding, 0 otherwise, 2 on bad usage or unreadable input (UserError).
  * `--endpoint URL` works here too (cli.md: endpoint flags work with every source):
  * the endpoint is probed once after the logs are read and is part of the snapshot.
+ * `--html FILE` writes the shareable report there too (commands/html-report.ts).
  */
 import {computeFindings} from '../findings/index.js';
 import {emptyState} from '../model/state.js';
@@ -16,12 +17,15 @@ import {toSnapshot} from '../view/snapshot.js';
 import {terminalJson} from '../core/text-safety.js';
 import {toAscii} from '../ui/theme.js';
 import {exitCodes, UserError, type Io} from '../core/io.js';
+import {evidenceLines, withEvidence, writeHtmlReport, writtenLine} from './html-report.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
 	const entries = await resolveLogPaths(options.args);
 	const onlyStdin = entries.every(e => e.path === '-');
 	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
-	const pipeline = createPipeline(store, {keepLines: false});
+	// --html quotes log lines as evidence: they are kept while reading (bounded), only then
+	const evidence = options.html ? evidenceLines() : null;
+	const pipeline = createPipeline(withEvidence(store, evidence, false), {keepLines: evidence !== null});
 	if (options.endpoint.service && !options.endpoint.url) {
 		throw new UserError('analyze reads saved logs: it can probe an endpoint given by --endpoint URL; --service needs a cluster (use it with a WORKLOAD)');
 	}
@@ -68,5 +72,9 @@ export async function run(options: Options, io: Io): Promise<number> {
 		else io.stdout.once('drain', () => resolve());
 	});
 	store.dispose();
+	if (options.html) {
+		const file = await writeHtmlReport({file: options.html, state, findings, now, findingOptions: options.findings, lines: evidence?.lines(), withEndpoint: Boolean(options.endpoint.url)});
+		io.stderr.write(writtenLine(file));
+	}
 	return snapshot.findings.some(f => f.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }

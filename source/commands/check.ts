@@ -23,6 +23,7 @@ import {toAscii} from '../ui/theme.js';
 import type {InFlight, KubeClient} from '../sources/kube/client.js';
 import {findingLine, verdict, type Verdict} from './check-verdict.js';
 import {exitCodes, UserError, type Io} from '../core/io.js';
+import {evidenceLines, withEvidence, writeHtmlReport, writtenLine, type EvidenceLines} from './html-report.js';
 
 /**
  * The endpoint hook: given the store, start probing and dispatch `endpoint-probe`
@@ -83,7 +84,7 @@ function judge(store: Store, options: Options, withEndpoint: boolean): Judged {
 	return {state, now, result, findings};
 }
 
-async function report(j: Judged, options: Options, io: Io): Promise<number> {
+async function report(j: Judged, options: Options, io: Io, evidence: EvidenceLines | null): Promise<number> {
 	if (options.json) {
 		await write(io.stdout, `${terminalJson(toSnapshot(j.state, j.findings, {now: j.now, generatedAt: new Date()}))}\n`);
 		await write(io.stderr, `${j.result.line}\n`);
@@ -91,6 +92,11 @@ async function report(j: Judged, options: Options, io: Io): Promise<number> {
 		const text = [...j.findings.map(findingLine), j.result.line].join('\n') + '\n';
 		// a locale that is not UTF-8 (or --ascii): finding messages' own `—`, `×` too
 		await write(io.stdout, options.ascii ? toAscii(text) : text);
+	}
+	// the gate leaves the report as an artifact whatever its verdict: pass, fail or timeout
+	if (options.html) {
+		const file = await writeHtmlReport({file: options.html, state: j.state, findings: j.findings, now: j.now, findingOptions: options.findings, lines: evidence?.lines(), verdictLine: j.result.line});
+		await write(io.stderr, writtenLine(file));
 	}
 	return j.result.code;
 }
@@ -124,7 +130,9 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 	const entries = await resolveLogPaths(options.files);
 	const onlyStdin = entries.every(e => e.path === '-');
 	const store = createStore(emptyState(onlyStdin ? {kind: 'stdin'} : {kind: 'files', files: entries.map(e => e.path)}), {flushMs: 0});
-	const pipeline = createPipeline(store, {keepLines: false});
+	// --html quotes log lines as evidence: they are kept while reading (bounded), only then
+	const evidence = options.html ? evidenceLines() : null;
+	const pipeline = createPipeline(withEvidence(store, evidence, false), {keepLines: evidence !== null});
 	// --timeout bounds reading too: a stdin that never closes, a FIFO with no writer
 	const run = runStop(io, options.timeoutMs);
 	let waitingFor: string | null = null;
@@ -139,17 +147,17 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 			const j = judge(store, options, false);
 			const why = run.ranOut() ? `check: TIMEOUT after ${fmtMs(options.timeoutMs)}: the logs did not end` : 'check: STOPPED before the logs ended';
 			const line = `${why}${waitingFor ? ` (waiting for ${waitingFor})` : ''}; ${j.result.kind === 'waiting' ? j.result.line.replace(/^check: TIMEOUT /, '') : `read so far: ${j.result.line.replace(/^check: /, '')}`}`;
-			return await report({...j, result: {kind: 'waiting', code: exitCodes.timeout, line}}, options, io);
+			return await report({...j, result: {kind: 'waiting', code: exitCodes.timeout, line}}, options, io, evidence);
 		}
 		const endpointIo: Io = {...io, signal: run.signal};
 		const stop = await endpointHook(store, options, endpointIo);
-		if (!stop) return await report(judge(store, options, false), options, io);
+		if (!stop) return await report(judge(store, options, false), options, io, evidence);
 		try {
 			// The logs are read; wait for the gate's verdict: an error finding, a bad endpoint,
 			// or a healthy one — which, with requests in flight, means tokens seen rising
 			// between two probes (a first `/health` 200 proves nothing about a hung worker).
 			await waitFor(store, () => judge(store, options, true).result.kind !== 'waiting', run.left(), run.signal);
-			return await report(judge(store, options, true), options, io);
+			return await report(judge(store, options, true), options, io, evidence);
 		} finally {
 			stop();
 		}
@@ -164,7 +172,9 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 	const {startKubeSource} = await import('../sources/kube/source.js');
 	const {describeWaiting, unansweredHint} = await import('../sources/kube/errors.js');
 	const store = createStore(emptyState({kind: 'kubernetes', context: options.kube.context, namespace: options.kube.namespace ?? 'default', selector: options.kube.selector}), {flushMs: 100});
-	const pipeline = createPipeline(store, {keepLines: false});
+	// --html quotes log lines as evidence: they are kept while reading (bounded), only then
+	const evidence = options.html ? evidenceLines() : null;
+	const pipeline = createPipeline(withEvidence(store, evidence, false), {keepLines: evidence !== null});
 	// --timeout bounds the whole run from here: connecting to the API server included
 	const run = runStop(io, options.timeoutMs);
 	const stop = new AbortController();
@@ -184,7 +194,7 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 	try {
 		const started = await Promise.race([starting, stopped]);
 		if (started === 'stopped') {
-			const server = (client as KubeClient | null)?.server ?? 'the Kubernetes API server';
+			const server = (client as KubeClient | null)?.server ?? null;
 			const waiting = describeWaiting(server, options.kube.context, stuckAt ?? (client as KubeClient | null)?.inFlight() ?? null);
 			const line = run.ranOut() ? `check: TIMEOUT after ${fmtMs(options.timeoutMs)}: ${waiting}. ${unansweredHint}` : `check: STOPPED before the pods were listed: ${waiting}`;
 			await write(options.json ? io.stderr : io.stdout, `${line}\n`);
@@ -243,7 +253,7 @@ async function checkLive(options: Options, io: Io): Promise<number> {
 			last = live();
 		}
 		if (last.result.kind === 'waiting' && stop.signal.aborted && !run.ranOut()) last = {...last, result: {...last.result, line: last.result.line.replace('check: TIMEOUT', 'check: STOPPED')}};
-		return await report(last, options, io);
+		return await report(last, options, io, evidence);
 	} finally {
 		prober?.stop();
 		stop.abort();

@@ -15,7 +15,6 @@ import {derivePhase} from '../model/phase.js';
 import type {RawLine} from '../parse/stream-parser.js';
 import type {Store} from '../store/store.js';
 import type {Finding} from '../findings/types.js';
-import {buildHtmlReport} from '../view/html/index.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {verdict} from './check-verdict.js';
 
@@ -83,6 +82,8 @@ export function verdictLine(state: RolloutState, findings: readonly Finding[], w
 /** Write the report; resolves to the absolute path written. A file that cannot be written is a UserError naming it and why. */
 export async function writeHtmlReport(args: HtmlReportArgs): Promise<string> {
 	const file = path.resolve(args.file);
+	// the page's code is loaded only when a report is written (the TUI's first frame does not wait for it)
+	const {buildHtmlReport} = await import('../view/html/index.js');
 	const html = buildHtmlReport({
 		state: args.state,
 		findings: args.findings,

@@ -14,6 +14,7 @@ import type {InFlight, KubeClient} from '../sources/kube/client.js';
 import type {KubeSource} from '../sources/kube/source.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {exitCodes, UserError, type Io} from '../core/io.js';
+import {evidenceLines, withEvidence, writeHtmlReport, writtenLine, type EvidenceLines} from './html-report.js';
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
@@ -34,7 +35,9 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 	const store = createStore(emptyState(extra.sourceKind === 'demo' ? {kind: 'demo', scenario: extra.scenario ?? 'healthy', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload} : {kind: 'kubernetes', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload}), {
 		flushMs: options.once ? 0 : 50,
 	});
-	const pipeline = createPipeline(store, {keepLines: !options.once});
+	// --once --html quotes log lines as evidence: kept while reading (bounded); the TUI keeps its log pane's ring
+	const evidence = options.once && options.html ? evidenceLines() : null;
+	const pipeline = createPipeline(withEvidence(store, evidence, !options.once), {keepLines: !options.once || evidence !== null});
 	// The run's stop: the user (signal), --wait running out, or the TUI quit while connecting.
 	const ac = new AbortController();
 	let client: KubeClient | null = null;
@@ -115,7 +118,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 		source = started;
 		Object.assign(title, {context: started.describe.context, namespace: started.describe.namespace, matchedBy: started.describe.matchedBy});
 		if ((await Promise.race([startProber(started), stopped])) === 'stopped') throw notStarted();
-		if (options.once) return await once(options, io, store, started, prober, ac.signal, () => ranOut);
+		if (options.once) return await once(options, io, store, started, prober, ac.signal, () => ranOut, evidence);
 		const {runTui} = await import('../ui/run-tui.js');
 		const code = await runTui({store, options, io, title});
 		for (const n of started.notices) io.stderr.write(`infertop: ${safeText(n)}\n`);
@@ -140,6 +143,7 @@ async function once(
 	prober: {probeOnce(): Promise<void>} | null,
 	stop: AbortSignal,
 	ranOut: () => boolean,
+	evidence: EvidenceLines | null,
 ): Promise<number> {
 	// --wait's clock started with the run (run() aborts `stop` when it runs out)
 	const outcome = await Promise.race([
@@ -169,5 +173,10 @@ async function once(
 	if (snapshot.source.kind === 'kubernetes') snapshot.source = {kind: 'kubernetes', context: d.context, namespace: d.namespace, selector: d.selector};
 	const out = options.json ? `${(await import('../core/text-safety.js')).terminalJson(snapshot)}\n` : formatReport(snapshot, {color: options.color && Boolean(io.stdout.isTTY), ascii: options.ascii});
 	await new Promise<void>(resolve => (io.stdout.write(out) ? resolve() : io.stdout.once('drain', () => resolve())));
+	if (options.html) {
+		const html = state.source.kind === 'kubernetes' ? {...state, source: {kind: 'kubernetes' as const, context: d.context, namespace: d.namespace, selector: d.selector, workload: d.workload, matchedBy: d.matchedBy}} : state;
+		const file = await writeHtmlReport({file: options.html, state: html, findings, now, findingOptions: options.findings, lines: evidence?.lines(), withEndpoint: prober !== null});
+		io.stderr.write(writtenLine(file));
+	}
 	return snapshot.findings.some(f => f.severity === 'error') ? exitCodes.findings : exitCodes.ok;
 }

@@ -16,6 +16,8 @@ export interface EvidenceLine {
 	pod: string | null;
 	container: string | null;
 	text: string;
+	/** the same line (pod and text) read this many times: NCCL prints a line per communicator */
+	count?: number;
 }
 
 export interface Evidence {
@@ -48,6 +50,17 @@ const ruleNeedles: Record<string, string[]> = {
 	'cuda-oom': ['out of memory', 'OutOfMemory'],
 	'engine-dead': ['EngineDeadError', 'EngineCore'],
 	'rank-exited': ['exitcode', 'exit code', 'Traceback'],
+};
+
+/** The failure records (model/failures.ts) each rule is built from. */
+const recordKinds: Record<string, string[]> = {
+	'nccl-error': ['nccl-error', 'remote-error'],
+	'rank-exited': ['rank-exit'],
+	'collective-timeout': ['watchdog-timeout'],
+	'cuda-oom': ['cuda-oom'],
+	'engine-dead': ['engine-dead'],
+	'socket-ifname-no-match': ['socket-ifname'],
+	'nccl-warn': ['nccl-warn'],
 };
 
 /** Pods named in the text as words (`pod1`, not the `pod1` inside `pod10`). */
@@ -92,21 +105,31 @@ export function evidenceFor(f: Finding, state: RolloutState, lines: readonly Raw
 	const procs = procsIn(state, f.subject);
 	const recs = state.failures.filter(r => (pods.size === 0 || (r.pod !== null && pods.has(r.pod))) && (procs.size === 0 || r.proc === null || procs.has(r.proc)));
 	// the records a message speaks of (its quotes, its kind of failure)
-	const said = recs.filter(r => f.message.includes(r.message.slice(0, 40)) || quotes(f.message).some(q => r.message.startsWith(q.slice(0, 40))));
+	let said = recs.filter(r => f.message.includes(r.message.slice(0, 40)) || quotes(f.message).some(q => r.message.startsWith(q.slice(0, 40))));
+	// a rule that counts records instead of quoting them (`Connection closed by remote peer ×2`): the records of its kinds
+	const kinds = recordKinds[f.id];
+	if (said.length === 0 && kinds) said = recs.filter(r => kinds.includes(r.kind)).slice(0, 20);
 	const procNeedles = (ruleNeedles[f.id] ?? []).filter(x => x === 'Init START');
 	const needles = [...quotes(f.message), ...said.map(r => r.message.slice(0, 80)), ...(ruleNeedles[f.id] ?? []).filter(x => x !== 'Init START')].filter(x => x.length > 0);
 	if (f.id === 'endpoint-unhealthy' || f.id === 'engine-stalled') return endpointEvidence(state);
 	if (lines && lines.length) {
-		const found: EvidenceLine[] = [];
+		const found = new Map<string, EvidenceLine>();
+		const keys = new Set<string>();
 		let total = 0;
 		for (const l of lines) {
 			if (pods.size && !pods.has(l.pod)) continue;
 			const hit = needles.some(x => l.text.includes(x)) || (procNeedles.length > 0 && (procs.size === 0 || (l.proc !== null && procs.has(l.proc))) && procNeedles.some(x => l.text.includes(x)));
 			if (!hit) continue;
+			// the same line again (another communicator's copy): counted on the first
+			const key = `${l.pod}|${l.container}|${l.text}`;
+			const seen = found.get(key);
+			if (seen) seen.count = (seen.count ?? 1) + 1;
+			if (keys.has(key)) continue;
+			keys.add(key);
 			total++;
-			if (found.length < MAX_EVIDENCE) found.push({at: l.at, pod: l.pod, container: l.container, text: l.text.length > MAX_TEXT ? `${l.text.slice(0, MAX_TEXT)}…` : l.text});
+			if (found.size < MAX_EVIDENCE) found.set(key, {at: l.at, pod: l.pod, container: l.container, text: l.text.length > MAX_TEXT ? `${l.text.slice(0, MAX_TEXT)}…` : l.text});
 		}
-		if (found.length) return {lines: found, more: total - found.length};
+		if (found.size) return {lines: [...found.values()], more: total - found.size};
 	}
 	return recordsEvidence(f, state, pods, said.length ? said : recs);
 }

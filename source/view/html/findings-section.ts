@@ -44,7 +44,7 @@ export function headerSection(x: HeaderInput): string {
 		.map(s => `<li class="tone-${cls(s.tone)}${s.current ? ' current' : ''}">${h(s.label)}${s.detail ? ` <span class="muted">${h(s.detail)}</span>` : ''}${s.ms !== null ? ` <span class="muted">${h(ms(s.ms))}</span>` : ''}</li>`)
 		.join('');
 	return `<header class="top">
-<h1>infertop report <span class="muted">${h(x.header.where)}</span></h1>
+<h1>infertop report <span class="muted">${h(x.source.kind === 'files' ? x.header.where.replace(/^replay /, 'saved logs ') : x.header.where)}</span></h1>
 <p class="verdict tone-${verdictTone(x.verdict)}"><code>${h(x.verdict)}</code></p>
 <p class="counts"><span class="badge sev-error">${count('error')} error</span> <span class="badge sev-warn">${count('warn')} warn</span> <span class="badge sev-info">${count('info')} info</span></p>
 ${x.header.initNotSeen ? `<p class="notice tone-warn">${h(x.header.initNotSeen)}: the phases before it are not in the log</p>` : ''}
@@ -60,10 +60,10 @@ export function findingsSection(findings: readonly Finding[], state: RolloutStat
 	const cards = findings.map((f, i) => {
 		const ev = evidenceFor(f, state, lines);
 		const rows = ev.lines
-			.map(l => `<tr><td class="mono nowrap">${h(when(l.at))}</td><td class="mono">${h(l.pod)}</td><td class="mono">${h(l.container)}</td><td><code class="logline">${h(cut(l.text, 600))}</code></td></tr>`)
+			.map(l => `<tr><td class="mono nowrap">${h(when(l.at))}${l.count ? ` <span class="muted">(×${l.count})</span>` : ''}</td><td class="mono">${h(l.pod)}</td><td class="mono">${h(l.container)}</td><td><code class="logline">${h(cut(l.text, 600))}</code></td></tr>`)
 			.join('');
 		const evidence = ev.lines.length
-			? `<table class="grid evidence"><caption>evidence</caption><thead><tr><th>time (UTC)</th><th>pod</th><th>container</th><th>log line</th></tr></thead><tbody>${rows}</tbody></table>${ev.more ? `<p class="muted small">and ${ev.more} more such line${ev.more === 1 ? '' : 's'}</p>` : ''}`
+			? `<div class="scroll"><table class="grid evidence"><caption>evidence</caption><thead><tr><th>time (UTC)</th><th>pod</th><th>container</th><th>log line</th></tr></thead><tbody>${rows}</tbody></table></div>${ev.more ? `<p class="muted small">and ${ev.more} more such line${ev.more === 1 ? '' : 's'}</p>` : ''}${ev.lines.some(l => l.count) ? '<p class="muted small">(×N): the same line read N times (NCCL prints it for each communicator)</p>' : ''}`
 			: '<p class="muted small">No log line to quote: this finding is read from the pods\' state or the endpoint\'s answers.</p>';
 		return `<article class="finding sev-${cls(f.severity)}" id="finding-${i + 1}"><h3><span class="badge sev-${cls(f.severity)}">${sevLabel[f.severity]}</span> <span class="subject">${h(f.subject)}</span> <span class="muted mono small">${h(f.id)}</span></h3><p class="message">${h(f.message).replace(/\n/g, '<br>')}</p>${evidence}</article>`;
 	});

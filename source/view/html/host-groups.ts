@@ -61,22 +61,27 @@ const memberProc = (state: RolloutState, c: CommState, rank: number): ProcState 
 };
 
 /** Per communicator spanning pods: each pair of pods and the transports its channels used. */
-export function interNodeComms(state: RolloutState): InterNodeComm[] {
+export function interNodeComms(state: RolloutState, key: (pod: string | null, host: string | null) => string | null): InterNodeComm[] {
 	const out: InterNodeComm[] = [];
 	for (const c of shownComms(state)) {
 		const pairs = new Map<string, InterNodePair>();
 		for (const l of c.links) {
 			const pa = memberProc(state, c, l.fromRank);
 			const pb = memberProc(state, c, l.toRank);
-			if (!pa?.pod || !pb?.pod || pa.pod === pb.pod) continue;
-			const [a, b] = pa.pod < pb.pod ? [pa.pod, pb.pod] : [pb.pod, pa.pod];
+			const ka = pa ? key(pa.pod, pa.host) : null;
+			const kb = pb ? key(pb.pod, pb.host) : null;
+			if (!ka || !kb || ka === kb) continue;
+			const [a, b] = ka < kb ? [ka, kb] : [kb, ka];
 			const k = `${a}|${b}`;
 			let p = pairs.get(k);
 			if (!p) pairs.set(k, (p = {a, b, transports: [], channels: 0}));
 			if (!p.transports.includes(l.transport)) p.transports.push(l.transport);
 			p.channels += l.channels;
 		}
-		const pods = new Set(Object.values(c.members).map(m => state.procs[m.proc]?.pod).filter(Boolean));
+		const pods = new Set(Object.values(c.members).map(m => {
+			const p = state.procs[m.proc];
+			return p ? key(p.pod, p.host) : null;
+		}).filter(Boolean));
 		if (pairs.size === 0 && pods.size < 2 && (c.nNodes ?? 1) < 2) continue;
 		out.push({id: c.id, nranks: c.nranks, nNodes: c.nNodes, transports: [...c.transports].sort(), pairs: [...pairs.values()].sort((x, y) => (x.a + x.b < y.a + y.b ? -1 : 1))});
 	}

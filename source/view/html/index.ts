@@ -39,8 +39,18 @@ export interface HtmlReportInput {
 	title?: TuiTitle;
 }
 
+/** Saved logs as a short name: the folder they share and their names (`crash-rank1/ pod0.log pod1.log`). */
+function filesLabel(files: readonly string[]): string {
+	const dirs = new Set(files.map(f => f.slice(0, Math.max(0, f.lastIndexOf('/')))));
+	const names = files.map(f => f.slice(f.lastIndexOf('/') + 1));
+	const shown = names.length > 4 ? `${names.slice(0, 4).join(' ')} and ${names.length - 4} more` : names.join(' ');
+	if (dirs.size !== 1) return shown;
+	const dir = [...dirs][0]!;
+	return `${dir ? `${dir.slice(dir.lastIndexOf('/') + 1)}/ ` : ''}${shown}`;
+}
+
 export function titleOf(source: SourceInfo): TuiTitle {
-	if (source.kind === 'files') return {kind: 'files', label: source.files.length > 3 ? `${source.files.slice(0, 3).join(' ')} …` : source.files.join(' ')};
+	if (source.kind === 'files') return {kind: 'files', label: filesLabel(source.files)};
 	if (source.kind === 'stdin') return {kind: 'files', label: 'stdin'};
 	if (source.kind === 'demo') return {kind: 'demo', label: source.scenario, context: source.context ?? null, namespace: source.namespace ?? null, workload: source.workload ?? null};
 	return {kind: 'kubernetes', context: source.context, namespace: source.namespace, workload: source.workload ?? null, matchedBy: source.matchedBy ?? null};

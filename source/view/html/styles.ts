@@ -13,7 +13,7 @@ export const css = `
 --p-kernels:#3a6bc4;--p-alloc:#6a5bd0;--p-bootstrap:#b07a12;--p-allgathers:#2f8f7f;--p-topo:#4f8a35;--p-graphs:#2f7a7a;--p-connections:#a4466e;--p-rest:#59616b}}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--fg)}
-body{margin:0 auto;max-width:1240px;padding:16px 20px 48px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
+body{margin:0 auto;max-width:1240px;overflow-wrap:break-word;padding:16px 20px 48px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
 h1{font-size:22px;margin:0 0 6px}h2{font-size:18px;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}h3{font-size:15px;margin:0 0 6px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
 .muted{color:var(--muted)}.small{font-size:12px}.nowrap{white-space:nowrap}
@@ -38,7 +38,7 @@ table.matrix td{white-space:nowrap}
 .finding .subject{font-weight:700}.finding .message{margin:4px 0 8px}
 .finding table.evidence{width:100%}
 .hosts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure.host{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;max-width:100%;background:var(--panel)}
+figure.host{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;max-width:100%;width:fit-content;background:var(--panel)}figure.host>p{width:0;min-width:100%}
 figure.host figcaption{margin-bottom:4px}
 .tiles{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:4px}
 .tile{border:1px solid var(--line);border-radius:4px;padding:3px 6px;font-size:12px;background:var(--panel);overflow:hidden}
@@ -80,7 +80,9 @@ svg .firstfail line{stroke:var(--error);stroke-width:1.5;stroke-dasharray:6 3}sv
 svg text.tone-warn{fill:var(--warn)}svg text.tone-error{fill:var(--error)}svg text.tone-ok{fill:var(--ok)}
 svg .phase rect{fill:var(--p-rest)}svg .ph-nccl-init rect{fill:var(--p-kernels)}svg .ph-initialized rect{fill:var(--p-topo)}svg .ph-loading-weights rect{fill:var(--p-alloc)}svg .ph-profiling rect{fill:var(--p-allgathers)}svg .ph-capturing-graphs rect{fill:var(--p-graphs)}svg .ph-serving rect,svg .ph-completed rect{fill:var(--ok)}svg .ph-failed rect{fill:var(--error)}
 svg.spark polyline{fill:none;stroke:var(--accent);stroke-width:1.8}
-@media (max-width:600px){body{padding:10px}h1{font-size:18px}.facts{grid-template-columns:1fr}.facts dt{margin-top:4px}table.grid{font-size:12px}}
+@media (max-width:600px){body{padding:10px}.nowrap{white-space:normal}
+.finding{padding:8px}table.evidence thead{display:none}table.evidence,table.evidence tbody,table.evidence tr{display:block;width:100%}table.evidence tr{border-top:1px solid var(--line);padding:3px 0}table.evidence td{display:inline-block;border:none;padding:1px 6px 1px 0;color:var(--muted)}table.evidence td:last-child{display:block;color:var(--fg)}
+h1{font-size:18px}.facts{grid-template-columns:1fr}.facts dt{margin-top:4px}table.grid{font-size:12px}}
 @page{margin:12mm}
 @media print{
 :root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--panel:#fff}

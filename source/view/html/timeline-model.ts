@@ -73,6 +73,8 @@ export interface TimelineModel {
 	rows: number;
 	/** pods folded into one row each (past MAX_ROWS ranks); their problem ranks still have their own row */
 	folded: boolean;
+	/** the log has no timestamps: bars are NCCL's own Init timings, each from 0 */
+	relative: boolean;
 }
 
 export const MAX_ROWS = 64;
@@ -84,6 +86,7 @@ export function buildTimeline(state: RolloutState, rankRows: readonly RankRow[],
 	const late = lateRows[0];
 	const lateName = late ? `rank ${late.globalRank ?? '?'}${late.pod ? ` (${late.pod})` : ''}` : null;
 	const ff = failureTime(state);
+	const relative = state.firstTs === null;
 	const end = Math.max(state.lastTs ?? 0, typeof ff === 'number' ? ff : 0) || (state.ended ? null : now);
 	const rows: Row[] = [];
 	for (const r of rankRows) {
@@ -94,10 +97,11 @@ export function buildTimeline(state: RolloutState, rankRows: readonly RankRow[],
 			const m = c && Object.values(c.members).find(x => x.proc === r.key);
 			if (!c || !m) continue;
 			const t = m.initTimings ?? null;
-			const start = m.startAt ?? (m.completeAt !== null && t ? m.completeAt - t.total * 1000 : null);
+			// a log with no timestamps at all: NCCL's own durations, each bar from 0
+			const start = m.startAt ?? (m.completeAt !== null && t ? m.completeAt - t.total * 1000 : relative && t ? 0 : null);
 			if (start === null) continue;
-			const open = m.completeAt === null;
-			const stop = m.completeAt ?? p?.failedAt ?? end ?? start;
+			const open = m.completeAt === null && !(relative && t && m.state !== 'initializing');
+			const stop = m.completeAt ?? (relative && t ? t.total * 1000 : (p?.failedAt ?? end ?? start));
 			const parts = t ? Object.entries(t).filter(([k, v]) => k !== 'total' && v > 0).map(([name, seconds]) => ({name, seconds})) : null;
 			let note: string | null = null;
 			let tone: Bar['tone'] = m.state === 'failed' ? 'error' : open ? 'warn' : 'ok';
@@ -144,7 +148,7 @@ export function buildTimeline(state: RolloutState, rankRows: readonly RankRow[],
 	}
 	const groups = groupRows(state, rows);
 	const folded = rows.length > MAX_ROWS;
-	return {t0, t1, groups: folded ? mergeQuiet(groups.map(foldGroup)) : groups, phases, firstFailure, rows: rows.length, folded};
+	return {t0, t1, groups: folded ? mergeQuiet(groups.map(foldGroup)) : groups, phases, firstFailure, rows: rows.length, folded, relative};
 }
 
 const byName = new Intl.Collator('en', {numeric: true});

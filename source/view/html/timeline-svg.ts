@@ -98,7 +98,7 @@ export function timelineSvg(m: TimelineModel): string {
 	y += 40;
 	const axisY = y;
 	parts.push(`<line x1="${LABEL}" y1="${axisY}" x2="${LABEL + PLOT}" y2="${axisY}" class="axis"/>`);
-	parts.push(`<text x="4" y="${axisY + 4}" class="rlabel muted">t0 ${h(clock(t0))}</text>`);
+	parts.push(`<text x="4" y="${axisY + 4}" class="rlabel muted">${m.relative ? 'no timestamps: durations' : `t0 ${h(clock(t0))}`}</text>`);
 	for (const t of sc.ticks) parts.push(`<line x1="${n(x(t.t))}" y1="${axisY - 3}" x2="${n(x(t.t))}" y2="${axisY + 3}" class="axis"/><text x="${n(x(t.t))}" y="${axisY - 6}" text-anchor="middle" class="tick">${h(t.label)}</text>`);
 	if (sc.breakAt !== null) parts.push(`<g class="axisbreak"><title>time squeezed from here on</title><rect x="${n(sc.breakAt - 5)}" y="${axisY - 6}" width="10" height="12" class="breakbg"/><text x="${n(sc.breakAt)}" y="${axisY + 4}" text-anchor="middle" class="tick">≈</text></g>`);
 	y += 10;

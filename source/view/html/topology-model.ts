@@ -143,6 +143,8 @@ interface Ctx {
 	procs: Map<string, ProcState[]>;
 	links: Map<string, PodLink[]>;
 	gdr: Map<string, GdrEntry[]>;
+	/** the host drawing a process is on (viewKey) */
+	key: (pod: string | null, host: string | null) => string | null;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -151,10 +153,28 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 	else m.set(k, [v]);
 }
 
+/**
+ * A pod is one host in Kubernetes; a saved log of an mpirun job may hold several hosts in
+ * one file (one `pod`): such a pod is drawn as one host per hostname, `pod · host`.
+ */
+export function viewKeys(state: RolloutState): (pod: string | null, host: string | null) => string | null {
+	const hosts = new Map<string, Set<string>>();
+	for (const p of Object.values(state.procs)) if (p.pod && p.host) (hosts.get(p.pod) ?? hosts.set(p.pod, new Set()).get(p.pod)!).add(p.host);
+	const multi = new Set([...hosts].filter(([, hs]) => hs.size > 1).map(([pod]) => pod));
+	return (pod, host) => (pod === null ? null : multi.has(pod) && host ? `${pod} · ${host}` : pod);
+}
+
 function indexOf(state: RolloutState, rows: readonly RankRow[]): Ctx {
-	const ctx: Ctx = {state, rows: new Map(rows.map(r => [r.key, r])), procs: new Map(), links: new Map(), gdr: new Map()};
-	for (const p of Object.values(state.procs)) if (p.pod) push(ctx.procs, p.pod, p);
-	for (const g of state.gdr) if (g.pod) push(ctx.gdr, g.pod, g);
+	const key = viewKeys(state);
+	const ctx: Ctx = {state, rows: new Map(rows.map(r => [r.key, r])), procs: new Map(), links: new Map(), gdr: new Map(), key};
+	for (const p of Object.values(state.procs)) {
+		const k = key(p.pod, p.host);
+		if (k) push(ctx.procs, k, p);
+	}
+	for (const g of state.gdr) {
+		const k = key(g.pod, g.host);
+		if (k) push(ctx.gdr, k, g);
+	}
 	const shown = new Set(shownComms(state));
 	for (const c of Object.values(state.comms)) {
 		for (const l of c.links) {
@@ -165,8 +185,12 @@ function indexOf(state: RolloutState, rows: readonly RankRow[]): Ctx {
 			if (cl === 'NET') {
 				// the rank that printed it: the sender of a [send], the receiver of a [receive]
 				const local = l.dir === 'receive' ? pb : pa;
-				if (local?.pod) push(ctx.links, local.pod, {link: l, cl, a: local, b: undefined});
-			} else if (pa?.pod && pb && pa.pod === pb.pod && shown.has(c)) push(ctx.links, pa.pod, {link: l, cl, a: pa, b: pb});
+				const k = local ? key(local.pod, local.host) : null;
+				if (local && k) push(ctx.links, k, {link: l, cl, a: local, b: undefined});
+			} else if (pa && pb && shown.has(c)) {
+				const k = key(pa.pod, pa.host);
+				if (k && k === key(pb.pod, pb.host)) push(ctx.links, k, {link: l, cl, a: pa, b: pb});
+			}
 		}
 	}
 	return ctx;
@@ -178,12 +202,12 @@ function procByRank(state: RolloutState, c: CommState, rank: number): ProcState 
 }
 
 /** The host drawing of one pod: its dump (if printed), else its GPUs as the processes named them. */
-function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostView {
+function hostView(ctx: Ctx, view: string, pod: string, topo: HostTopology | undefined): HostView {
 	const {state} = ctx;
 	const nodes = new Map<string, TopoNode>();
 	const edges = new Map<string, TopoEdge>();
 	const graph = new Graph();
-	const procs = ctx.procs.get(pod) ?? [];
+	const procs = ctx.procs.get(view) ?? [];
 	const devs = state.nccl.netDevices.filter(d => d.pod === pod || d.pod === null);
 	const gpuNode = new Map<string, string>();
 	const addNode = (id: string) => {
@@ -210,6 +234,8 @@ function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostVi
 		addNode(id);
 		gpuNode.set(b, id);
 	}
+	// no dump: the NET devices NCCL named stand alone beside the GPUs, so GDR can point at them
+	if (!topo) devs.forEach((_, k) => addNode(`NET/${k}`));
 	// labels
 	let cpu = 0;
 	for (const node of [...nodes.values()].sort((x, y) => (x.id < y.id ? -1 : 1))) {
@@ -265,7 +291,7 @@ function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostVi
 		return (netNodes.find(x => netIndex(x.id) === i) ?? netNodes[0])?.id ?? null;
 	};
 	const routed = new Set<string>();
-	for (const {link: l, cl, a: pa, b: pb} of ctx.links.get(pod) ?? []) {
+	for (const {link: l, cl, a: pa, b: pb} of ctx.links.get(view) ?? []) {
 		if (cl === 'NET') {
 			const from = gpuNode.get(normBus(pa.busId));
 			const to = netNodeOf(l.raw || l.transport);
@@ -284,17 +310,17 @@ function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostVi
 		const path = cl === 'P2P' ? (graph.route(a, b, nvs) ?? graph.route(a, b, id => !isGpu(id) && !nvs(id))) : graph.route(a, b, id => !isGpu(id) && !nvs(id));
 		mark(path, cl === 'P2P' ? `P2P` : 'SHM');
 	}
-	const gdr = gdrLinks(ctx, pod, gpuNode, nodes, devs.map(d => d.name), netNodes.map(x => x.id));
+	const gdr = gdrLinks(ctx, view, gpuNode, nodes, devs.map(d => d.name), netNodes.map(x => x.id));
 	for (const g of gdr) {
 		const node = nodes.get(g.gpu);
-		const hca = (g.nic ? nodes.get(g.nic)?.label : null) ?? g.hca;
+		const hca = (g.nic ? nodes.get(g.nic)?.label : null) ?? (/^\d+$/.test(g.hca) ? `HCA ${g.hca}` : g.hca);
 		const line = g.state === 'on' ? `GDR on → ${hca}` : g.state === 'tcp' ? 'TCP: no GDR' : `GDR off → ${hca}`;
 		if (node && !node.sub.includes(line)) node.sub.push(line);
 	}
 	mergeSinglePortNics(nodes, edges, gdr);
 	const pods = state.pods[pod];
-	const view: HostView = {
-		pod,
+	const out: HostView = {
+		pod: view,
 		host: topo?.host ?? procs.find(p => p.host)?.host ?? null,
 		node: pods?.node ?? null,
 		maxBw: topo?.maxBw ?? null,
@@ -306,8 +332,8 @@ function hostView(ctx: Ctx, pod: string, topo: HostTopology | undefined): HostVi
 		problems,
 		signature: '',
 	};
-	view.signature = signatureOf(view);
-	return view;
+	out.signature = signatureOf(out);
+	return out;
 }
 
 /**
@@ -358,7 +384,7 @@ function gdrLinks(ctx: Ctx, pod: string, gpuNode: Map<string, string>, nodes: Ma
 		if (!gpu || spoken.has(gpu)) continue;
 		const m = /^NET\/[^/]+\/(\d+)/.exec(l.raw);
 		const idx = m ? Number(m[1]) : 0;
-		const hca = devNames[idx] ?? String(idx);
+		const hca = devNames[idx] ?? `NET ${idx}`;
 		const k = `${gpu}|${hca}`;
 		// staged through host memory on any channel beats GDRDMA on another: it is what a transfer may pay
 		const prev = out.get(k);
@@ -386,8 +412,12 @@ const byName = new Intl.Collator('en', {numeric: true});
 
 export function buildTopology(state: RolloutState, rows: readonly RankRow[]): TopologyView {
 	const ctx = indexOf(state, rows);
-	const pods = new Set<string>(Object.keys(state.topology));
-	for (const p of Object.values(state.procs)) if (p.pod) pods.add(p.pod);
-	const hosts = [...pods].sort(byName.compare).map(pod => hostView(ctx, pod, state.topology[pod]));
-	return {hosts, interNode: interNodeComms(state)};
+	const views = new Map<string, {pod: string; topo: HostTopology | undefined}>();
+	for (const [pod, topo] of Object.entries(state.topology)) views.set(ctx.key(pod, topo.host) ?? pod, {pod, topo});
+	for (const p of Object.values(state.procs)) {
+		const k = ctx.key(p.pod, p.host);
+		if (k && p.pod && !views.has(k)) views.set(k, {pod: p.pod, topo: undefined});
+	}
+	const hosts = [...views].sort((a, b) => byName.compare(a[0], b[0])).map(([k, v]) => hostView(ctx, k, v.pod, v.topo));
+	return {hosts, interNode: interNodeComms(state, ctx.key)};
 }

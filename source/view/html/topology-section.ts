@@ -18,6 +18,12 @@ function transportTone(ts: readonly string[]): string {
 	return 'accent';
 }
 
+/** A name cut to `max` characters keeping its end (pod names differ at the end: `…-0-3`; a split host's hostname). */
+function fitName(name: string, max: number): string {
+	const part = name.includes(' · ') ? name.slice(name.indexOf(' · ') + 3) : name;
+	return part.length <= max ? part : `…${part.slice(part.length - max + 1)}`;
+}
+
 /** ≤ 8 hosts: boxes in a row, an arc per communicator between each pair of pods that talked. */
 function clusterStrip(hosts: readonly HostView[], comms: readonly InterNodeComm[]): string {
 	const W = 176;
@@ -50,7 +56,7 @@ function clusterStrip(hosts: readonly HostView[], comms: readonly InterNodeComm[
 		const nets = x.nodes.filter(k => k.kind === 'net').map(k => k.label);
 		const tone = x.problems.length ? (x.nodes.some(k => k.tone === 'error') ? 'error' : 'warn') : 'plain';
 		parts.push(
-			`<g class="hostbox tone-${cls(tone)}"><title>${h(`pod ${x.pod}${x.host ? `, host ${x.host}` : ''}${x.node ? `, node ${x.node}` : ''}: ${plural(gpus, 'GPU')}${x.problems.length ? `; ${x.problems.join('; ')}` : ''}`)}</title><rect x="${n(bx)}" y="${n(boxY)}" width="${W}" height="58" rx="6"/><text x="${n(bx + 8)}" y="${n(boxY + 17)}" class="nlabel">${h(x.pod)}</text><text x="${n(bx + 8)}" y="${n(boxY + 32)}" class="nsub">${h(`${plural(gpus, 'GPU')}${x.host ? ` · ${x.host}` : ''}`)}</text><text x="${n(bx + 8)}" y="${n(boxY + 46)}" class="nsub">${h(nets.length ? nets.slice(0, 3).join(', ') + (nets.length > 3 ? ' …' : '') : 'no NET device printed')}</text></g>`,
+			`<g class="hostbox tone-${cls(tone)}"><title>${h(`pod ${x.pod}${x.host ? `, host ${x.host}` : ''}${x.node ? `, node ${x.node}` : ''}: ${plural(gpus, 'GPU')}${x.problems.length ? `; ${x.problems.join('; ')}` : ''}`)}</title><rect x="${n(bx)}" y="${n(boxY)}" width="${W}" height="58" rx="6"/><text x="${n(bx + 8)}" y="${n(boxY + 17)}" class="nlabel">${h(fitName(x.pod, 24))}</text><text x="${n(bx + 8)}" y="${n(boxY + 32)}" class="nsub">${h(`${plural(gpus, 'GPU')}${x.host ? ` · ${x.host}` : ''}`)}</text><text x="${n(bx + 8)}" y="${n(boxY + 46)}" class="nsub">${h(nets.length ? nets.slice(0, 3).join(', ') + (nets.length > 3 ? ' …' : '') : 'no NET device printed')}</text></g>`,
 		);
 	});
 	arcs.forEach((a, k) => {

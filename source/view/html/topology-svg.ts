@@ -134,6 +134,8 @@ export function hostLayout(v: HostView): {placed: Map<string, Placed>; width: nu
 		placed.set(x.id, {node: x, x: lo, y, w: hi - lo, hgt: 22});
 		height = Math.max(height, y + 22 + 30);
 	}
+	// the drawing ends under its lowest box (a pod with no dump is one row of GPUs)
+	if (placed.size) height = Math.min(height, Math.max(...[...placed.values()].map(p => p.y + p.hgt)) + PAD + 18);
 	const width = Math.max(240, PAD * 2 + col * SLOT);
 	return {placed, width, height, dims};
 }
@@ -205,8 +207,10 @@ function gdrSvg(host: HostView, placed: Map<string, Placed>): string {
 		const x1 = a.x + a.w / 2 - 10;
 		const y1 = a.y + a.hgt;
 		const x2 = b.x + b.w / 2 - 10;
-		const y2 = b.y;
-		const cy = Math.max(y1, y2) + 10;
+		// a NET in the same row (a pod with no dump): from under the GPU to under the NET
+		const sameRow = Math.abs(b.y - a.y) < 10;
+		const y2 = sameRow ? b.y + b.hgt : b.y;
+		const cy = Math.max(y1, y2) + (sameRow ? 26 : 10);
 		out.push(
 			`<g class="gdr gdr-${cls(g.state)}"><title>${h(`${g.gpu} → ${g.hca}: GPU Direct RDMA ${g.state === 'on' ? 'enabled' : g.state === 'tcp' ? 'not used (TCP cannot do RDMA)' : 'disabled'}`)}</title><path d="M${n(x1)},${n(y1)} Q${n((x1 + x2) / 2)},${n(cy)} ${n(x2)},${n(y2)}"/></g>`,
 		);
