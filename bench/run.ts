@@ -20,6 +20,7 @@ const parts: Part[] = [
 	{file: 'ingest.ts', name: 'benchIngest', what: 'files → parser → store, end to end'},
 	{file: 'render.ts', name: 'benchRender', what: 'pane rendering under a log storm'},
 	{file: 'startup.ts', name: 'benchStartup', what: 'CLI start to first frame'},
+	{file: 'html.ts', name: 'benchHtml', what: 'the --html report: build time and size'},
 ];
 
 async function main(): Promise<number> {
