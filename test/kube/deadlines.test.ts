@@ -140,11 +140,12 @@ describe('an API server that accepts TCP and never answers', () => {
 		expect(r.stderr).not.toMatch(/operation was aborted/i);
 	}, 70_000);
 
-	it('`check --timeout 2s` ends within a few times 2 s: exit 3 (timed out), naming the server', async () => {
-		const r = await cli(['check', '--kubeconfig', silentKubeconfig, '--timeout', '2s'], 60_000);
-		expect(r.ms).toBeLessThan(slack(2000));
+	// 5 s, as above: under load the kubeconfig may not be read within 2 s (that case says so: test/kube/describe-waiting.test.ts)
+	it('`check --timeout 5s` ends within a few times 5 s: exit 3 (timed out), naming the server', async () => {
+		const r = await cli(['check', '--kubeconfig', silentKubeconfig, '--timeout', '5s'], 60_000);
+		expect(r.ms).toBeLessThan(slack(5000));
 		expect(r.code).toBe(3);
-		expect(r.stdout).toContain('check: TIMEOUT after 2s');
+		expect(r.stdout).toContain('check: TIMEOUT after 5s');
 		expect(r.stdout).toContain(`the Kubernetes API server at ${silentUrl} has not answered`);
 		expect(r.stdout).toContain('kubectl get --raw /readyz');
 	}, 70_000);
