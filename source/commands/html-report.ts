@@ -10,6 +10,7 @@ import {mkdir, rename, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {UserError} from '../core/io.js';
 import type {FindingOptions} from '../core/finding-options.js';
+import type {Options} from '../core/options.js';
 import type {EndpointHealth, RolloutState} from '../model/state.js';
 import {derivePhase} from '../model/phase.js';
 import type {RawLine} from '../parse/stream-parser.js';
@@ -119,6 +120,35 @@ const reasons: Record<string, string> = {
 /** The error in words, without the temporary file's name the system call saw. */
 function why(e: NodeJS.ErrnoException): string {
 	return e.code && reasons[e.code] ? `${reasons[e.code]} (${e.code})` : e.code ?? e.message;
+}
+
+/** `./infertop-report-<workload>-<UTC stamp>.html`: where `w` writes when no --html FILE was given. */
+export function defaultReportFile(state: RolloutState, now: number): string {
+	const s = state.source;
+	const name = s.kind === 'kubernetes' || s.kind === 'demo' ? (s.workload ?? s.namespace ?? 'rollout') : s.kind === 'files' ? (s.files[0]?.replace(/\/+$/, '').split('/').pop()?.replace(/\.log(\.gz)?$/, '') ?? 'logs') : 'stdin';
+	const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+	return `infertop-report-${name.replace(/[^\w.-]+/g, '-').slice(0, 60)}-${stamp}.html`;
+}
+
+/**
+ * The TUI's `w` key: the report of the store as it is now, with the findings on screen,
+ * quoting the lines the log pane still holds. The UI opens no file: the command hands it this.
+ */
+export function tuiReportWriter(store: Store, options: Options, title: TuiTitle): (findings: Finding[]) => Promise<string> {
+	return findings => {
+		const state = store.getState();
+		const now = title.kind === 'files' ? (state.lastTs ?? Date.now()) : Date.now();
+		return writeHtmlReport({
+			file: options.html ?? defaultReportFile(state, now),
+			state,
+			findings,
+			now,
+			findingOptions: options.findings,
+			lines: store.logs.toArray(),
+			withEndpoint: state.endpoint !== null,
+			title,
+		});
+	};
 }
 
 /** What a command prints (stderr) once the report is written. */

@@ -14,7 +14,7 @@ import type {InFlight, KubeClient} from '../sources/kube/client.js';
 import type {KubeSource} from '../sources/kube/source.js';
 import type {TuiTitle} from '../view/header-model.js';
 import {exitCodes, UserError, type Io} from '../core/io.js';
-import {evidenceLines, withEvidence, writeHtmlReport, writtenLine, type EvidenceLines} from './html-report.js';
+import {evidenceLines, tuiReportWriter, withEvidence, writeHtmlReport, writtenLine, type EvidenceLines} from './html-report.js';
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
@@ -106,7 +106,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 				},
 			);
 			const {runTui} = await import('../ui/run-tui.js');
-			const code = await runTui({store, options, io: {...io, signal: AbortSignal.any([io.signal, tuiStop.signal])}, title});
+			const code = await runTui({store, options, io: {...io, signal: AbortSignal.any([io.signal, tuiStop.signal])}, title, writeReport: tuiReportWriter(store, options, title)});
 			if (startError && !io.signal.aborted) throw startError;
 			// quit (q, or a signal) before the API server answered: nothing was read from the cluster
 			if (!source) throw notStarted();
@@ -120,7 +120,7 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 		if ((await Promise.race([startProber(started), stopped])) === 'stopped') throw notStarted();
 		if (options.once) return await once(options, io, store, started, prober, ac.signal, () => ranOut, evidence);
 		const {runTui} = await import('../ui/run-tui.js');
-		const code = await runTui({store, options, io, title});
+		const code = await runTui({store, options, io, title, writeReport: tuiReportWriter(store, options, title)});
 		for (const n of started.notices) io.stderr.write(`infertop: ${safeText(n)}\n`);
 		return code;
 	} finally {

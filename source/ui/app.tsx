@@ -53,6 +53,8 @@ export interface AppProps {
 	modelsEveryMs?: number;
 	/** keys are read (stdin is a TTY); false in a pipe */
 	interactive?: boolean;
+	/** `w`: write the HTML report of what is on screen; resolves to the path written (commands/html-report.ts) */
+	writeReport?: (findings: Finding[]) => Promise<string>;
 }
 
 export function App(props: AppProps) {
@@ -116,8 +118,27 @@ export function App(props: AppProps) {
 	const findingsRef = useRef<Finding[]>(findings);
 	findingsRef.current = findings;
 
+	// `w` writes the HTML report; the key bar says where (or why not) for 20 s
+	const [notice, setNotice] = useState<{text: string; tone: 'ok' | 'error' | 'muted'} | null>(null);
+	const uiRef = useRef(ui);
+	uiRef.current = ui;
+	useEffect(() => {
+		if (!notice || notice.tone === 'muted') return;
+		const t = setTimeout(() => setNotice(null), 20_000);
+		return () => clearTimeout(t);
+	}, [notice]);
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') return props.onQuit(findingsRef.current);
+		if (input === 'w' && !uiRef.current.logs.editing && !uiRef.current.help) {
+			const write = props.writeReport;
+			if (!write) return setNotice({text: 'w: no HTML report from this view', tone: 'error'});
+			setNotice({text: 'writing the HTML report…', tone: 'muted'});
+			write(findingsRef.current).then(
+				file => setNotice({text: `HTML report written to ${file}`, tone: 'ok'}),
+				(error: unknown) => setNotice({text: error instanceof Error ? error.message : String(error), tone: 'error'}),
+			);
+			return;
+		}
 		setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current), logCountRef.current));
 	}, {isActive: props.interactive ?? true});
 
@@ -231,7 +252,7 @@ export function App(props: AppProps) {
 					</Box>
 				))
 			)}
-			{layout.footer ? <Lines lines={[footerLine(layout.mode, ui.focus)]} width={layout.width} theme={theme} /> : null}
+			{layout.footer ? <Lines lines={[notice ? [seg(notice.text, notice.tone, {bold: notice.tone !== 'muted'})] : footerLine(layout.mode, ui.focus)]} width={layout.width} theme={theme} /> : null}
 		</Box>
 	);
 	props.budget?.addWork(performance.now() - started);

@@ -35,7 +35,7 @@ export function footerLine(mode: string, focus: PaneId): Line {
 	if (mode === 'narrow') {
 		paneOrder.forEach((p, i) => line.push(seg(` ${i + 1}${short[p]} `, p === focus ? 'accent' : 'muted', {inverse: p === focus, bold: p === focus})));
 		line.push(seg(' ?:keys q:quit', 'muted'));
-	} else line.push(seg('Tab/1-8 pane  j/k move  Enter open  n next problem  / filter  f follow  p pause  ? keys  q quit', 'muted'));
+	} else line.push(seg('Tab/1-8 pane  j/k move  Enter open  n next problem  / filter  f follow  p pause  w report  ? keys  q quit', 'muted'));
 	return line;
 }
 

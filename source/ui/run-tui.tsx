@@ -42,6 +42,8 @@ export interface RunTuiArgs {
 	options: Options;
 	io: Io;
 	title: TuiTitle;
+	/** the `w` key's writer (the command hands it in: the UI opens no file) */
+	writeReport?: (findings: Finding[]) => Promise<string>;
 }
 
 const exitCode = (findings: readonly Finding[]) => (findings.some(f => f.severity === 'error') ? 1 : 0);
@@ -195,6 +197,7 @@ export async function runTui(args: RunTuiArgs): Promise<number> {
 					onQuit={onQuit}
 					interactive={interactive}
 					budget={budget}
+					writeReport={args.writeReport}
 				/>,
 				{
 					stdout: out,

@@ -14,6 +14,7 @@ export const keyHelp: [string, string][] = [
 	['/', 'Logs: filter by regex (Enter keeps, Esc clears)'],
 	['f', 'Logs: follow the newest lines'],
 	['p', 'Logs: pause (keep the view still)'],
+	['w', 'write the HTML report (--html FILE, else ./infertop-report-….html); the key bar says where'],
 	['?', 'this help'],
 	['q, Ctrl-C', 'quit'],
 ];

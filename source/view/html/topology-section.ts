@@ -53,7 +53,7 @@ function clusterStrip(hosts: readonly HostView[], comms: readonly InterNodeComm[
 	hosts.forEach((x, i) => {
 		const bx = 10 + i * (W + GAP);
 		const gpus = x.nodes.filter(k => k.kind === 'gpu').length;
-		const nets = x.nodes.filter(k => k.kind === 'net').map(k => k.label);
+		const nets = x.nodes.filter(k => k.kind === 'net' || (k.kind === 'nic' && !/^NIC /.test(k.label))).map(k => k.label);
 		const tone = x.problems.length ? (x.nodes.some(k => k.tone === 'error') ? 'error' : 'warn') : 'plain';
 		parts.push(
 			`<g class="hostbox tone-${cls(tone)}"><title>${h(`pod ${x.pod}${x.host ? `, host ${x.host}` : ''}${x.node ? `, node ${x.node}` : ''}: ${plural(gpus, 'GPU')}${x.problems.length ? `; ${x.problems.join('; ')}` : ''}`)}</title><rect x="${n(bx)}" y="${n(boxY)}" width="${W}" height="58" rx="6"/><text x="${n(bx + 8)}" y="${n(boxY + 17)}" class="nlabel">${h(fitName(x.pod, 24))}</text><text x="${n(bx + 8)}" y="${n(boxY + 32)}" class="nsub">${h(`${plural(gpus, 'GPU')}${x.host ? ` · ${x.host}` : ''}`)}</text><text x="${n(bx + 8)}" y="${n(boxY + 46)}" class="nsub">${h(nets.length ? nets.slice(0, 3).join(', ') + (nets.length > 3 ? ' …' : '') : 'no NET device printed')}</text></g>`,

@@ -35,7 +35,7 @@ interface Placed {
 
 const boxHeight = (node: TopoNode) => {
 	const lines = Math.min(4, node.sub.length) + (node.short ? 1 : 0);
-	return lines ? 23 + LINE * lines : 22;
+	return lines ? 25 + LINE * lines : 22;
 };
 
 /** Parent → children as the dump's tree (CPU and NVSwitch are never a child: CPUs are roots, the NVSwitch is drawn as a bar). */
@@ -142,7 +142,7 @@ export function hostLayout(v: HostView): {placed: Map<string, Placed>; width: nu
 
 const edgeLabel = (e: TopoEdge) => `${e.type}${e.bw === null ? '' : ` ${e.bw >= 1000 ? Math.round(e.bw) : e.bw}`}`;
 
-function edgeSvg(e: TopoEdge, a: Placed, b: Placed): string {
+function edgeSvg(e: TopoEdge, a: Placed, b: Placed, labelled: boolean): string {
 	const used = e.used.length > 0;
 	const klass = `link ${used ? 'used' : 'unused'} t-${cls(e.type.toLowerCase())}`;
 	const tip = `${e.a} – ${e.b}: ${e.type}${e.bw === null ? '' : ` ${e.bw} GB/s`}${used ? `, used by ${e.used.join(', ')}` : ', not used by any channel'}`;
@@ -181,7 +181,7 @@ function edgeSvg(e: TopoEdge, a: Placed, b: Placed): string {
 		lx = x2 + 3;
 		ly = y2 - 4;
 	}
-	return `<g class="${klass}"><title>${h(tip)}</title><path d="${d}"/><text x="${n(lx)}" y="${n(ly)}" class="elabel">${h(edgeLabel(e))}</text></g>`;
+	return `<g class="${klass}"><title>${h(tip)}</title><path d="${d}"/>${labelled ? `<text x="${n(lx)}" y="${n(ly)}" class="elabel">${h(edgeLabel(e))}</text>` : ''}</g>`;
 }
 
 function boxSvg(p: Placed, host: HostView, dims: Dims): string {
@@ -204,13 +204,15 @@ function gdrSvg(host: HostView, placed: Map<string, Placed>): string {
 		const a = placed.get(g.gpu);
 		const b = g.nic ? placed.get(g.nic) : undefined;
 		if (!a || !b) continue;
-		const x1 = a.x + a.w / 2 - 10;
+		// from right of the GPU's own link down (to the NVSwitch), to left of the NIC's
+		const x1 = a.x + a.w / 2 + (b.x > a.x ? 12 : -12);
 		const y1 = a.y + a.hgt;
-		const x2 = b.x + b.w / 2 - 10;
+		const x2 = b.x + b.w / 2 + (b.x > a.x ? -10 : 10);
 		// a NET in the same row (a pod with no dump): from under the GPU to under the NET
 		const sameRow = Math.abs(b.y - a.y) < 10;
 		const y2 = sameRow ? b.y + b.hgt : b.y;
-		const cy = Math.max(y1, y2) + (sameRow ? 26 : 10);
+		// deep enough to pass under the link labels that sit just below the row
+		const cy = Math.max(y1, y2) + (sameRow ? 48 : 10);
 		out.push(
 			`<g class="gdr gdr-${cls(g.state)}"><title>${h(`${g.gpu} → ${g.hca}: GPU Direct RDMA ${g.state === 'on' ? 'enabled' : g.state === 'tcp' ? 'not used (TCP cannot do RDMA)' : 'disabled'}`)}</title><path d="M${n(x1)},${n(y1)} Q${n((x1 + x2) / 2)},${n(cy)} ${n(x2)},${n(y2)}"/></g>`,
 		);
@@ -220,12 +222,22 @@ function gdrSvg(host: HostView, placed: Map<string, Placed>): string {
 
 /** The SVG of one host (its natural size; the page scrolls it sideways on a narrow screen). */
 export function hostSvg(host: HostView): string {
-	const {placed, width, height, dims} = hostLayout(host);
+	const {placed, width, height: drawn, dims} = hostLayout(host);
 	const parts: string[] = [];
+	// a label four or more links share is said once, under the drawing, not on each of them
+	const counts = new Map<string, number>();
+	for (const e of host.edges) counts.set(edgeLabel(e), (counts.get(edgeLabel(e)) ?? 0) + 1);
+	const common = [...counts].filter(([, k]) => k >= 4).sort((x, y) => y[1] - x[1]);
+	const shared = new Set(common.map(([l]) => l));
 	for (const e of host.edges) {
 		const a = placed.get(e.a);
 		const b = placed.get(e.b);
-		if (a && b) parts.push(edgeSvg(e, a, b));
+		if (a && b) parts.push(edgeSvg(e, a, b, !shared.has(edgeLabel(e))));
+	}
+	let height = drawn;
+	if (common.length) {
+		parts.push(`<text x="${PAD}" y="${n(drawn - 4)}" class="nsub">${h(`links without a label: ${common.map(([l, k]) => `${l} GB/s ×${k}`).join(' · ')}`)}</text>`);
+		height += 4;
 	}
 	parts.push(gdrSvg(host, placed));
 	for (const p of placed.values()) parts.push(boxSvg(p, host, dims));
