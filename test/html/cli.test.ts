@@ -48,6 +48,15 @@ describe('--html FILE', () => {
 		expect(html).toContain('check: FAIL');
 	});
 
+	it('--once on a vLLM rollout: its phases after NCCL init are on the timeline', async () => {
+		const file = path.join(dir, 'healthy.html');
+		const r = await runCli(['demo', '--scenario', 'healthy', '--speed', '20', '--once', '--html', file]);
+		expect(r.code).toBe(0);
+		const html = readFileSync(file, 'utf8');
+		for (const phase of ['nccl-init', 'loading-weights', 'capturing-graphs', 'serving']) expect(html).toContain(`class="phase ph-${phase}"`);
+		expect(html).toContain('<code>check: OK serving</code>');
+	});
+
 	it('a path that cannot be written: exit 2, the path and why, no half-written file', async () => {
 		const blocker = path.join(dir, 'a-file');
 		writeFileSync(blocker, 'x');

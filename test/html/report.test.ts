@@ -68,6 +68,16 @@ describe('the report of each corpus scenario', () => {
 		expect(card).toContain('failed (exitcode: 3)');
 	});
 
+	it('a pod that restarted says so on the timeline, with what ended its last run', async () => {
+		const l = await loadWithLines([scenarioDir('crash-rank1')]);
+		const pod0 = l.state.pods['pod0']!;
+		const c = {name: 'main', state: 'running' as const, reason: null, restarts: 2, exitCode: null, lastTerminationReason: 'Error', lastExitCode: 3, startedAt: l.state.firstTs! + 500};
+		const state = {...l.state, pods: {...l.state.pods, pod0: {...pod0, restarts: 2, containers: [c]}}};
+		const html = reportOf({...l, state});
+		expect(html).toContain('↻ restarted 2× (last: Error (exit 3))');
+		expect(html).toMatch(/<g class="restart"><title>container of pod0 started again at/);
+	});
+
 	it('two builds of the same logs are the same bytes', async () => {
 		const l = await loadWithLines([scenarioDir('tp2x2-two-pods-all')]);
 		expect(reportOf(l)).toBe(reportOf(l));

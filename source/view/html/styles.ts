@@ -28,7 +28,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mo
 .toc ul{display:flex;flex-wrap:wrap;gap:4px 14px;padding:0;margin:6px 0;list-style:none}.toc a{color:var(--accent);text-decoration:none}.toc a.sev-error{color:var(--error)}.toc a.sev-warn{color:var(--warn)}
 .scroll{overflow-x:auto;max-width:100%}
 table.grid{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
-table.grid caption{text-align:left;color:var(--muted);font-size:12.5px;padding:2px 0}
+table.grid caption,.tcap{text-align:left;color:var(--muted);font-size:12.5px;padding:2px 0;margin:10px 0 0}
 table.grid th,table.grid td{border:1px solid var(--line);padding:3px 7px;text-align:left;vertical-align:top}
 table.grid th{background:var(--panel);font-weight:600}
 table.matrix td{white-space:nowrap}
@@ -78,7 +78,7 @@ svg .bar.missing rect{fill:none;stroke:var(--warn);stroke-width:1.5;stroke-dasha
 svg .fail .mark{font-size:13px;font-weight:700}svg .fail.tone-error text{fill:var(--error)}svg .fail.tone-warn text{fill:var(--warn)}
 svg .firstfail line{stroke:var(--error);stroke-width:1.5;stroke-dasharray:6 3}svg .firstfail text{fill:var(--error);font-weight:700}
 svg text.tone-warn{fill:var(--warn)}svg text.tone-error{fill:var(--error)}svg text.tone-ok{fill:var(--ok)}
-svg .phase rect{fill:var(--p-rest)}svg .ph-nccl-init rect{fill:var(--p-kernels)}svg .ph-initialized rect{fill:var(--p-topo)}svg .ph-loading-weights rect{fill:var(--p-alloc)}svg .ph-profiling rect{fill:var(--p-allgathers)}svg .ph-capturing-graphs rect{fill:var(--p-graphs)}svg .ph-serving rect,svg .ph-completed rect{fill:var(--ok)}svg .ph-failed rect{fill:var(--error)}
+svg .phase rect{fill:var(--p-rest);fill-opacity:.5;stroke:var(--line)}svg .ph-nccl-init rect{fill:var(--p-kernels)}svg .ph-initialized rect{fill:var(--p-topo)}svg .ph-loading-weights rect{fill:var(--p-alloc)}svg .ph-profiling rect{fill:var(--p-allgathers)}svg .ph-capturing-graphs rect{fill:var(--p-graphs)}svg .ph-serving rect,svg .ph-completed rect{fill:var(--ok)}svg .ph-failed rect{fill:var(--error)}
 svg.spark polyline{fill:none;stroke:var(--accent);stroke-width:1.8}
 @media (max-width:600px){body{padding:10px}.nowrap{white-space:normal}
 .finding{padding:8px}table.evidence thead{display:none}table.evidence,table.evidence tbody,table.evidence tr{display:block;width:100%}table.evidence tr{border-top:1px solid var(--line);padding:3px 0}table.evidence td{display:inline-block;border:none;padding:1px 6px 1px 0;color:var(--muted)}table.evidence td:last-child{display:block;color:var(--fg)}

@@ -19,10 +19,11 @@ const MAX_ROWS = 128;
 
 function table(caption: string | null, head: string[], rows: string[][], opts: {cls?: string; more?: number} = {}): string {
 	if (rows.length === 0) return '';
-	const cap = caption ? `<caption>${h(caption)}</caption>` : '';
+	// the caption above the table, not in it: a narrow table would fold a long one into a column
+	const cap = caption ? `<p class="tcap">${h(caption)}</p>` : '';
 	const body = rows.map(r => `<tr>${r.map(c => `<td>${c}</td>`).join('')}</tr>`).join('');
 	const more = opts.more ? `<p class="muted small">and ${opts.more} more row${opts.more === 1 ? '' : 's'} (the snapshot, --json, has them all)</p>` : '';
-	return `<div class="scroll"><table class="grid ${opts.cls ?? ''}">${cap}<thead><tr>${head.map(x => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
+	return `${cap}<div class="scroll"><table class="grid ${opts.cls ?? ''}"><thead><tr>${head.map(x => `<th>${x ? h(x) : ''}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
 }
 
 const tone = (t: string | undefined | null, text: string) => (t ? `<span class="tone-${cls(t)}">${text}</span>` : text);
@@ -68,7 +69,7 @@ export function pathsTables(m: PathsModel): string {
 			p.nvlinkUnused ? '<span class="tone-warn">NVLink present, not used</span>' : '',
 			h(p.channels),
 		]);
-		out.push(table(`communicator ${commName(c.id)} (${c.nranks} ranks, ${c.state}): ${c.transports.join(', ') || 'no channel line'}${c.nvlinkUnused ? `; ${c.nvlinkUnused} pair(s) skip NVLink` : ''}`, ['from', 'to', 'transport', 'where', 'topology path', '', 'channels'], rows, {more: Math.max(0, c.pairs.length - MAX_ROWS)}));
+		out.push(table(`communicator ${commName(c.id)} (${c.nranks} ranks, ${c.state}): ${c.transports.join(', ') || 'no channel line'}${c.nvlinkUnused ? `; ${c.nvlinkUnused} pair(s) skip NVLink` : ''}`, ['from', 'to', 'transport', 'where', 'topology path', 'note', 'channels'], rows, {more: Math.max(0, c.pairs.length - MAX_ROWS)}));
 	}
 	return out.join('') || '<p class="muted">No channel or topology line read (NCCL_DEBUG=INFO prints them).</p>';
 }
