@@ -52,7 +52,7 @@ export const flagTable = {
 	minInterGbps: {kind: 'number', section: 'findings', arg: 'N', help: 'bandwidth floor between nodes (default 10)'},
 
 	json: {kind: 'boolean', section: 'output', help: 'print the snapshot (infertop.snapshot/v1)'},
-	html: {kind: 'string', section: 'output', arg: 'FILE', help: 'also write a self-contained HTML report to FILE (analyze, check, --once)'},
+	html: {kind: 'string', section: 'output', arg: 'FILE', help: 'also write a self-contained HTML report to FILE (analyze, check, --once; the TUI writes it on w)'},
 	color: {kind: 'boolean', section: 'output', negated: true, help: 'no colour (also NO_COLOR)'},
 	ascii: {kind: 'boolean', section: 'output', help: 'no box drawing (automatic when the locale is not UTF-8)'},
 	timeout: {kind: 'string', section: 'output', arg: 'D', help: 'check: give up after D (default 15m), exit 3'},
