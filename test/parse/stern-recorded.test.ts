@@ -7,9 +7,9 @@
  * codes, the same processes, ranks and failures as the lines unwrapped, and the times from
  * stern's stamp when it printed one.
  *
- * A stern file names each line's pod, but today it is read as the file's one pod (parse/demux.ts
- * splits only `kubectl logs --prefix` files). The per-pod expectations below are `it.fails`:
- * they need stern demux, and turn green when it lands.
+ * A stern file names each line's pod: parse/demux.ts reads each pod's lines as that pod's
+ * stream, as it does a `kubectl logs --prefix` file (the same lines rewritten in that form
+ * give the same pods, processes and failures).
  */
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -133,7 +133,7 @@ describe('stern vllm --no-follow over `infertop demo --scenario bad-ifname` (one
 		expect(out).toContain('"Bootstrap : no socket interface found" at 03:06:39.772Z');
 	});
 	// needs stern demux: the pod is named in every line, yet the file is read as pod `recorded-wrapper-stern-bad-ifname`
-	it.fails('needs stern demux: `infertop analyze` puts process vm:1622 and its failures on pod vllm-0', async () => {
+	it('`infertop analyze` puts process vm:1622 and its failures on pod vllm-0', async () => {
 		const a = await stateOfPaths([fixture('bad-ifname')]);
 		expect(Object.keys(a.pods)).toEqual(['vllm-0']);
 		expect(procs(a)).toEqual(['vllm-0 vm:1622']);
@@ -193,12 +193,12 @@ describe('stern vllm --no-follow --tail 620 over `infertop demo --scenario crash
 		expect(procs(k)).toEqual(['vllm-0 vm:1462', 'vllm-0 vm:1464', 'vllm-0-1 vm:1463', 'vllm-0-1 vm:1465']);
 		expect(k.failures.filter(f => f.kind === 'traceback').map(f => f.pod)).toEqual(['vllm-0-1', 'vllm-0']);
 	});
-	it.fails('needs stern demux: `infertop analyze` puts processes 1462, 1464 on pod vllm-0 and 1463, 1465 on vllm-0-1', async () => {
+	it('`infertop analyze` puts processes 1462, 1464 on pod vllm-0 and 1463, 1465 on vllm-0-1', async () => {
 		const a = await stateOfPaths([fixture('tail-crash')]);
 		expect(Object.keys(a.pods).sort()).toEqual(['vllm-0', 'vllm-0-1']);
 		expect(procs(a)).toEqual(['vllm-0 vm:1462', 'vllm-0 vm:1464', 'vllm-0-1 vm:1463', 'vllm-0-1 vm:1465']);
 	});
-	it.fails('needs stern demux: each pod’s failures on its pod, torchrun’s ChildFailedError on both, as the kubectl-prefix form of the same lines', async () => {
+	it('each pod’s failures on its pod, torchrun’s ChildFailedError on both, as the kubectl-prefix form of the same lines', async () => {
 		const [a, k] = await Promise.all([stateOfPaths([fixture('tail-timestamps-crash')]), asKubectl]);
 		expect(a.failures.filter(f => f.kind === 'traceback')).toHaveLength(2);
 		expect(podFailures(a)).toEqual(podFailures(k));
@@ -224,7 +224,7 @@ describe('stern vllm --no-follow over the crash scenario, the whole output cut t
 		expect(s.unrecognised).toBe(0);
 	});
 	// needs stern demux: one pod's NCCL_HOSTID hides the other's (node1 and node0 are two hosts to NCCL)
-	it.fails('needs stern demux: NCCL_HOSTID is node0 on pod vllm-0 and node1 on pod vllm-0-1', async () => {
+	it('NCCL_HOSTID is node0 on pod vllm-0 and node1 on pod vllm-0-1', async () => {
 		const a = await stateOfPaths([fixture('crash-cut')]);
 		expect(a.nccl.envByPod['vllm-0']?.['NCCL_HOSTID']).toBe('node0');
 		expect(a.nccl.envByPod['vllm-0-1']?.['NCCL_HOSTID']).toBe('node1');
@@ -251,7 +251,7 @@ describe('stern vllm (follow) over the healthy scenario from its start, cut to i
 		expect(comms(s)).toContain('4 ranks initializing [NET/Socket,P2P/CUMEM] members 0,2,3');
 		expect(s.failures).toEqual([]);
 	});
-	it.fails('needs stern demux: process 964 on pod vllm-0, 965 and 967 on vllm-0-1', async () => {
+	it('process 964 on pod vllm-0, 965 and 967 on vllm-0-1', async () => {
 		const a = await stateOfPaths([fixture('follow-healthy-cut')]);
 		expect(procs(a)).toEqual(['vllm-0 vm:964', 'vllm-0-1 vm:965', 'vllm-0-1 vm:967']);
 	});
