@@ -15,6 +15,7 @@ import {createStore} from '../store/store.js';
 import {fullScreen, runTui} from '../ui/run-tui.js';
 import type {Options} from '../core/options.js';
 import {UserError, type Io} from '../core/io.js';
+import {tuiReportWriter} from './html-report.js';
 
 export async function run(options: Options, io: Io): Promise<number> {
 	if (options.endpoint.service && !options.endpoint.url) {
@@ -47,7 +48,9 @@ export async function run(options: Options, io: Io): Promise<number> {
 			// one frame (a pipe, TERM=dumb) or --json: it shows the endpoint only once it was asked
 			if (!io.stdout.isTTY || io.env['TERM'] === 'dumb') await prober?.probeOnce();
 		}
-		const code = await runTui({store, options, io, title: {kind: 'files', label}});
+		const title = {kind: 'files', label} as const;
+		// `w` writes the HTML report of what is on screen, as in the live TUI
+		const code = await runTui({store, options, io, title, writeReport: tuiReportWriter(store, options, title)});
 		if (readError) throw readError instanceof UserError ? readError : new UserError(`reading the logs failed: ${readError instanceof Error ? readError.message : String(readError)}`);
 		return code;
 	} finally {
