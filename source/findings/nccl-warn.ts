@@ -2,7 +2,7 @@
 import type {Finding, Rule} from './types.js';
 import {oneLine} from './group-records.js';
 import {fmtTime, joinList} from './subject.js';
-import {isRasBindNoise} from '../parse/nccl.js';
+import {isRasBindNoise} from '../parse/nccl/warn.js';
 
 // NCCL's IB transport on a failed work completion (net_ib.cc / HPC-X ib_plugin.c, 2.18+), e.g.
 // "NET/IB : Got completion from peer 10.1.32.3<54891> with error 5, opcode 0, len 0, vendor err 249"

@@ -5,6 +5,9 @@
  */
 import type {LogEvent, ParsedTopology} from './log-events.js';
 
+/** The current line's time (epoch ms or null), computed only when a line produces an event. */
+export type AtFn = () => number | null;
+
 export interface TopoAcc {
 	phase: 'nodes' | 'paths';
 	topology: ParsedTopology;
@@ -91,7 +94,6 @@ export interface StreamCtx {
 	prefixRanksSeen: Map<number, string>;
 	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
 	ibChannelSeen: boolean;
-	procLastAt: Record<string, number | null>;
 }
 
 export function newStreamCtx(pod: string): StreamCtx {
@@ -112,21 +114,5 @@ export function newStreamCtx(pod: string): StreamCtx {
 		apiServerSeen: false,
 		prefixRanksSeen: new Map(),
 		ibChannelSeen: false,
-		procLastAt: {},
 	};
-}
-
-/** What one line knows about itself while it is handled. */
-export interface LineInfo {
-	/** k8s stamp (string) or null */
-	k8s: string | null;
-	/** other stamp found in the line, and its kind */
-	stamp: string | null;
-	stampKind: 'nccl' | 'vllm' | 'py' | null;
-	/** process prefix text `(… pid=…)` (without parens), or '' */
-	procName: string;
-	procPid: number | null;
-	procIp: string | null;
-	/** cached epoch ms (undefined = not computed yet) */
-	atCache: number | null | undefined;
 }

@@ -1,12 +1,18 @@
 /**
  * PyTorch / torchrun text (log-formats.md §1.8, §2.6): ProcessGroupNCCL errors and
  * watchdog timeouts, DistBackendError, NCCL error codes, torch.distributed.elastic
- * failure reports, CUDA OOM, Python tracebacks.
+ * failure reports, CUDA OOM (Python tracebacks: traceback.ts).
  */
-import type {StreamCtx} from './context.js';
-import type {AtFn} from './nccl.js';
-import {isRemoteText} from './nccl.js';
-import {handleVllmMessage} from './vllm.js';
+import type {AtFn, StreamCtx} from './context.js';
+import {isRemoteText} from './nccl/warn.js';
+
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Space = 32,
+	OpenBracket = 91, // '['
+	n = 110,
+	t = 116,
+}
 
 // e.g. "[rank1]:[E810 03:04:11.061727749 ProcessGroupNCCL.cpp:683] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(…) ran for 600096 milliseconds before timing out."
 const TORCH_HEAD = /^\[([EWIF])\d{3,4} [\d:.]+ ([\w.]+:\d+)\] /;
@@ -32,7 +38,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 	const pod = ctx.pod;
 	const ev = ctx.events;
 	const c0 = text.charCodeAt(0);
-	if (c0 === 91) {
+	if (c0 === Ch.OpenBracket) {
 		const h = TORCH_HEAD.exec(text);
 		if (h) {
 			const msg = text.slice(h[0].length);
@@ -50,7 +56,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 			return h[1] !== 'I';
 		}
 	}
-	if (c0 === 116 && text.startsWith('torch.')) {
+	if (c0 === Ch.t && text.startsWith('torch.')) {
 		if (text.startsWith('torch.distributed.DistBackendError: ')) {
 			const msg = text.slice(36);
 			const remote = isRemoteText(msg);
@@ -63,7 +69,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 			return true;
 		}
 	}
-	if (c0 === 110 && text.startsWith('nccl')) {
+	if (c0 === Ch.n && text.startsWith('nccl')) {
 		const m = NCCL_CODE.exec(text);
 		if (m) {
 			const remote = m[1] === 'ncclRemoteError';
@@ -86,7 +92,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 			return true;
 		}
 	}
-	if (c0 === 32) {
+	if (c0 === Ch.Space) {
 		const r = ELASTIC_RANK.exec(text);
 		if (r) {
 			ctx.elasticRank = Number(r[1]);
@@ -120,37 +126,7 @@ function rankIn(msg: string): number | null {
 	return m ? Number(m[1]) : null;
 }
 
-function clip(s: string): string {
+export function clip(s: string): string {
 	const t = s.trim();
 	return t.length > 500 ? `${t.slice(0, 500)}…` : t;
-}
-
-/**
- * Python tracebacks, one bounded block per process prefix. Returns true when the
- * line belongs to a traceback; the final exception line is recorded as a
- * `traceback` failure unless a more specific rule already took it.
- */
-export function feedTraceback(ctx: StreamCtx, key: string, text: string, at: AtFn, specific: (t: string) => boolean): boolean {
-	const tb = ctx.tracebacks.get(key);
-	if (text.startsWith('Traceback (most recent call last)')) {
-		ctx.tracebacks.set(key, {lines: 1, last: ''});
-		return true;
-	}
-	if (!tb) return false;
-	if (text.charCodeAt(0) === 32 || text.charCodeAt(0) === 9 || text === '') {
-		tb.lines++;
-		return true;
-	}
-	ctx.tracebacks.delete(key);
-	// the final `Type: message` line
-	if (/^[\w.]+(?:Error|Exception|Interrupt|Exit)\b/.test(text)) {
-		// vLLM's own fatal exceptions (`RuntimeError: Engine core initialization failed …`, `…EngineDeadError`) say which process
-		if (!specific(text) && !((text.indexOf('Engine') !== -1 || text.indexOf('died') !== -1) && handleVllmMessage(ctx, 'ERROR', text, undefined, at, key || undefined))) {
-			// the process prefix names who raised it (`Worker_TP1 pid=77`); no proc key: a bare traceback may be survivable
-			const procName = key ? key.replace(/,? ?ip=\S+$/, '') : null;
-			ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'traceback', proc: null, rank: null, message: clip(text), remote: isRemoteText(text), ...(procName ? {procName} : {})});
-		}
-		return true;
-	}
-	return false;
 }

@@ -12,7 +12,7 @@ import {loadExcerpt, parseInto, podLogs, scenarioNames, loadScenario} from '../h
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {derivePhase} from '../../source/model/phase.js';
-import {normaliseTransport} from '../../source/parse/nccl.js';
+import {normaliseTransport} from '../../source/parse/nccl/channels.js';
 
 /** What the kept lines say, per process key. */
 interface Said {

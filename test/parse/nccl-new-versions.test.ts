@@ -5,8 +5,9 @@
  */
 import {describe, expect, it} from 'vitest';
 import {ncclHead} from '../../source/parse/prefix.js';
-import {gitVersion, ncclInfoNoise} from '../../source/parse/nccl.js';
-import {parseDiag} from '../../source/parse/nccl-diag.js';
+import {gitVersion} from '../../source/parse/nccl/env.js';
+import {classifyInfo} from '../../source/parse/nccl/dispatch.js';
+import {parseDiag} from '../../source/parse/nccl/diag.js';
 import {computeFindings} from '../../source/findings/index.js';
 import {ncclDiag} from '../../source/findings/nccl-diag.js';
 import {ncclWarn} from '../../source/findings/nccl-warn.js';
@@ -123,9 +124,9 @@ describe('network plugin and devices (src/plugin/net.cc, src/transport/net_ib/in
 		]);
 	});
 
-	it('the fast path agrees: each new INFO prefix is read, the GIN line is noise', () => {
-		for (const m of ['Assigned NET plugin IB to comm', 'Initialized NET plugin IB', 'Failed to initialize NET plugin IB', 'NCCL git version HEAD v2.30.7-1']) expect([m, ncclInfoNoise(m, 0)]).toEqual([m, 0]);
-		expect(ncclInfoNoise('Assigned GIN plugin GIN_IB_GDAKI to comm', 0)).toBe(1);
+	it('the one INFO table reads each new prefix (fast and full path alike), the GIN line is noise', () => {
+		for (const m of ['Assigned NET plugin IB to comm', 'Initialized NET plugin IB', 'Failed to initialize NET plugin IB', 'NCCL git version HEAD v2.30.7-1']) expect([m, classifyInfo(m, 0, m.length) !== null]).toEqual([m, true]);
+		expect(classifyInfo('Assigned GIN plugin GIN_IB_GDAKI to comm', 0, 40)).toBeNull();
 	});
 });
 

@@ -7,8 +7,8 @@
  */
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {parseInitTimings, parseRing, parseRingOrder, parseTrees} from '../../source/parse/nccl-rings.js';
-import {ncclInfoNoise} from '../../source/parse/nccl.js';
+import {parseInitTimings, parseRing, parseRingOrder, parseTrees} from '../../source/parse/nccl/rings.js';
+import {classifyInfo} from '../../source/parse/nccl/dispatch.js';
 import {createStreamParser} from '../../source/parse/stream-parser.js';
 import type {LogEvent} from '../../source/parse/log-events.js';
 import {reduceAll} from '../../source/model/reduce.js';
@@ -136,7 +136,7 @@ describe('parseRing and parseTrees', () => {
 	});
 });
 
-describe('the fast path sends every such line to the full path (ncclInfoNoise)', () => {
+describe('the one INFO table gives every such line a reader, so the fast path hands it on (classifyInfo)', () => {
 	const head = '2026-11-26T22:03:48.189470974Z vm:1462:1462 [0] NCCL INFO ';
 	for (const msg of [
 		'Init timings - ncclCommInitRankConfig: rank 0 nranks 4 total 2.05 (kernels 0.34, alloc 0.04, bootstrap 1.63, allgathers 0.00, topo 0.03, graphs 0.00, connections 0.00, rest 0.00)',
@@ -146,7 +146,7 @@ describe('the fast path sends every such line to the full path (ncclInfoNoise)',
 		'Tree 0 : -1 -> 0 -> 1/2/-1',
 		'Channel 00/02 : 0 1 2 3',
 	]) {
-		it(msg.slice(0, 40), () => expect(ncclInfoNoise(head + msg, head.length)).toBe(0));
+		it(msg.slice(0, 40), () => expect(classifyInfo(head + msg, head.length, head.length + msg.length)).not.toBeNull());
 	}
 });
 

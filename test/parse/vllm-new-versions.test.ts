@@ -11,7 +11,7 @@ import {parseInto, publicDir} from '../helpers/load-scenario.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {derivePhase, phaseTimeline} from '../../source/model/phase.js';
-import {workerRanks} from '../../source/parse/vllm.js';
+import {workerRanks} from '../../source/parse/vllm/ranks.js';
 import {procPrefix} from '../../source/parse/prefix.js';
 
 function load(file: string, pod = 'pod0', extra = ''): RolloutState {

@@ -6,7 +6,24 @@
  * The config is `key=value, ` pairs whose values nest `()`, `[]`, `{}`, quotes and
  * `<Enum: 3>` reprs: split on `, ` only at nesting depth 0.
  */
-import type {EnginePatch} from './log-events.js';
+import type {EnginePatch} from '../event-values.js';
+
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Space = 32,
+	DoubleQuote = 34, // '"'
+	Quote = 39, // "'"
+	OpenParen = 40, // '('
+	CloseParen = 41, // ')'
+	Comma = 44, // ','
+	Less = 60, // '<'
+	Greater = 62, // '>'
+	OpenBracket = 91, // '['
+	Backslash = 92, // '\\'
+	CloseBracket = 93, // ']'
+	OpenBrace = 123, // '{'
+	CloseBrace = 125, // '}'
+}
 
 // e.g. "Initializing a V1 LLM engine (v0.8.5.post1) with config: model='Qwen/Qwen3-8B', …"
 export const ENGINE_CONFIG = /Initializing an? (?:(V[01]) )?LLM engine \(v([^)]+)\) with config: (.*)$/;
@@ -36,14 +53,14 @@ export function splitConfig(s: string): Record<string, string> {
 	for (let i = 0; i < s.length; i++) {
 		const c = s.charCodeAt(i);
 		if (quote) {
-			if (c === 92) i++;
+			if (c === Ch.Backslash) i++;
 			else if (c === quote) quote = 0;
 			continue;
 		}
-		if (c === 39 || c === 34) quote = c;
-		else if (c === 40 || c === 91 || c === 123 || c === 60) depth++;
-		else if ((c === 41 || c === 93 || c === 125 || c === 62) && depth > 0) depth--;
-		else if (c === 44 && depth === 0 && s.charCodeAt(i + 1) === 32) {
+		if (c === Ch.Quote || c === Ch.DoubleQuote) quote = c;
+		else if (c === Ch.OpenParen || c === Ch.OpenBracket || c === Ch.OpenBrace || c === Ch.Less) depth++;
+		else if ((c === Ch.CloseParen || c === Ch.CloseBracket || c === Ch.CloseBrace || c === Ch.Greater) && depth > 0) depth--;
+		else if (c === Ch.Comma && depth === 0 && s.charCodeAt(i + 1) === Ch.Space) {
 			take(s.slice(start, i));
 			start = i + 2;
 			i++;

@@ -3,9 +3,10 @@
  * KV cache, CUDA graphs, API server, engine death. Most vLLM lines are none of
  * these; each check is a `startsWith`/`indexOf` gate before its regex.
  */
-import type {StreamCtx} from './context.js';
-import type {AtFn} from './nccl.js';
-import {ENGINE_CONFIG, engineFromConfig, splitConfig} from './vllm-config.js';
+import type {AtFn, StreamCtx} from '../context.js';
+import {ENGINE_CONFIG, engineFromConfig, splitConfig} from './config.js';
+import {engineFailure, isEngineFailure} from './failures.js';
+import {assignRanks} from './ranks.js';
 
 // e.g. "Loading safetensors checkpoint shards:  42% Completed | 5/12 [00:10<00:14,  2.1s/it]"
 const SHARDS = /Loading safetensors checkpoint shards:\s*(\d+)% Completed \| (\d+)\/(\d+)/;
@@ -44,19 +45,6 @@ const WORLD_RANK = /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_in
 // V1 "Engine 000: Avg prompt throughput: 6335.3 tokens/s, Avg generation throughput: 4.8 tokens/s, Running: 9 reqs, Waiting: 0 reqs, GPU KV cache usage: 62.8%, Prefix cache hit rate: 0.0%"
 // V0 "Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 37.3 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.3%, CPU KV cache usage: 0.0%."
 const STATS = /^(?:Engine (\d+): )?Avg prompt throughput: ([\d.]+) tokens\/s, Avg generation throughput: ([\d.]+) tokens\/s, Running: (\d+) reqs?(?:, Swapped: (\d+) reqs?)?, (?:Waiting|Pending): (\d+) reqs?, GPU KV cache usage: ([\d.]+)%(?:, Prefix cache hit rate: ([\d.]+)%)?/;
-// "Worker proc VllmWorker-1 died unexpectedly, shutting down executor." (V1), 0.2x adds "(exit code: -15)"
-const WORKER_PROC_DIED = /Worker proc (\S+?)-(\d+) died unexpectedly(?: \(exit code: (-?\d+)\))?/;
-// V0 "Worker VllmWorkerProcess pid 106022 died, exit code: -6"
-const WORKER_PID_DIED = /Worker (\S+) pid (\d+) died, exit code: (-?\d+)/;
-// "Engine core proc EngineCore_DP0 died unexpectedly, shutting down client."
-const ENGINE_PROC_DIED = /Engine core proc (\S+) died unexpectedly/;
-// Ray V2 executor "RayWorkerProc rank=[3] died unexpectedly, shutting down executor."
-const RAY_PROC_DIED = /RayWorkerProc rank=\[(\d+)[^\]]*\] died unexpectedly/;
-// "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {'EngineCore_DP0': 1}"
-const FAILED_CORE_PROCS = /Failed core proc\(s\): \{'([^']+)': (-?\d+)/;
-// worker prefix names: 0.11+ "Worker_PP1_TP3", "Worker_DP0_PP0_TP0_EP0"; 0.10 "VllmWorker TP0", "VllmWorker PP1_TP0"; 0.8–0.9 "VllmWorker rank=1"
-const PREFIX_AXIS = /(?:^|[ _])(DP|PP|PCP|TP|DCP|EP)(\d+)(?=[ _]|$)/g;
-
 /**
  * `pid`: the process prefix's pid; null = no prefix (the driver / API server);
  * undefined = unknown (a write glued into another line: its process is not known).
@@ -253,15 +241,7 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		ev.push({type: 'nccl-fact', pod, at: at(), proc: null, fact: {kind: 'torch-threads', text: m ? `${m[1]} -> ${m[2]}` : msg.trim()}});
 		return true;
 	}
-	// most messages are none of these: one scan for what they share (`died`, `ngine`) before the rest
-	if (
-		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)))) ||
-		(msg.indexOf('ngine') !== -1 &&
-			(msg.indexOf('Engine core initialization failed') !== -1 ||
-				msg.indexOf('EngineDeadError') !== -1 ||
-				msg.startsWith('EngineCore failed to start') ||
-				msg.startsWith('EngineCore encountered a fatal error')))
-	) {
+	if (isEngineFailure(msg)) {
 		engineFailure(ctx, msg, pid, writer, at);
 		return true;
 	}
@@ -274,133 +254,6 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		return true;
 	}
 	return false;
-}
-
-/** Ranks from a vLLM line of process `pid`; emitted now if its NCCL head was seen, else when it is. */
-export function assignRanks(ctx: StreamCtx, pid: number, entry: {worldRank: number; tp: number | null; pp: number | null; dp: number | null; at: number | null}): void {
-	const procs = ctx.byPid.get(pid);
-	if (procs && procs.length) {
-		for (const p of procs) ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: entry.at, proc: p.key, worldRank: entry.worldRank, tpRank: entry.tp, ppRank: entry.pp, dpRank: entry.dp});
-	} else ctx.pendingRanks.set(pid, entry);
-}
-
-
-export interface WorkerRanks {
-	/** world rank when the name and the known sizes give it */
-	worldRank: number | null;
-	tp: number | null;
-	pp: number | null;
-	dp: number | null;
-}
-
-/**
- * A worker's ranks from its process prefix: `Worker_PP1_TP3` (0.11+), `VllmWorker PP1_TP3`
- * (0.10), `VllmWorker rank=2` (0.8–0.9). Null for names that are not GPU workers (EngineCore,
- * APIServer, the bare `Worker` printed before its groups exist). The world rank follows vLLM's
- * layout `DP x PP x PCP x TP` (parallel_state.initialize_model_parallel) and needs the sizes of
- * the axes the name leaves out when they matter.
- */
-export function workerRanks(name: string, sizes?: {tp: number; pp: number; pcp: number} | null): WorkerRanks | null {
-	const c0 = name.charCodeAt(0);
-	if (c0 !== 87 && c0 !== 86) return null;
-	if (!name.startsWith('Worker') && !name.startsWith('VllmWorker')) return null;
-	const r = /\brank=(\d+)/.exec(name);
-	if (r) return {worldRank: Number(r[1]), tp: null, pp: null, dp: null};
-	const ax: Record<string, number> = {};
-	PREFIX_AXIS.lastIndex = 0;
-	for (let m = PREFIX_AXIS.exec(name); m; m = PREFIX_AXIS.exec(name)) ax[m[1]!] = Number(m[2]);
-	if (ax.TP === undefined && ax.PP === undefined && ax.DP === undefined && ax.PCP === undefined) return null;
-	const tp = ax.TP ?? null;
-	const pp = ax.PP ?? null;
-	const dp = ax.DP ?? null;
-	const pcp = ax.PCP ?? 0;
-	let worldRank: number | null = null;
-	if ((dp ?? 0) === 0 && (pp ?? 0) === 0 && pcp === 0) worldRank = tp ?? 0;
-	else {
-		// an axis absent from the name has size 1; a present one's size comes from the config line
-		const tpSize = tp === null ? 1 : (sizes?.tp ?? null);
-		const pcpSize = ax.PCP === undefined ? 1 : (sizes?.pcp ?? null);
-		const ppSize = pp === null ? 1 : (sizes?.pp ?? null);
-		if (tpSize !== null && pcpSize !== null && ppSize !== null) worldRank = (((dp ?? 0) * ppSize + (pp ?? 0)) * pcpSize + pcp) * tpSize + (tp ?? 0);
-	}
-	return {worldRank, tp, pp, dp};
-}
-
-/**
- * A vLLM/Ray process prefix was read (stream-parser, once per line): a GPU worker's prefix is
- * rank evidence for the process of that pid, emitted like `rank N in world size M` is.
- */
-export function notePrefixRanks(ctx: StreamCtx, name: string, pid: number | null, at: AtFn): void {
-	if (pid === null) return;
-	const seen = ctx.prefixRanksSeen;
-	if (seen.get(pid) === name) return;
-	seen.set(pid, name);
-	const r = workerRanks(name, ctx.vllmSizes ?? undefined);
-	if (!r) return;
-	const pending = ctx.pendingRanks.get(pid);
-	// an explicit `rank N in world size M` line already waiting for this pid is not overwritten
-	if (pending) return;
-	if (r.worldRank === null) {
-		// no world rank: only the axes (emitted now if the process is known)
-		const procs = ctx.byPid.get(pid);
-		if (procs) for (const p of procs) ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: at(), proc: p.key, worldRank: null, tpRank: r.tp, ppRank: r.pp, dpRank: r.dp});
-		return;
-	}
-	assignRanks(ctx, pid, {worldRank: r.worldRank, tp: r.tp, pp: r.pp, dp: r.dp, at: at()});
-}
-
-function procOfPid(ctx: StreamCtx, pid: number | null | undefined): string | null {
-	if (pid === null || pid === undefined) return null;
-	const list = ctx.byPid.get(pid);
-	return list && list.length === 1 ? list[0]!.key : null;
-}
-
-/** DP offset of a worker named in an `EngineCore_DP<d>` process's line: d x (TP x PP), when known. */
-function dpOffset(ctx: StreamCtx, writer: string | undefined): number | null {
-	const m = writer ? /^EngineCore_(?:DP)?(\d+)/.exec(writer) : null;
-	if (!m || m[1] === '0') return 0;
-	const sz = ctx.vllmSizes ?? undefined;
-	return sz ? Number(m[1]) * sz.tp * sz.pp * sz.pcp : null;
-}
-
-/** A fatal engine/worker line: the failure names the process (proc key, rank, or vLLM's name for it). */
-function engineFailure(ctx: StreamCtx, msg: string, pid: number | null | undefined, writer: string | undefined, at: AtFn): void {
-	const ev = ctx.events;
-	const pod = ctx.pod;
-	const message = msg.trim();
-	let proc: string | null = null;
-	let rank: number | null = null;
-	let procName: string | null = null;
-	let exitCode: number | null = null;
-	let m: RegExpExecArray | null;
-	if ((m = WORKER_PROC_DIED.exec(msg))) {
-		procName = `${m[1]}-${m[2]}`;
-		const off = dpOffset(ctx, writer);
-		rank = off === null ? null : off + Number(m[2]);
-		if (m[3] !== undefined) exitCode = Number(m[3]);
-	} else if ((m = WORKER_PID_DIED.exec(msg))) {
-		const wpid = Number(m[2]);
-		proc = procOfPid(ctx, wpid);
-		procName = `${m[1]} pid=${wpid}`;
-		exitCode = Number(m[3]);
-		if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode, worldRank: null, reason: exitCode < 0 ? `signal ${-exitCode}` : `exit code ${exitCode}`});
-	} else if ((m = ENGINE_PROC_DIED.exec(msg))) {
-		procName = m[1]!;
-	} else if ((m = RAY_PROC_DIED.exec(msg))) {
-		rank = Number(m[1]);
-		procName = `RayWorkerProc rank=${m[1]}`;
-	} else if ((m = FAILED_CORE_PROCS.exec(msg))) {
-		procName = m[1]!;
-		exitCode = Number(m[2]);
-	} else if (writer) {
-		// the writer's own fatal error (`EngineCore encountered a fatal error` from `(EngineCore_DP0 pid=N)`)
-		procName = writer;
-		proc = procOfPid(ctx, pid);
-		const r = workerRanks(writer, ctx.vllmSizes ?? undefined);
-		if (r) rank = r.worldRank;
-	}
-	ev.push({type: 'engine', pod, at: at(), patch: {}, dead: message});
-	ev.push({type: 'failure', pod, at: at(), kind: 'engine-dead', proc, rank, message, remote: false, ...(exitCode !== null ? {exitCode} : {}), ...(procName ? {procName} : {})});
 }
 
 function num(v: string | undefined): number | null {

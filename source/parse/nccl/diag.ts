@@ -13,6 +13,7 @@
  * A result is tagged `[OK]   ` (passed) or `[INFO] ` (a difference, an error, or data that
  * could not be had: NCCL's docs say the text tells them apart).
  */
+import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 
 export interface ParsedDiag {
 	/** which report: active (`NCCL Diagnostics`) or RAS; null when the line does not say */
@@ -63,4 +64,10 @@ export function parseDiag(msg: string): ParsedDiag {
 	// the active report's results are all `p2p: …` ("[INFO] transport detect returned 3" names none)
 	const report = check === null ? null : check === 'p2p' ? 'active' : 'ras';
 	return {report, kind, check, text, problem: kind === 'info' && !NOT_A_FAULT.test(text)};
+}
+
+/** A DIAG line of this process: one nccl-diag event. */
+export function diagLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const d = parseDiag(msg);
+	ctx.events.push({type: 'nccl-diag', pod: ctx.pod, at: at(), proc: proc.key, report: d.report, kind: d.kind, check: d.check, text: msg.trim(), problem: d.problem});
 }

@@ -6,7 +6,12 @@
  * Ring and tree lines are printed while a communicator is set up (between its
  * Init START and COMPLETE); `Init timings` right after its COMPLETE (2.22+).
  */
-import type {ParsedInitTimings, ParsedTreePosition} from './log-events.js';
+import type {ParsedInitTimings, ParsedTreePosition} from '../event-values.js';
+
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	s = 115,
+}
 
 /** NCCL's MAXCHANNELS is 32 (≤2.22) / 64 (2.23+): a channel index past it is a garbled line. */
 export const MAX_CHANNELS = 64;
@@ -112,8 +117,8 @@ function position(channel: number, up: number, downs: number[]): ParsedTreePosit
 
 /** `Tree N : …` (one channel) or `Trees [0] … [1] …` (every channel NCCL could fit in the line). */
 export function parseTrees(msg: string): TreeLines | null {
-	if (msg.charCodeAt(4) !== 115) {
-		// "Tree N : …"
+	if (msg.charCodeAt(4) !== Ch.s) {
+		// "Tree N : …" (not "Trees")
 		const m = TREE.exec(msg);
 		if (!m) return null;
 		const channel = Number(m[1]);

@@ -9,8 +9,13 @@
  *   GPU/0-60 :GPU/0-60 (0/5000.0/LOC) GPU/0-70 (2/370.8/NVL) …
  * Node ids: `GPU/%lX` ≤2.20, `GPU/%lx-%lx` 2.21+.
  */
-import type {LinkTypeName, ParsedTopology} from './log-events.js';
-import type {TopoAcc} from './context.js';
+import type {LinkTypeName, ParsedTopology} from '../event-values.js';
+import type {AtFn, ProcCtx, StreamCtx, TopoAcc} from '../context.js';
+
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Space = 32,
+}
 
 // e.g. "=== System : maxBw 24.0 totalBw 24.0 ==="
 const SYSTEM_HEADER = /^=== System : maxBw ([\d.]+) totalBw ([\d.]+) ===/;
@@ -73,7 +78,7 @@ export function feedTopology(acc: TopoAcc, msg: string): boolean {
 			return true;
 		}
 		let indent = 0;
-		while (msg.charCodeAt(indent) === 32) indent++;
+		while (msg.charCodeAt(indent) === Ch.Space) indent++;
 		const body = indent ? msg.slice(indent) : msg;
 		const link = LINK_LINE.exec(body);
 		if (link) {
@@ -103,4 +108,23 @@ export function feedTopology(acc: TopoAcc, msg: string): boolean {
 		acc.topology.paths.push({from, to, type: linkType(m[5]!), bw: Number(m[4]), hops: Number(m[3])});
 	}
 	return true;
+}
+
+/** `=== System : maxBw 24.0 totalBw 24.0 ===` opens this process's dump: its next lines go to feedTopology. */
+export function topologyStart(ctx: StreamCtx, proc: ProcCtx, msg: string): void {
+	proc.topo = startTopology(msg, ctx.pod, proc.host);
+}
+
+/** The dump ended (a line that is not part of it, or the stream's end): one topology event. */
+export function finishTopology(ctx: StreamCtx, proc: ProcCtx, at: AtFn): void {
+	const acc = proc.topo;
+	if (!acc) return;
+	proc.topo = null;
+	const key = proc.remote ? `${ctx.pod}/${proc.host}` : ctx.pod;
+	ctx.events.push({type: 'topology', pod: ctx.pod, at: at(), proc: proc.key, key, topology: acc.topology});
+}
+
+/** End any open multi-line block of this process (end of stream). */
+export function flushProc(ctx: StreamCtx, proc: ProcCtx): void {
+	finishTopology(ctx, proc, () => null);
 }

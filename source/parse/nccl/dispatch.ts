@@ -1,0 +1,194 @@
+/**
+ * One NCCL message (the text after `NCCL INFO `/`NCCL WARN `/`NCCL DIAG `, NCCL 2.18 … 2.32)
+ * → its reader. An INFO message is told by how it starts: one table, prefix → handler, that
+ * both the stream parser's fast path (which looks a line up in place, in the decoded chunk,
+ * to know whether it needs a handler at all) and the full path read. Formats and their
+ * version ranges: log-formats.md §1.
+ *
+ * Most INFO lines at NCCL_DEBUG_SUBSYS=ALL are noise — per-collective lines
+ * ("AllReduce: opCount …"), proxy chatter ("proxyProgressAsync opId=…", "resp.opId=… matches …",
+ * "ProxyCall UDS …", "New proxy …", "Received and initiated …"), allocations
+ * ("channel.cc:42 Cuda Alloc Size …", "Allocated shareable buffer …") — and are rejected by
+ * their first characters before any regex runs.
+ */
+import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
+import {channelCounts, channelLine, hasChannelCounts, patternLine, ringLine, ringsConnected, treeLine} from './channels.js';
+import {diagLine} from './diag.js';
+import {cudaDriverLine, env, envSetTo, gitVersionLine, hasSetByEnv, isEnvLine, isEnvSetTo, versionLine} from './env.js';
+import {commLine, endsWithInit, initLine, initTimings, isRankedInitLine} from './init.js';
+import {bootstrapLine, gdrPerGpu, handleNet, pluginAssigned, pluginFailed, pluginInitialized, usingNetwork} from './net.js';
+import {feedTopology, finishTopology, topologyStart} from './topology.js';
+import {warn} from './warn.js';
+
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	NonAscii = 128,
+}
+
+/** Reads one INFO message of `proc` (the whole message, `msg`). */
+export type InfoHandler = (ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn) => void;
+/** A further test of the message t[m, end), once its prefix matched; false: the next rule is tried. */
+export type InfoTest = (t: string, m: number, end: number) => boolean;
+
+export interface InfoRule {
+	/** the message starts with this ('' for a rule of every message starting with one of `first`) */
+	prefix: string;
+	/** the first characters whose messages the rule is tried on */
+	first: string;
+	/** the prefix's second character's code (checked before the whole prefix), or -1 for '' */
+	second: number;
+	when: InfoTest | null;
+	/** NOISE: the message is read by nothing, and no later rule is tried */
+	handle: InfoHandler;
+}
+
+/** A message known to say nothing (listed so that no later rule reads it). */
+const NOISE: InfoHandler = () => {};
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+/** AllReduce, AllGather, AlltoAll, Broadcast, Reduce, ReduceScatter, Recv, Send, Gather, Scatter */
+const COLLECTIVE_FIRST = 'ABRSG';
+
+/** A rule for messages that start with `prefix`. */
+function starts(prefix: string, handle: InfoHandler, when: InfoTest | null = null): InfoRule {
+	return {prefix, first: prefix[0]!, second: prefix.charCodeAt(1), when, handle};
+}
+
+/** A rule for every message whose first character is one of `first` (after the rules for its prefixes). */
+function startsWithAny(first: string, when: InfoTest, handle: InfoHandler): InfoRule {
+	return {prefix: '', first, second: -1, when, handle};
+}
+
+/** The first colon of the message isCollective looked at last (-1: none in it). */
+let collectiveColon = -1;
+
+/** A per-collective line (SUBSYS=COLL), e.g. "AllReduce: opCount 5 sendbuff …": the name, then `: opCount `. */
+function isCollective(t: string, m: number, end: number): boolean {
+	// (the next line's stamp has a `:`: the search never runs far past the line)
+	let colon = t.indexOf(':', m);
+	if (colon >= end) colon = -1;
+	collectiveColon = colon;
+	return colon > m && colon < m + 24 && t.startsWith(': opCount ', colon);
+}
+
+/**
+ * The colon that told the message classifyInfo just read a per-collective line or not (its
+ * first character may start one, and it has a colon), or -1: what decided may move when the
+ * text is redacted (the fast path's guard, stream/fast-line.ts).
+ */
+export function decidingColon(): number {
+	return collectiveColon;
+}
+
+/** Per-collective lines only bump a counter. */
+export function countCollective(ctx: StreamCtx): void {
+	ctx.counters.collectiveLines++;
+}
+
+/** The per-collective lines' rule: the fast path counts them in place (countCollective), with no message slice. */
+export const COLLECTIVE: InfoRule = startsWithAny(COLLECTIVE_FIRST, isCollective, countCollective);
+
+/**
+ * The INFO messages with a reader, in order: the first rule whose prefix and test match
+ * reads the message. Rules for a whole first character come after those for its prefixes.
+ */
+const RULES: InfoRule[] = [
+	// hot: the bulk of a SUBSYS=COLL log
+	COLLECTIVE,
+	// e.g. "Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM", "Channel 00/02 : 0 1 2 3"
+	starts('Channel ', channelLine),
+	// e.g. "Connected all rings, use ring PXN 0 GDR 1"
+	starts('Connected all rings', ringsConnected),
+	starts('Could not find', NOISE),
+	starts('Connected to proxy', NOISE),
+	starts('CC ', NOISE),
+	starts('Check P2P', NOISE),
+	// e.g. "comm 0x39a819d0 rank 0 nRanks 4 nNodes 2 localRanks 2 …", "comm 0x… - Destroy COMPLETE"
+	starts('comm ', commLine),
+	// e.g. "cudaDriverVersion 12080"
+	starts('cudaDriverVersion ', cudaDriverLine),
+	starts('channel.cc:', NOISE),
+	// e.g. "=== System : maxBw 24.0 totalBw 24.0 ===" opens a topology dump
+	starts('=== System :', topologyStart),
+	// e.g. "Pattern 4, crossNic 0, nChannels 1, bw 1.200000/1.200000, type NVL/PHB, sameChannels 1"
+	starts('Pattern ', patternLine),
+	// e.g. "Init timings - ncclCommInitRankConfig: rank 0 …" (2.22+)
+	starts('Init timings', initTimings),
+	// e.g. "Initialized NET plugin IB", "Assigned NET plugin IB to comm", "Failed to initialize NET plugin IB" (2.27+)
+	starts('Initialized NET plugin ', pluginInitialized),
+	starts('Assigned NET plugin ', pluginAssigned),
+	starts('Failed to initialize NET plugin ', pluginFailed),
+	// e.g. "Ring 00 : 3 -> 0 -> 1"
+	starts('Ring ', ringLine),
+	// e.g. "Trees [0] 1/2/-1->0->-1 …", "Tree 0 : -1 -> 0 -> 1/2/-1"
+	starts('Tree', treeLine),
+	// e.g. "NCCL version 2.21.5+cuda12.4", "NCCL git version HEAD v2.29.2-1"
+	starts('NCCL version ', versionLine),
+	starts('NCCL git version ', gitVersionLine),
+	// e.g. "NET/Plugin: Loaded net plugin …", "NET/IB : Using [0]mlx5_0:1/IB …", "NET/Socket : GPU Direct RDMA Disabled for HCA 0 'eth0'"
+	starts('NET/', handleNet),
+	// e.g. "NCCL_P2P_LEVEL set by environment to NVL", "NCCL_IB_HCA set to mlx5_4"
+	starts('NCCL_', env, hasSetByEnv),
+	starts('NCCL_', envSetTo, isEnvSetTo),
+	// ≤2.23 "Bootstrap : Using eth0:10.0.0.1<0>", 2.24+ "Bootstrap: Using eth0:192.0.2.2<0>"
+	starts('Bootstrap : Using', bootstrapLine),
+	starts('Bootstrap: Using', bootstrapLine),
+	// e.g. "Using network IB"
+	starts('Using network ', usingNetwork),
+	// e.g. "GPU Direct RDMA Enabled for GPU 81000 / HCA 0 (distance 4 <= 4), read 1"
+	starts('GPU Direct RDMA ', gdrPerGpu),
+	// `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+); else e.g. "[Proxy Service UDS] exit: stop 1 abortFlag 0"
+	starts('[Rank ', initLine, isRankedInitLine),
+	// the rest start with a caller name (`ncclCommInitRank …`), ≤2.20's bare `comm 0x… - Init COMPLETE`,
+	// a digit (`2 coll channels, …`; else e.g. the ring order dump "0 : 1 2 3") or an env name
+	startsWithAny('n', endsWithInit, initLine),
+	startsWithAny('c', endsWithInit, initLine),
+	startsWithAny(DIGITS, hasChannelCounts, channelCounts),
+	startsWithAny(UPPER, isEnvLine, env),
+];
+
+/** RULES by the code of the first character they are tried on, in RULES' order (null: none). */
+const BY_FIRST: (InfoRule[] | null)[] = Array.from({length: Ch.NonAscii}, () => null);
+for (const r of RULES) for (const ch of r.first) (BY_FIRST[ch.charCodeAt(0)] ??= []).push(r);
+
+/**
+ * The rule that reads the INFO message t[m, end), or null when nothing does (noise). `t` may
+ * go on past the message (the fast path's chunk): no prefix or test reads past `end`.
+ */
+export function classifyInfo(t: string, m: number, end: number): InfoRule | null {
+	collectiveColon = -1;
+	const c0 = t.charCodeAt(m);
+	// (NaN for an empty message at the end of t: no rules)
+	const rules = c0 < Ch.NonAscii ? BY_FIRST[c0]! : null;
+	// most noise starts with a character no rule is tried on ("proxyProgressAsync …", "resp.opId=…")
+	if (rules === null) return null;
+	// (NaN past the end of t: no prefix matches)
+	const c1 = t.charCodeAt(m + 1);
+	for (let k = 0; k < rules.length; k++) {
+		const r = rules[k]!;
+		if (r.second !== -1 && (c1 !== r.second || !t.startsWith(r.prefix, m))) continue;
+		const w = r.when;
+		// hot: the tests most noise ends at are called by name (inlined), the rest through the table
+		if (w !== null && !(w === isEnvLine ? isEnvLine(t, m, end) : w === isCollective ? isCollective(t, m, end) : w === endsWithInit ? endsWithInit(t, m, end) : w(t, m, end))) continue;
+		return r.handle === NOISE ? null : r;
+	}
+	return null;
+}
+
+/**
+ * One NCCL message of `proc`. `rule`: an INFO message's rule when the caller classified the
+ * same text already (the fast path); undefined to classify it here.
+ */
+export function ncclMessage(ctx: StreamCtx, proc: ProcCtx, level: string, where: string | null, msg: string, at: AtFn, rule?: InfoRule | null): void {
+	// inside a topology dump every line goes to the dump's reader
+	if (proc.topo) {
+		if (feedTopology(proc.topo, msg)) return;
+		finishTopology(ctx, proc, at);
+	}
+	if (level === 'INFO') {
+		const r = rule === undefined ? classifyInfo(msg, 0, msg.length) : rule;
+		if (r !== null) r.handle(ctx, proc, msg, at);
+	} else if (level === 'WARN') warn(ctx, proc, where, msg, at);
+	else if (level === 'DIAG') diagLine(ctx, proc, msg, at);
+}

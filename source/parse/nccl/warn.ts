@@ -1,0 +1,41 @@
+/**
+ * NCCL WARN lines (`host:pid:tid [dev] file.cc:72 NCCL WARN …`): what they say about the
+ * peer (a remote end went away), whether they are real errors, and the facts some carry
+ * (the IB transport in use, NCCL_SOCKET_IFNAME matching nothing).
+ */
+import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
+
+/** WARN texts that mean a peer went away (the error is a consequence, not the cause). */
+export function isRemoteText(t: string): boolean {
+	return t.includes('closed by remote peer') || t.includes('ncclRemoteError') || t.includes('remote process exited') || t.includes('Connection reset by peer');
+}
+
+/** WARN texts that are real errors (not "could not read …, ignoring"). */
+function isErrorWarn(t: string): boolean {
+	return !/ignoring|Defaulting|retrying/i.test(t);
+}
+
+/**
+ * NCCL's RAS thread (2.24+) failing to listen on its client port (localhost:28028, NCCL_RAS_ADDR):
+ * every process after the first on a host prints it, and the job runs on (RAS carries none of its
+ * traffic; src/ras/client_support.cc rasClientInitSocket, 2.24 → 2.32: SYSCHECKGOTO's
+ * "Call to bind failed: %s", then INFO "RAS failed to establish a client listening socket at %s").
+ */
+// e.g. where "ras/client_support.cc:160", message "Call to bind failed: Address already in use" (2.26, vllm-project/vllm#19204);
+// 2.30.7+ prints the function too: "ras/client_support.cc:179 (rasClientInitSocket) NCCL WARN …" (where stays file:line)
+export function isRasBindNoise(where: string | null, message: string): boolean {
+	return where !== null && where.startsWith('ras/') && message.includes('Address already in use');
+}
+
+export function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, at: AtFn): void {
+	const message = msg.trim();
+	const remote = isRemoteText(message);
+	const error = isErrorWarn(message) && !isRasBindNoise(where, message);
+	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
+	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use
+	if (where !== null && where.startsWith('transport/net_ib')) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
+	// NCCL_SOCKET_IFNAME matching nothing: "Bootstrap : no socket interface found", "NET/Socket : No usable listening interface found"
+	if (/no socket interface found|No usable listening interface/i.test(message)) {
+		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'socket-ifname', proc: proc.key, rank: null, message, remote: false, where});
+	}
+}

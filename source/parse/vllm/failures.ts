@@ -1,0 +1,84 @@
+/**
+ * vLLM's fatal lines (log-formats.md §2.6): a worker or engine core that died, the engine
+ * core failing to start, EngineDeadError. The failure names the process as well as the line
+ * lets it: its proc key, its world rank, or vLLM's own name for it.
+ */
+import type {AtFn, StreamCtx} from '../context.js';
+import {workerRanks} from './ranks.js';
+
+// "Worker proc VllmWorker-1 died unexpectedly, shutting down executor." (V1), 0.2x adds "(exit code: -15)"
+const WORKER_PROC_DIED = /Worker proc (\S+?)-(\d+) died unexpectedly(?: \(exit code: (-?\d+)\))?/;
+// V0 "Worker VllmWorkerProcess pid 106022 died, exit code: -6"
+const WORKER_PID_DIED = /Worker (\S+) pid (\d+) died, exit code: (-?\d+)/;
+// "Engine core proc EngineCore_DP0 died unexpectedly, shutting down client."
+const ENGINE_PROC_DIED = /Engine core proc (\S+) died unexpectedly/;
+// Ray V2 executor "RayWorkerProc rank=[3] died unexpectedly, shutting down executor."
+const RAY_PROC_DIED = /RayWorkerProc rank=\[(\d+)[^\]]*\] died unexpectedly/;
+// "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {'EngineCore_DP0': 1}"
+const FAILED_CORE_PROCS = /Failed core proc\(s\): \{'([^']+)': (-?\d+)/;
+
+/** A fatal engine/worker line: most messages are none, so one scan for what they share (`died`, `ngine`) comes first. */
+export function isEngineFailure(msg: string): boolean {
+	return (
+		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)))) ||
+		(msg.indexOf('ngine') !== -1 &&
+			(msg.indexOf('Engine core initialization failed') !== -1 ||
+				msg.indexOf('EngineDeadError') !== -1 ||
+				msg.startsWith('EngineCore failed to start') ||
+				msg.startsWith('EngineCore encountered a fatal error')))
+	);
+}
+
+function procOfPid(ctx: StreamCtx, pid: number | null | undefined): string | null {
+	if (pid === null || pid === undefined) return null;
+	const list = ctx.byPid.get(pid);
+	return list && list.length === 1 ? list[0]!.key : null;
+}
+
+/** DP offset of a worker named in an `EngineCore_DP<d>` process's line: d x (TP x PP), when known. */
+function dpOffset(ctx: StreamCtx, writer: string | undefined): number | null {
+	const m = writer ? /^EngineCore_(?:DP)?(\d+)/.exec(writer) : null;
+	if (!m || m[1] === '0') return 0;
+	const sz = ctx.vllmSizes ?? undefined;
+	return sz ? Number(m[1]) * sz.tp * sz.pp * sz.pcp : null;
+}
+
+/** A fatal engine/worker line: the failure names the process (proc key, rank, or vLLM's name for it). */
+export function engineFailure(ctx: StreamCtx, msg: string, pid: number | null | undefined, writer: string | undefined, at: AtFn): void {
+	const ev = ctx.events;
+	const pod = ctx.pod;
+	const message = msg.trim();
+	let proc: string | null = null;
+	let rank: number | null = null;
+	let procName: string | null = null;
+	let exitCode: number | null = null;
+	let m: RegExpExecArray | null;
+	if ((m = WORKER_PROC_DIED.exec(msg))) {
+		procName = `${m[1]}-${m[2]}`;
+		const off = dpOffset(ctx, writer);
+		rank = off === null ? null : off + Number(m[2]);
+		if (m[3] !== undefined) exitCode = Number(m[3]);
+	} else if ((m = WORKER_PID_DIED.exec(msg))) {
+		const wpid = Number(m[2]);
+		proc = procOfPid(ctx, wpid);
+		procName = `${m[1]} pid=${wpid}`;
+		exitCode = Number(m[3]);
+		if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode, worldRank: null, reason: exitCode < 0 ? `signal ${-exitCode}` : `exit code ${exitCode}`});
+	} else if ((m = ENGINE_PROC_DIED.exec(msg))) {
+		procName = m[1]!;
+	} else if ((m = RAY_PROC_DIED.exec(msg))) {
+		rank = Number(m[1]);
+		procName = `RayWorkerProc rank=${m[1]}`;
+	} else if ((m = FAILED_CORE_PROCS.exec(msg))) {
+		procName = m[1]!;
+		exitCode = Number(m[2]);
+	} else if (writer) {
+		// the writer's own fatal error (`EngineCore encountered a fatal error` from `(EngineCore_DP0 pid=N)`)
+		procName = writer;
+		proc = procOfPid(ctx, pid);
+		const r = workerRanks(writer, ctx.vllmSizes ?? undefined);
+		if (r) rank = r.worldRank;
+	}
+	ev.push({type: 'engine', pod, at: at(), patch: {}, dead: message});
+	ev.push({type: 'failure', pod, at: at(), kind: 'engine-dead', proc, rank, message, remote: false, ...(exitCode !== null ? {exitCode} : {}), ...(procName ? {procName} : {})});
+}
