@@ -23,7 +23,10 @@ function corpusLines(): string[] {
 	const dir = path.join(root, 'test/fixtures/corpus/nccl-2.28.9-h200x4');
 	const text = ['crash-rank1/pod0.log', 'tp2x2-two-pods-all/pod0.log'].map(f => readFileSync(path.join(dir, f), 'utf8')).join('\n');
 	// the corpus may carry its own kubelet stamps; the server adds fresh ones
-	return text.split('\n').filter(Boolean).map(l => l.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, ''));
+	return text
+		.split('\n')
+		.filter(Boolean)
+		.map(l => l.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, ''));
 }
 
 interface ChildResult {
@@ -147,7 +150,11 @@ async function seed(pods: number) {
 export async function benchIngest(): Promise<void> {
 	const server = await seed(64);
 	try {
-		const kubectlAvailable = await new Promise<boolean>(r => spawn('kubectl', ['version', '--client'], {stdio: 'ignore'}).on('exit', c => r(c === 0)).on('error', () => r(false)));
+		const kubectlAvailable = await new Promise<boolean>(r =>
+			spawn('kubectl', ['version', '--client'], {stdio: 'ignore'})
+				.on('exit', c => r(c === 0))
+				.on('error', () => r(false)),
+		);
 		// warm both once (page cache, TLS session setup, tsx transform cache)
 		await runChild(server.kubeconfigPath, 64);
 		if (kubectlAvailable) await runKubectl(server.kubeconfigPath);
@@ -158,7 +165,9 @@ export async function benchIngest(): Promise<void> {
 		console.log(`64 pods x ${LINES} lines (${(ours.bytes / 1e6).toFixed(1)} MB with timestamps)`);
 		console.log(`  infertop: ${(ours.totalMs / 1000).toFixed(2)} s to ingest and parse everything (${ours.lines} lines, ${ours.streams} streams, ${ours.requests} API requests at --qps 50)`);
 		console.log(`  infertop: every stream open after ${(ours.openMs / 1000).toFixed(2)} s; ${Math.round(total / (ours.totalMs / 1000)).toLocaleString('en-US')} lines/s; peak RSS ${ours.peakRssMb.toFixed(0)} MB`);
-		console.log(`  infertop source alone (lines counted, not parsed): ${(sourceOnly.totalMs / 1000).toFixed(2)} s, every stream open after ${(sourceOnly.openMs / 1000).toFixed(2)} s, ${Math.round(total / (sourceOnly.totalMs / 1000)).toLocaleString('en-US')} lines/s`);
+		console.log(
+			`  infertop source alone (lines counted, not parsed): ${(sourceOnly.totalMs / 1000).toFixed(2)} s, every stream open after ${(sourceOnly.openMs / 1000).toFixed(2)} s, ${Math.round(total / (sourceOnly.totalMs / 1000)).toLocaleString('en-US')} lines/s`,
+		);
 		if (theirs !== null) {
 			console.log(`  kubectl logs -f -l app=bench --prefix --max-log-requests=64 --tail=-1: ${(theirs / 1000).toFixed(2)} s`);
 			console.log(`  ratio infertop/kubectl: ${(ours.totalMs / theirs).toFixed(2)} with parsing, ${(sourceOnly.totalMs / theirs).toFixed(2)} source alone (goal < 0.33)`);

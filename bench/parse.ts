@@ -93,7 +93,9 @@ export async function benchParse(): Promise<void> {
 	const perRound = files.reduce((a, f) => a + f.bytes.length, 0);
 	const rounds = Math.max(1, Math.ceil(TARGET / perRound));
 	const reps = Number(process.env['BENCH_PARSE_REPS'] ?? 3);
-	console.log(`parse bench: ${files.length} corpus files (${mb(perRound)} MB) × ${rounds} rounds ≈ ${mb(perRound * rounds)} MB, one stream per file copy, ${CHUNK / 1024} KiB chunks; each measure warmed up once, then ${reps} runs interleaved, median`);
+	console.log(
+		`parse bench: ${files.length} corpus files (${mb(perRound)} MB) × ${rounds} rounds ≈ ${mb(perRound * rounds)} MB, one stream per file copy, ${CHUNK / 1024} KiB chunks; each measure warmed up once, then ${reps} runs interleaved, median`,
+	);
 
 	const raw = () => {
 		let n = 0;
@@ -161,8 +163,12 @@ export async function benchParse(): Promise<void> {
 	const spread = (xs: Run[]) => `${Math.min(...xs.map(x => x.cpuMs)).toFixed(0)}–${Math.max(...xs.map(x => x.cpuMs)).toFixed(0)}`;
 	console.log(`  byte scan     : ${scanned} newlines, cpu ${scanCpu.toFixed(0)} ms (${rate(scanned, scanCpu)}) — memchr only, no strings (context)`);
 	console.log(`  raw split     : ${rawRun.lines} lines, wall ${rawRun.wallMs.toFixed(0)} ms (${rate(rawRun.lines, rawRun.wallMs)}), cpu ${rawRun.cpuMs.toFixed(0)} ms (${rate(rawRun.lines, rawRun.cpuMs)}; runs ${spread(runs.raw)} ms)`);
-	console.log(`  parse only    : ${parseRun.lines} lines, wall ${parseRun.wallMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.wallMs)}), cpu ${parseRun.cpuMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.cpuMs)}; runs ${spread(runs.parse)} ms)`);
-	console.log(`  parse+reduce  : ${prRun.lines} lines, wall ${prRun.wallMs.toFixed(0)} ms (${rate(prRun.lines, prRun.wallMs)}), cpu ${prRun.cpuMs.toFixed(0)} ms (${rate(prRun.lines, prRun.cpuMs)}, ${(perRound * rounds / 1024 / 1024 / (prRun.cpuMs / 1000)).toFixed(0)} MB/s; runs ${spread(runs.parseReduce)} ms)`);
+	console.log(
+		`  parse only    : ${parseRun.lines} lines, wall ${parseRun.wallMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.wallMs)}), cpu ${parseRun.cpuMs.toFixed(0)} ms (${rate(parseRun.lines, parseRun.cpuMs)}; runs ${spread(runs.parse)} ms)`,
+	);
+	console.log(
+		`  parse+reduce  : ${prRun.lines} lines, wall ${prRun.wallMs.toFixed(0)} ms (${rate(prRun.lines, prRun.wallMs)}), cpu ${prRun.cpuMs.toFixed(0)} ms (${rate(prRun.lines, prRun.cpuMs)}, ${((perRound * rounds) / 1024 / 1024 / (prRun.cpuMs / 1000)).toFixed(0)} MB/s; runs ${spread(runs.parseReduce)} ms)`,
+	);
 	console.log(`  ratio parse+reduce/raw (cpu): ${ratio.toFixed(3)}`);
 	// Where the time goes, per kind of log: what a ratio of 0.5 would allow a line, against
 	// what each kind costs (one stream per file copy, same rounds, warmed up).
@@ -188,7 +194,9 @@ export async function benchParse(): Promise<void> {
 	for (const k of kinds) {
 		perKind(k.files)();
 		const r = timed(perKind(k.files));
-		console.log(`    ${k.label.padEnd(26)} ${((100 * r.lines) / prRun.lines).toFixed(0).padStart(3)}% of lines, ${((r.cpuMs * 1e6) / r.lines).toFixed(0).padStart(5)} ns a line, ${((100 * r.cpuMs) / prRun.cpuMs).toFixed(0).padStart(3)}% of the time`);
+		console.log(
+			`    ${k.label.padEnd(26)} ${((100 * r.lines) / prRun.lines).toFixed(0).padStart(3)}% of lines, ${((r.cpuMs * 1e6) / r.lines).toFixed(0).padStart(5)} ns a line, ${((100 * r.cpuMs) / prRun.cpuMs).toFixed(0).padStart(3)}% of the time`,
+		);
 	}
 	for (const r of rss) console.log(`  ${r}`);
 	console.log(`  goal ≥1M lines/s (cpu): ${parseRate >= 1e6 ? 'met' : 'NOT met'} (${(parseRate / 1e6).toFixed(2)}M); goal ratio ≥0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);

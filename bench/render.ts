@@ -15,7 +15,6 @@ import path from 'node:path';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import {FakeKeyboard} from '../test/ui/harness.js';
 
-
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 30);
 const linesPerSecond = Number(process.env['BENCH_LINES_PER_SECOND'] ?? 50_000);
 const root = path.resolve(import.meta.dirname, '..');
@@ -36,7 +35,6 @@ class FakeTty extends EventEmitter {
 		return true;
 	};
 }
-
 
 const pct = (xs: number[], p: number) => {
 	if (!xs.length) return NaN;
@@ -90,11 +88,29 @@ export async function storm(ranksPods: number, withUi: boolean): Promise<Result>
 		const screen = installScreenDiff(tty); // as runTui does: bytes/frame is what the terminal gets
 		const budget = createFrameBudget();
 		const inst = render(
-			React.createElement(App, {store, title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'}, color: true, ascii: false, findingOptions: defaultFindingOptions, live: true, stdout: tty as never, onQuit: () => {}, interactive: true, budget}),
-			{stdout: tty as never, stdin: keys as never, exitOnCtrlC: false, patchConsole: false, maxFps: 30, onRender: ({renderTime}) => {
-				renders++;
-				budget.record(renderTime);
-			}},
+			React.createElement(App, {
+				store,
+				title: {kind: 'kubernetes', context: 'bench', namespace: 'llm', workload: 'storm'},
+				color: true,
+				ascii: false,
+				findingOptions: defaultFindingOptions,
+				live: true,
+				stdout: tty as never,
+				onQuit: () => {},
+				interactive: true,
+				budget,
+			}),
+			{
+				stdout: tty as never,
+				stdin: keys as never,
+				exitOnCtrlC: false,
+				patchConsole: false,
+				maxFps: 30,
+				onRender: ({renderTime}) => {
+					renders++;
+					budget.record(renderTime);
+				},
+			},
 		);
 		unmount = () => {
 			inst.unmount();
@@ -141,7 +157,14 @@ export async function storm(ranksPods: number, withUi: boolean): Promise<Result>
 			// CPU is measured over the first 70% (no keys); then a key every 250 ms for key→frame
 			if (!cpuAt && elapsed >= seconds * 0.7) {
 				const p = inkFrameCacheStats();
-				cpuAt = {cpu: process.cpuUsage(cpu0), wall: elapsed, frames: renders - framesBefore, bytes: tty.bytes - bytesBefore, painted: (p.rowsPainted - paint0.rowsPainted) / Math.max(1, p.frames - paint0.frames), byRuns: (p.rowsPaintedByRuns - paint0.rowsPaintedByRuns) / Math.max(1, p.rowsPainted - paint0.rowsPainted)};
+				cpuAt = {
+					cpu: process.cpuUsage(cpu0),
+					wall: elapsed,
+					frames: renders - framesBefore,
+					bytes: tty.bytes - bytesBefore,
+					painted: (p.rowsPainted - paint0.rowsPainted) / Math.max(1, p.frames - paint0.frames),
+					byRuns: (p.rowsPaintedByRuns - paint0.rowsPaintedByRuns) / Math.max(1, p.rowsPainted - paint0.rowsPainted),
+				};
 			}
 			if (withUi && cpuAt && ++k % 25 === 0 && pendingKey === null) {
 				pendingKey = performance.now();
@@ -259,7 +282,9 @@ export async function benchRender(): Promise<void> {
 	const ui64 = results[1]!;
 	const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 	console.log('goals:');
-	console.log(`  idle < 1% core: rollout still initialising (1 s clock) 64 ranks ${ui64.idlePct.toFixed(2)}%, 512 ranks ${ui512.idlePct.toFixed(2)}% — ${verdict(Math.max(ui64.idlePct, ui512.idlePct) < 1)}; settled ${settled.pct.toFixed(2)}% — ${verdict(settled.pct < 1)}`);
+	console.log(
+		`  idle < 1% core: rollout still initialising (1 s clock) 64 ranks ${ui64.idlePct.toFixed(2)}%, 512 ranks ${ui512.idlePct.toFixed(2)}% — ${verdict(Math.max(ui64.idlePct, ui512.idlePct) < 1)}; settled ${settled.pct.toFixed(2)}% — ${verdict(settled.pct < 1)}`,
+	);
 	console.log(`  key→frame p95 < 100 ms: 64 ranks ${ui64.keyP95Ms.toFixed(0)} ms, 512 ranks ${ui512.keyP95Ms.toFixed(0)} ms — ${verdict(Math.max(ui64.keyP95Ms, ui512.keyP95Ms) < 100)}`);
 	console.log(`  ≤ 15% core for the UI at 512 ranks, 10 renders/s: ${(ui512.cpuPct - results[2]!.cpuPct).toFixed(1)}% at ${ui512.rendersPerSec.toFixed(1)} renders/s — ${verdict(ui512.cpuPct - results[2]!.cpuPct <= 15)}`);
 }

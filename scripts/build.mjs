@@ -30,10 +30,7 @@ await build({
 	alias: {'react-devtools-core': stub},
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
-		js: [
-			"import {createRequire as __infertopCreateRequire} from 'node:module';",
-			'const require = __infertopCreateRequire(import.meta.url);',
-		].join('\n'),
+		js: ["import {createRequire as __infertopCreateRequire} from 'node:module';", 'const require = __infertopCreateRequire(import.meta.url);'].join('\n'),
 	},
 	logLevel: 'warning',
 });

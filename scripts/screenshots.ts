@@ -30,10 +30,26 @@ const shots: Shot[] = [
 	{name: 'paths-focused', scenario: 'tp2x2-two-pods-all', cols: 120, rows: 40, keys: ['2'], ready: '▶ 2 Paths', title: 'infertop: the Paths pane — NVLink matrix and the transport each pair used'},
 	{name: 'gdr-focused', scenario: 'crash-rank1', cols: 120, rows: 40, keys: ['3'], ready: '▶ 3 GDR', title: 'infertop: GPU Direct RDMA in plain words'},
 	{name: 'p2p-disabled-paths', scenario: 'p2p-disabled-shm', cols: 120, rows: 40, keys: ['2'], ready: '▶ 2 Paths', title: 'infertop: NCCL_P2P_DISABLE — GPUs talk over SHM'},
-	{name: 'straggler-h200x4', scenario: '', command: 'node --import tsx cli.tsx replay --speed 0 test/fixtures/corpus/recorded/straggler-h200x4', cols: 120, rows: 40, ready: 'joined 30s late', title: 'infertop replay of a real straggler (4x H200): rank 3 joined NCCL init 30 s after its peers'},
+	{
+		name: 'straggler-h200x4',
+		scenario: '',
+		command: 'node --import tsx cli.tsx replay --speed 0 test/fixtures/corpus/recorded/straggler-h200x4',
+		cols: 120,
+		rows: 40,
+		ready: 'joined 30s late',
+		title: 'infertop replay of a real straggler (4x H200): rank 3 joined NCCL init 30 s after its peers',
+	},
 	{name: 'small-80x24', scenario: 'crash-rank1', cols: 80, rows: 24, ready: 'exit 3', title: 'infertop at 80x24: one pane at a time under the worst findings'},
 	{name: 'wide-200x60', scenario: 'tp2x2-two-pods-all', cols: 200, rows: 60, ready: 'Endpoint', title: 'infertop at 200x60: every pane at once'},
-	{name: 'mid-run-kubectl-prefix', scenario: '', command: 'node --import tsx cli.tsx replay --speed 0 test/fixtures/public/recorded-wrapper-kubectl-prefix-timestamps-demo-crash.log', cols: 120, rows: 40, ready: 'exit 3', title: 'infertop replay of a saved `kubectl logs --prefix` of two pods: each pod its own stream'},
+	{
+		name: 'mid-run-kubectl-prefix',
+		scenario: '',
+		command: 'node --import tsx cli.tsx replay --speed 0 test/fixtures/public/recorded-wrapper-kubectl-prefix-timestamps-demo-crash.log',
+		cols: 120,
+		rows: 40,
+		ready: 'exit 3',
+		title: 'infertop replay of a saved `kubectl logs --prefix` of two pods: each pod its own stream',
+	},
 	{name: 'demo-serving', scenario: '', command: 'node --import tsx cli.tsx demo --speed 5', cols: 120, rows: 40, keys: ['5'], ready: 'endpoint healthy', title: 'infertop demo: a simulated LWS rollout reaches serving, endpoint probed'},
 ];
 

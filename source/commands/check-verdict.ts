@@ -10,10 +10,7 @@ import type {EndpointHealth, EndpointState, Phase, RolloutState} from '../model/
 import {exitCodes} from '../core/io.js';
 import {safeText} from '../core/text-safety.js';
 
-export type Verdict =
-	| {kind: 'ok'; code: 0; line: string}
-	| {kind: 'fail'; code: 1; line: string}
-	| {kind: 'waiting'; code: 3; line: string};
+export type Verdict = {kind: 'ok'; code: 0; line: string} | {kind: 'fail'; code: 1; line: string} | {kind: 'waiting'; code: 3; line: string};
 
 /** One finding as a line; its subject and message may quote a log, a file name or a server: sanitised (text-safety.ts). */
 export function findingLine(f: Finding): string {
@@ -115,6 +112,11 @@ function verdictOf({state, findings, phase, endpoint}: VerdictInput): Verdict {
 		if (p.proven) return {kind: 'ok', code: exitCodes.ok, line: `check: OK ${phase}, endpoint healthy (${p.note})`};
 		return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint is not shown to make progress: ${p.why}`};
 	}
-	if (done) return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpointLabel(state, endpoint)}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`};
+	if (done)
+		return {
+			kind: 'waiting',
+			code: exitCodes.timeout,
+			line: `check: TIMEOUT ${phase}, but the endpoint ${endpoint === null ? 'gave no verdict' : `is ${endpointLabel(state, endpoint)}`}${state.endpoint?.reason ? ` (${state.endpoint.reason})` : ''}`,
+		};
 	return {kind: 'waiting', code: exitCodes.timeout, line: `check: TIMEOUT stuck in ${describeStuck(state, phase)}`};
 }

@@ -137,7 +137,11 @@ async function checkFiles(options: Options, io: Io, endpointHook: EndpointHook):
 	const run = runStop(io, options.timeoutMs);
 	let waitingFor: string | null = null;
 	try {
-		const read = await readSavedLogs(entries, pipeline, {speed: 0, signal: run.signal, stdin: io.stdin, onWaiting: what => {
+		const read = await readSavedLogs(entries, pipeline, {
+			speed: 0,
+			signal: run.signal,
+			stdin: io.stdin,
+			onWaiting: what => {
 				waitingFor ??= what;
 				io.stderr.write(`infertop: waiting for ${what}; --timeout ${fmtMs(options.timeoutMs)} bounds it\n`);
 			},

@@ -23,12 +23,7 @@ function scenarioLength(s: DemoScenario): number {
 }
 
 export async function run(options: Options, io: Io): Promise<number> {
-	const [{startApiServer}, {startVllmSim}, {scenario}, {playScenario}] = await Promise.all([
-		import('../sim/api-server.js'),
-		import('../sim/vllm-server.js'),
-		import('../sim/scenarios.js'),
-		import('../sim/demo-player.js'),
-	]);
+	const [{startApiServer}, {startVllmSim}, {scenario}, {playScenario}] = await Promise.all([import('../sim/api-server.js'), import('../sim/vllm-server.js'), import('../sim/scenarios.js'), import('../sim/demo-player.js')]);
 	const s = scenario(options.scenario as Parameters<typeof scenario>[0]);
 	const api = await startApiServer({namespace: s.namespace, contextName: 'infertop-demo'});
 	const vllm = await startVllmSim({model: s.servedModelName, mode: 'starting', metricsFlavor: 'v0.11'}).catch(async (error: unknown) => {

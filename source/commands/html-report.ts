@@ -23,7 +23,8 @@ import {verdict} from './check-verdict.js';
 const KEEP_ALL = 50_000;
 const MAX_TEXT = 4096;
 // what rules quote: NCCL WARN/errors, init and channel lines, GDR, tracebacks and exits, vLLM errors
-const notable = /WARN|ERROR|Error|error|Init START|Init COMPLETE|Init timings|GPU Direct RDMA|NET\/|via |Pattern |set by environment|libnccl-net|deprecated|OMP_NUM_THREADS|NCCL DIAG|repeated |Traceback|exit|signal|Watchdog|timed out|out of memory|OutOfMemory|EngineCore|Killed|failed|Failed/;
+const notable =
+	/WARN|ERROR|Error|error|Init START|Init COMPLETE|Init timings|GPU Direct RDMA|NET\/|via |Pattern |set by environment|libnccl-net|deprecated|OMP_NUM_THREADS|NCCL DIAG|repeated |Traceback|exit|signal|Watchdog|timed out|out of memory|OutOfMemory|EngineCore|Killed|failed|Failed/;
 
 /** The log lines a report quotes, kept as they are read (bounded: a whole log up to 50k lines, then the notable ones). */
 export interface EvidenceLines {
@@ -119,14 +120,26 @@ const reasons: Record<string, string> = {
 
 /** The error in words, without the temporary file's name the system call saw. */
 function why(e: NodeJS.ErrnoException): string {
-	return e.code && reasons[e.code] ? `${reasons[e.code]} (${e.code})` : e.code ?? e.message;
+	return e.code && reasons[e.code] ? `${reasons[e.code]} (${e.code})` : (e.code ?? e.message);
 }
 
 /** `./infertop-report-<workload>-<UTC stamp>.html`: where `w` writes when no --html FILE was given. */
 export function defaultReportFile(state: RolloutState, now: number): string {
 	const s = state.source;
-	const name = s.kind === 'kubernetes' || s.kind === 'demo' ? (s.workload ?? s.namespace ?? 'rollout') : s.kind === 'files' ? (s.files[0]?.replace(/\/+$/, '').split('/').pop()?.replace(/\.log(\.gz)?$/, '') ?? 'logs') : 'stdin';
-	const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+	const name =
+		s.kind === 'kubernetes' || s.kind === 'demo'
+			? (s.workload ?? s.namespace ?? 'rollout')
+			: s.kind === 'files'
+				? (s.files[0]
+						?.replace(/\/+$/, '')
+						.split('/')
+						.pop()
+						?.replace(/\.log(\.gz)?$/, '') ?? 'logs')
+				: 'stdin';
+	const stamp = new Date(now)
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d+Z$/, 'Z');
 	return `infertop-report-${name.replace(/[^\w.-]+/g, '-').slice(0, 60)}-${stamp}.html`;
 }
 

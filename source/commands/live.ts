@@ -32,9 +32,16 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 	const [{loadKubeConfig}, {startKubeSource}, {describeWaiting, unansweredHint}] = await Promise.all([import('../sources/kube/config.js'), import('../sources/kube/source.js'), import('../sources/kube/errors.js')]);
 	const cfg = await loadKubeConfig({kubeconfig: options.kube.kubeconfig, context: options.kube.context, namespace: options.kube.namespace, env: io.env});
 	const workload = options.args[0] ?? null;
-	const store = createStore(emptyState(extra.sourceKind === 'demo' ? {kind: 'demo', scenario: extra.scenario ?? 'healthy', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload} : {kind: 'kubernetes', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload}), {
-		flushMs: options.once ? 0 : 50,
-	});
+	const store = createStore(
+		emptyState(
+			extra.sourceKind === 'demo'
+				? {kind: 'demo', scenario: extra.scenario ?? 'healthy', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload}
+				: {kind: 'kubernetes', context: cfg.context, namespace: cfg.namespace, selector: options.kube.selector, workload},
+		),
+		{
+			flushMs: options.once ? 0 : 50,
+		},
+	);
 	// --once --html quotes log lines as evidence: kept while reading (bounded); the TUI keeps its log pane's ring
 	const evidence = options.once && options.html ? evidenceLines() : null;
 	const pipeline = createPipeline(withEvidence(store, evidence, !options.once), {keepLines: !options.once || evidence !== null});
@@ -52,20 +59,20 @@ export async function run(options: Options, io: Io, extra: LiveExtra = {}): Prom
 	if (io.signal.aborted) ac.abort();
 	let ranOut = false;
 	const waitTimer = options.once
-		? setTimeout(() => {
-				ranOut = true;
-				stopRun();
-			}, Math.max(0, options.waitMs - (Date.now() - startedAt)))
+		? setTimeout(
+				() => {
+					ranOut = true;
+					stopRun();
+				},
+				Math.max(0, options.waitMs - (Date.now() - startedAt)),
+			)
 		: null;
 	const stopped = new Promise<'stopped'>(resolve => (ac.signal.aborted ? resolve('stopped') : ac.signal.addEventListener('abort', () => resolve('stopped'), {once: true})));
 	const starting = startKubeSource({options, pipeline, io: {...io, signal: ac.signal}, once: options.once, onClient: c => (client = c)});
 	starting.catch(() => undefined); // a start cut short by the stop is answered below
 	const waiting = () => describeWaiting(cfg.server, cfg.context, stuckAt ?? (client as KubeClient | null)?.inFlight() ?? null);
 	/** a start that did not finish: --wait ran out, or the user stopped it */
-	const notStarted = () =>
-		ranOut
-			? new UserError(`--wait ${fmtMs(options.waitMs)} ran out before the pods were listed: ${waiting()}. ${unansweredHint}`)
-			: new UserError(`stopped before the pods were listed: ${waiting()}.`);
+	const notStarted = () => (ranOut ? new UserError(`--wait ${fmtMs(options.waitMs)} ran out before the pods were listed: ${waiting()}. ${unansweredHint}`) : new UserError(`stopped before the pods were listed: ${waiting()}.`));
 	const title: TuiTitle = {kind: extra.sourceKind === 'demo' ? 'demo' : 'kubernetes', label: extra.label, context: cfg.context, namespace: cfg.namespace, workload, matchedBy: null};
 	let source: KubeSource | null = null;
 	let prober: {probeOnce(): Promise<void>; stop(): void} | null = null;
@@ -158,9 +165,7 @@ async function once(
 		const left = source.unfinished();
 		const what = left.length ? `not read to the end: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ` and ${left.length - 20} more` : ''}` : 'the endpoint probe did not answer';
 		if (outcome === 'aborted') throw new UserError(`stopped before everything was read (${what}).`);
-		throw new UserError(
-			`--wait ${fmtMs(options.waitMs)} ran out before every log was read (${what}). Give it longer with --wait (e.g. --wait 2m), narrow it with --since/--tail or -c, or check the API server's load.`,
-		);
+		throw new UserError(`--wait ${fmtMs(options.waitMs)} ran out before every log was read (${what}). Give it longer with --wait (e.g. --wait 2m), narrow it with --since/--tail or -c, or check the API server's load.`);
 	}
 	const [{toSnapshot}, {formatReport}] = await Promise.all([import('../view/snapshot.js'), import('../view/report.js')]);
 	store.flush();

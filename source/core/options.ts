@@ -14,12 +14,7 @@ export type Command = 'live' | 'replay' | 'analyze' | 'check' | 'demo' | 'comple
 const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** The flag's number, or why not (worded with the flag's name); undefined when absent. */
-function numberFlag(
-	name: string,
-	raw: NumberFlag | undefined,
-	rule: {min: number; integer?: boolean; above?: boolean},
-	errors: string[],
-): number | undefined {
+function numberFlag(name: string, raw: NumberFlag | undefined, rule: {min: number; integer?: boolean; above?: boolean}, errors: string[]): number | undefined {
 	if (raw === undefined) return undefined;
 	let n: number;
 	if (raw === null || (typeof raw === 'number' && Number.isNaN(raw))) {
@@ -91,11 +86,7 @@ export interface Options {
 	findings: FindingOptions;
 }
 
-export function toOptions(
-	input: string[],
-	flags: RawFlags,
-	env: Record<string, string | undefined> = {},
-): {ok: true; options: Options} | {ok: false; errors: string[]} {
+export function toOptions(input: string[], flags: RawFlags, env: Record<string, string | undefined> = {}): {ok: true; options: Options} | {ok: false; errors: string[]} {
 	const errors: string[] = [];
 	const [first, ...rest] = input;
 	let command: Command = 'live';

@@ -9,7 +9,11 @@ const logExtensions = /(\.log\.gz|\.txt\.gz|\.log|\.txt|\.gz)$/i;
 
 export function podNameForFile(file: string): string {
 	if (file === '-') return 'stdin';
-	const base = file.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? file;
+	const base =
+		file
+			.replace(/[\\/]+$/, '')
+			.split(/[\\/]/)
+			.pop() ?? file;
 	const name = base.replace(logExtensions, '');
 	return name === '' ? base : name;
 }

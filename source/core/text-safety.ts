@@ -73,7 +73,9 @@ export function urlWithoutCredentials(url: URL): URL {
 /** A URL's text without credentials; text that does not parse as a URL loses any `…@` user info and is redacted. */
 export function safeUrlText(url: string): string {
 	try {
-		return urlWithoutCredentials(new URL(url)).toString().replace(/=REDACTED(?=[&#]|$)/g, '=<redacted>');
+		return urlWithoutCredentials(new URL(url))
+			.toString()
+			.replace(/=REDACTED(?=[&#]|$)/g, '=<redacted>');
 	} catch {
 		return safeText(url.replace(/\/\/[^/@]*@/, '//'));
 	}

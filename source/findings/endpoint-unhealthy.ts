@@ -71,9 +71,9 @@ export const endpointUnhealthy: Rule = state => {
 		wasOk ? 'it answered before: an outage' : phase === 'serving' ? 'the logs say the server is serving' : phase === 'failed' ? 'the rollout failed (see the errors above)' : null,
 	].filter(Boolean);
 	const fix = ep.notVllm
-		? 'something other than vLLM answers at this address now (a proxy\'s page, another service): check the Service/port point at the API server.'
+		? "something other than vLLM answers at this address now (a proxy's page, another service): check the Service/port point at the API server."
 		: ep.health === 'unhealthy'
-			? 'vLLM answers 503 once its engine is dead and exits ~5 s later; the first error in the leader\'s log is the cause.'
+			? "vLLM answers 503 once its engine is dead and exits ~5 s later; the first error in the leader's log is the cause."
 			: 'check the pod is running and the Service/port point at the API server (kubectl get endpoints).';
 	return [{id: 'endpoint-unhealthy', severity: 'error', subject, message: `${what} — ${context.join('; ')}. Fix: ${fix}`}];
 };

@@ -29,10 +29,7 @@ export const gdrDisabled: Rule = state => {
 
 	const hcas = [...new Set(disabled.map(g => g.hca))].sort();
 	const pods = [...new Set(disabled.map(g => g.pod).filter((p): p is string => Boolean(p)))].sort();
-	const socket =
-		(state.nccl.netPlugin !== null && /^Socket$/i.test(state.nccl.netPlugin)) ||
-		disabled.some(g => /NET\/Socket/.test(g.evidence)) ||
-		[...netTransports].some(isSocket);
+	const socket = (state.nccl.netPlugin !== null && /^Socket$/i.test(state.nccl.netPlugin)) || disabled.some(g => /NET\/Socket/.test(g.evidence)) || [...netTransports].some(isSocket);
 	const multi = jobIsMultiNode(state);
 
 	const evidence: string[] = [];
@@ -44,9 +41,7 @@ export const gdrDisabled: Rule = state => {
 	const head = socket
 		? 'GPU Direct RDMA is not used: the network transport is TCP (NET/Socket), which cannot do RDMA'
 		: `GPU Direct RDMA is disabled${hcas.length ? ` for HCA ${joinList(hcas)}` : ''}: inter-node data is staged through host memory`;
-	const impact = multi
-		? 'This job spans nodes, so every inter-node transfer pays for it.'
-		: "This job's traffic stays inside the node, so it costs nothing now; it matters once the job spans nodes.";
+	const impact = multi ? 'This job spans nodes, so every inter-node transfer pays for it.' : "This job's traffic stays inside the node, so it costs nothing now; it matters once the job spans nodes.";
 	const fix = socket
 		? 'Fix (for multi-node): an RDMA NIC (IB/RoCE) in the pod plus nvidia-peermem or DMA-BUF.'
 		: 'Fix: load nvidia-peermem (or use a DMA-BUF capable driver/kernel), and keep GPU and NIC under one PCIe switch (NCCL_NET_GDR_LEVEL).';

@@ -67,8 +67,8 @@ export const initStalled: Rule = (state, now, options) => {
 		if (silent.length) parts.push(joinList(silent));
 		if (!missing.length && !silent.length) parts.push(`still waiting: ${joinList(waiting)}`);
 		const fix = missing.length
-			? 'Fix: check that the missing ranks\' pods are running and reach the bootstrap address (NCCL_SOCKET_IFNAME, MASTER_ADDR, NetworkPolicy).'
-			: 'Fix: the silent ranks are stuck inside init — look at their last lines (network connect, /dev/shm, GPU) and the pods\' events.';
+			? "Fix: check that the missing ranks' pods are running and reach the bootstrap address (NCCL_SOCKET_IFNAME, MASTER_ADDR, NetworkPolicy)."
+			: "Fix: the silent ranks are stuck inside init — look at their last lines (network connect, /dev/shm, GPU) and the pods' events.";
 		out.push({
 			id: 'init-stalled',
 			severity: 'warn',

@@ -26,13 +26,14 @@ export const interNodeOverSocket: Rule = state => {
 	const ifs = socketInterfaces(state);
 	const rdma = rdmaDevices(state);
 	const ib = state.nccl.env['NCCL_IB_DISABLE'];
-	const why = ib && ib !== '0'
-		? `NCCL_IB_DISABLE=${ib} is set`
-		: rdma.length
-			? `NCCL saw ${joinList(rdma)} but did not use them`
-			: state.nccl.ibDeviceFound === false || state.nccl.netDevices.length > 0
-				? 'NCCL found no InfiniBand/RoCE device'
-				: 'no IB/RoCE device was reported';
+	const why =
+		ib && ib !== '0'
+			? `NCCL_IB_DISABLE=${ib} is set`
+			: rdma.length
+				? `NCCL saw ${joinList(rdma)} but did not use them`
+				: state.nccl.ibDeviceFound === false || state.nccl.netDevices.length > 0
+					? 'NCCL found no InfiniBand/RoCE device'
+					: 'no IB/RoCE device was reported';
 	return [
 		{
 			id: 'inter-node-over-socket',

@@ -29,7 +29,9 @@ function describe(p: PatternInfo, bw: number, total: number): string {
 }
 
 function nvlinkNode(state: RolloutState, comm: CommState): boolean {
-	const procs = Object.values(comm.members).map(m => state.procs[m.proc]).filter(p => p?.busId);
+	const procs = Object.values(comm.members)
+		.map(m => state.procs[m.proc])
+		.filter(p => p?.busId);
 	if (procs.length < 2) return false;
 	const topo = topologyOf(state, procs[0]!);
 	if (!topo) return false;

@@ -33,15 +33,16 @@ function advice(message: string, where: string | null): string {
 	if (/bind failed|Binding to socket/i.test(message) && /Address already in use/i.test(message)) {
 		// e.g. "ras/client_support.cc:160 … Call to bind failed: Address already in use" (2.26, vllm-project/vllm#19204)
 		// 2.30.7+: "ras/client_support.cc:179 (rasClientInitSocket) NCCL WARN …" (the head's where is still file:line)
-		if (where?.startsWith('ras/')) return "nothing: NCCL's RAS monitoring service (2.24+) could not listen on its client port (localhost:28028, NCCL_RAS_ADDR) because another NCCL process on the node holds it; RAS does not carry the job's traffic (NCCL_RAS_ENABLE=0 silences it).";
+		if (where?.startsWith('ras/'))
+			return "nothing: NCCL's RAS monitoring service (2.24+) could not listen on its client port (localhost:28028, NCCL_RAS_ADDR) because another NCCL process on the node holds it; RAS does not carry the job's traffic (NCCL_RAS_ENABLE=0 silences it).";
 		// e.g. "misc/ipcsocket.cc:57 … UDS: Binding to socket /tmp/nccl-socket-2-… failed : Address already in use (98)" (NVIDIA/nccl#1185)
 		if (/UDS|ipcsocket/.test(`${message} ${where ?? ''}`)) return 'a stale /tmp/nccl-socket-* from an earlier process on the node: give each pod its own /tmp (an emptyDir) or clean it up.';
 		// e.g. "misc/socket.cc:409 … Call to bind failed: Address already in use" at 256x8 ranks (NVIDIA/nccl#1882)
 		return 'the node ran out of local TCP ports (large jobs open many sockets): widen net.ipv4.ip_local_port_range, and keep PXN on (NCCL_PXN_DISABLE unset).';
 	}
 	if (/Connection closed by remote peer|remote process/i.test(message)) return 'a peer went away: see rank-exited for the rank that failed first.';
-	if (/no socket interface|No usable listening interface/i.test(message)) return 'check NCCL_SOCKET_IFNAME against the pod\'s interfaces (socket-ifname-no-match).';
-	if (/shared memory|\/dev\/shm/i.test(message)) return 'the pod\'s /dev/shm is too small: mount a memory emptyDir at /dev/shm.';
+	if (/no socket interface|No usable listening interface/i.test(message)) return "check NCCL_SOCKET_IFNAME against the pod's interfaces (socket-ifname-no-match).";
+	if (/shared memory|\/dev\/shm/i.test(message)) return "the pod's /dev/shm is too small: mount a memory emptyDir at /dev/shm.";
 	if (/NET plugin/i.test(message)) return 'the network plugin failed to load: check the plugin library and its dependencies in the image.';
 	return 'read the lines around it (NCCL_DEBUG_SUBSYS=INIT,NET gives more).';
 }

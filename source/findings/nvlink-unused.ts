@@ -55,7 +55,9 @@ export const nvlinkUnused: Rule = state => {
 		if (links.length === 0 && comm.transports.length > 0 && comm.transports.every(t => family(t) === 'SHM' || family(t) === 'NET')) {
 			const pods = podsOfComm(state, comm);
 			if (pods.length !== 1) continue;
-			const procs = Object.values(comm.members).map(m => state.procs[m.proc]).filter(p => p?.busId);
+			const procs = Object.values(comm.members)
+				.map(m => state.procs[m.proc])
+				.filter(p => p?.busId);
 			const topo = procs[0] ? topologyOf(state, procs[0]) : null;
 			if (!topo || procs.length < 2) continue;
 			const ids = procs.map(p => p!.busId!);

@@ -10,9 +10,7 @@ export const podRestarting: Rule = state => {
 		const restarts = pod.restarts ?? restarted.reduce((n, c) => n + c.restarts, 0);
 		if (restarts <= 0 && looping.length === 0) continue;
 		const last = restarted.find(c => c.lastTerminationReason || c.lastExitCode !== null);
-		const why = last
-			? ` (container ${last.name} last ended: ${[last.lastTerminationReason, last.lastExitCode !== null ? `exit code ${last.lastExitCode}` : null].filter(Boolean).join(', ')})`
-			: '';
+		const why = last ? ` (container ${last.name} last ended: ${[last.lastTerminationReason, last.lastExitCode !== null ? `exit code ${last.lastExitCode}` : null].filter(Boolean).join(', ')})` : '';
 		out.push({
 			id: 'pod-restarting',
 			severity: 'warn',

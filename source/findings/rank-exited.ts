@@ -18,11 +18,12 @@ export const rankExited: Rule = state => {
 	if (!root && followOns.length === 0) return [];
 	const out: Finding[] = [];
 	if (root) {
-		const tie = ties.length
-			? ` ${joinList(ties.map(t => `${t.label} (${t.reason})`))} failed within ${fmtSeconds(CLOCK_SKEW_MS)} of it on another node: clock skew makes that a tie, either may be first.`
-			: ' This is the first failure.';
+		const tie = ties.length ? ` ${joinList(ties.map(t => `${t.label} (${t.reason})`))} failed within ${fmtSeconds(CLOCK_SKEW_MS)} of it on another node: clock skew makes that a tie, either may be first.` : ' This is the first failure.';
 		const rest = followOns.length
-			? ` Follow-on: ${joinList(followOns.map(f => `${f.label} ${f.reason}${after(f, root)}`), 6)} — caused by this exit, not the reverse.`
+			? ` Follow-on: ${joinList(
+					followOns.map(f => `${f.label} ${f.reason}${after(f, root)}`),
+					6,
+				)} — caused by this exit, not the reverse.`
 			: '';
 		const where = root.pod ? ` in pod ${root.pod}` : '';
 		out.push({
@@ -39,7 +40,14 @@ export const rankExited: Rule = state => {
 			id: 'rank-exited',
 			severity: 'error',
 			subject: first.label,
-			message: `${first.reason} at ${fmtTime(first.at)}${others.length ? `; also ${joinList(others.map(o => `${o.label} ${o.reason}`), 6)}` : ''}. These say a peer went away, but the rank that failed first is not in the logs read. Fix: read every pod's log (kubectl logs --previous for restarted containers) to find the first failure.`,
+			message: `${first.reason} at ${fmtTime(first.at)}${
+				others.length
+					? `; also ${joinList(
+							others.map(o => `${o.label} ${o.reason}`),
+							6,
+						)}`
+					: ''
+			}. These say a peer went away, but the rank that failed first is not in the logs read. Fix: read every pod's log (kubectl logs --previous for restarted containers) to find the first failure.`,
 		});
 	}
 	return out;

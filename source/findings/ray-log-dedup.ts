@@ -6,7 +6,9 @@
 import type {Finding, Rule} from './types.js';
 
 export const rayLogDedup: Rule = state => {
-	const pods = Object.values(state.pods).filter(p => p.rayRepeatedLines > 0).sort((a, b) => (a.name < b.name ? -1 : 1));
+	const pods = Object.values(state.pods)
+		.filter(p => p.rayRepeatedLines > 0)
+		.sort((a, b) => (a.name < b.name ? -1 : 1));
 	if (!pods.length) return [];
 	const total = pods.reduce((n, p) => n + p.rayRepeatedLines, 0);
 	const finding: Finding = {

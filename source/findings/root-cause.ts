@@ -173,7 +173,10 @@ export function analyzeFailures(state: RolloutState): FailureAnalysis {
 		const firstRemote = remote.reduce<number | null>((t, f) => minTime(t, f.at), null);
 		if (own.length > 0) {
 			s.followOn = false;
-			s.at = minTime(s.at, own.reduce<number | null>((t, f) => minTime(t, f.at), null));
+			s.at = minTime(
+				s.at,
+				own.reduce<number | null>((t, f) => minTime(t, f.at), null),
+			);
 		}
 		// A process that saw a peer vanish and then aborted is a follow-on, whatever its exit code.
 		if (own.length === 0 && (remote.length > 0 || exitRemote.length > 0)) {
@@ -201,13 +204,10 @@ export function analyzeFailures(state: RolloutState): FailureAnalysis {
 	const near = (a: number | null, b: number | null) => a === null || b === null || Math.abs(a - b) <= 5000;
 	for (const s of [...subjects.values()]) {
 		if (s.proc || s.rank !== null) continue;
-		const closest = (xs: FailureSubject[]) =>
-			xs.sort((a, b) => Math.abs((a.at ?? 0) - (s.at ?? 0)) - Math.abs((b.at ?? 0) - (s.at ?? 0)))[0];
+		const closest = (xs: FailureSubject[]) => xs.sort((a, b) => Math.abs((a.at ?? 0) - (s.at ?? 0)) - Math.abs((b.at ?? 0) - (s.at ?? 0)))[0];
 		const others = [...subjects.values()].filter(o => o !== s && (o.proc || o.rank !== null) && o.pod === s.pod && near(o.at, s.at));
 		// A pod-level remote error (a traceback's continuation line) belongs to the nearest rank of its pod.
-		const same = s.followOn
-			? closest(others)
-			: (closest(others.filter(o => !o.followOn)) ?? closest(others.filter(o => o.at === null || s.at === null || s.at >= o.at)));
+		const same = s.followOn ? closest(others) : (closest(others.filter(o => !o.followOn)) ?? closest(others.filter(o => o.at === null || s.at === null || s.at >= o.at)));
 		if (!same) continue;
 		same.records.push(...s.records);
 		if (!same.followOn) {
@@ -220,10 +220,7 @@ export function analyzeFailures(state: RolloutState): FailureAnalysis {
 	const all = [...subjects.values()].sort(byTime);
 	const roots = all.filter(s => !s.followOn);
 	const root = roots[0] ?? null;
-	const ties =
-		root && root.at !== null
-			? roots.slice(1).filter(s => s.at !== null && s.at - root.at! <= CLOCK_SKEW_MS && s.pod !== root.pod)
-			: [];
+	const ties = root && root.at !== null ? roots.slice(1).filter(s => s.at !== null && s.at - root.at! <= CLOCK_SKEW_MS && s.pod !== root.pod) : [];
 	const followOns = all.filter(s => s !== root && !ties.includes(s));
 	const result = {root, ties, followOns, all};
 	cache.set(state, result);

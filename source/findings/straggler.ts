@@ -47,7 +47,10 @@ export const straggler: Rule = (state, now, options) => {
 		for (const field of ['startAt', 'completeAt'] as const) {
 			// every member's peers are all the others: one sorted list, each median leaves one out
 			// (512 ranks: a filter per member was 250k steps a comm, every findings pass)
-			const sorted = members.map(o => o[field]).filter((x): x is number => x !== null).sort((a, b) => a - b);
+			const sorted = members
+				.map(o => o[field])
+				.filter((x): x is number => x !== null)
+				.sort((a, b) => a - b);
 			if (sorted.length < 2) continue;
 			for (const m of members) {
 				const t = m[field];
@@ -108,7 +111,11 @@ function notJoined(state: RolloutState, now: number, thresholdMs: number): Findi
 		if (waitedMs <= thresholdMs) continue;
 		const missing: number[] = [];
 		for (let r = 0; r < comm.nranks && missing.length <= 8; r++) if (!comm.members[r]) missing.push(r);
-		const names = missing.slice(0, 8).map(r => `rank ${r}`).join(', ') + (missing.length > 8 ? ', …' : '');
+		const names =
+			missing
+				.slice(0, 8)
+				.map(r => `rank ${r}`)
+				.join(', ') + (missing.length > 8 ? ', …' : '');
 		// where they probably are: pods with no rank in this communicator, and why they are not running yet
 		const pods = likelyPods(state, comm).map(name => {
 			const p = state.pods[name];

@@ -17,7 +17,10 @@ export function busIdOf(id: string): string {
 	let s = slash >= 0 ? id.slice(slash + 1) : id;
 	const dash = s.lastIndexOf('-');
 	if (dash >= 0) s = s.slice(dash + 1);
-	s = s.toLowerCase().replace(/^0x/, '').replace(/^0+(?=[0-9a-f])/, '');
+	s = s
+		.toLowerCase()
+		.replace(/^0x/, '')
+		.replace(/^0+(?=[0-9a-f])/, '');
 	return s;
 }
 

@@ -30,10 +30,11 @@ function ranksOf(c: CommState): number[] {
 /** `views` as one comm when no rank is held twice; the lowest rank's view (or `named`) names it. */
 function joinable(views: CommState[]): boolean {
 	const seen = new Set<number>();
-	for (const v of views) for (const r of ranksOf(v)) {
-		if (seen.has(r)) return false;
-		seen.add(r);
-	}
+	for (const v of views)
+		for (const r of ranksOf(v)) {
+			if (seen.has(r)) return false;
+			seen.add(r);
+		}
 	return true;
 }
 

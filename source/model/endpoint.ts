@@ -54,9 +54,7 @@ export function reduceEndpoint(state: RolloutState, event: ProbeEvent): RolloutS
 		const quietFor = lastProgressAt === null ? 0 : p.at - lastProgressAt;
 		if (running + waiting > 0 && metrics.generationTokensTotal !== null && quietFor >= p.stallAfterMs) {
 			health = 'stalled';
-			reason =
-				`${running} request${running === 1 ? '' : 's'} running and ${waiting} waiting, but no token generated for ${Math.round(quietFor / 1000)} s ` +
-				`while /health still answers 200`;
+			reason = `${running} request${running === 1 ? '' : 's'} running and ${waiting} waiting, but no token generated for ${Math.round(quietFor / 1000)} s ` + `while /health still answers 200`;
 		} else if (waiting > 0 && metrics.generationTokensTotal === null && state.source.kind === 'kubernetes') {
 			// No token counter to read: fall back to the ranks' logs (kubelet stamps; threshold ≫ clock skew).
 			const logAt = lastLogAt(state);

@@ -61,7 +61,7 @@ export function reduceNcclWarn(state: RolloutState, e: NcclWarnEvent): RolloutSt
 		s = {...s, procs: {...s.procs, [p.key]: {...p, warnings: p.warnings + 1}}};
 	}
 	if (e.error) {
-		const rank = e.proc ? s.procs[e.proc]?.worldRank ?? null : null;
+		const rank = e.proc ? (s.procs[e.proc]?.worldRank ?? null) : null;
 		s = addFailure(s, {kind: e.remote ? 'remote-error' : 'nccl-warn', at: e.at, pod: e.pod, proc: e.proc, rank, message: e.message, remote: e.remote, where: e.where});
 	}
 	return s;

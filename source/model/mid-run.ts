@@ -37,7 +37,10 @@ export function initNotSeen(state: RolloutState): InitNotSeen | null {
 		if (initSeen) working.set(p.pod, false);
 		else if (works && was === undefined) working.set(p.pod, true);
 	}
-	const pods = [...working].filter(([, midRun]) => midRun).map(([pod]) => pod).sort();
+	const pods = [...working]
+		.filter(([, midRun]) => midRun)
+		.map(([pod]) => pod)
+		.sort();
 	const m = state.engine?.milestones ?? {};
 	const keys = Object.keys(m) as EngineMilestone[];
 	const engine = keys.length > 0 && !keys.some(k => startup.includes(k)) && !state.engine?.vllmVersion;

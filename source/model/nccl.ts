@@ -46,7 +46,19 @@ export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutSt
 			const ib = f.devices.find(isIb);
 			const linkLayer: 'IB' | 'RoCE' = ib?.linkLayer === 'IB' ? 'IB' : 'RoCE';
 			// `NET/IB : Using [0]mlx5_0:1/RoCE …`: the IB transport came up (it is tried before Socket)
-			const inUse = ib && !n.ibInUse ? {ibInUse: {from: 'devices' as const, linkLayer, evidence: `NET/IB : Using ${f.devices.filter(isIb).map(d => `${d.name}:${d.port ?? '?'}/${d.linkLayer}`).join(' ')}`}} : {};
+			const inUse =
+				ib && !n.ibInUse
+					? {
+							ibInUse: {
+								from: 'devices' as const,
+								linkLayer,
+								evidence: `NET/IB : Using ${f.devices
+									.filter(isIb)
+									.map(d => `${d.name}:${d.port ?? '?'}/${d.linkLayer}`)
+									.join(' ')}`,
+							},
+						}
+					: {};
 			return withNccl(state, {netDevices: devices, ...(ib ? {ibDeviceFound: true} : {}), ...inUse});
 		}
 		case 'ib-in-use': {

@@ -14,33 +14,12 @@ import type {EngineMilestone, FailureKind, Phase, PodState, ProcState, RolloutSt
 import {commInitSeen} from './mid-run.js';
 
 /** progress order; terminal phases sit outside it */
-export const phaseOrder: readonly Phase[] = [
-	'unknown',
-	'pending',
-	'starting',
-	'nccl-init',
-	'initialized',
-	'loading-weights',
-	'profiling',
-	'capturing-graphs',
-	'serving',
-	'completed',
-	'failed',
-];
+export const phaseOrder: readonly Phase[] = ['unknown', 'pending', 'starting', 'nccl-init', 'initialized', 'loading-weights', 'profiling', 'capturing-graphs', 'serving', 'completed', 'failed'];
 
 const rank = (p: Phase): number => phaseOrder.indexOf(p);
 
 /** Failure kinds that end a rank or the job; WARNs and bare tracebacks may be survivable. */
-const fatalKinds: ReadonlySet<FailureKind> = new Set<FailureKind>([
-	'nccl-error',
-	'remote-error',
-	'watchdog-timeout',
-	'cuda-oom',
-	'rank-exit',
-	'engine-dead',
-	'socket-ifname',
-	'kv-cache-too-small',
-]);
+const fatalKinds: ReadonlySet<FailureKind> = new Set<FailureKind>(['nccl-error', 'remote-error', 'watchdog-timeout', 'cuda-oom', 'rank-exit', 'engine-dead', 'socket-ifname', 'kv-cache-too-small']);
 
 function podSucceeded(p: PodState): boolean {
 	return p.phase === 'Succeeded';

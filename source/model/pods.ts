@@ -92,7 +92,7 @@ function streamStatus(state: RolloutState, e: Extract<SourceEvent, {type: 'strea
 		container: e.container,
 		connected: e.connected,
 		// a stream never connected counts as dropped from when we first tried
-		droppedAt: e.connected || e.ended ? null : old.droppedAt ?? e.at,
+		droppedAt: e.connected || e.ended ? null : (old.droppedAt ?? e.at),
 		reconnects: e.reconnects ?? old.reconnects,
 		stalls: e.stalls ?? old.stalls,
 		skippedLines: e.skippedLines ?? old.skippedLines,

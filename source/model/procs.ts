@@ -60,7 +60,7 @@ export function reduceProcRanks(state: RolloutState, e: ProcRanksEvent): Rollout
 	const next: ProcState = {
 		...p,
 		worldRank: e.worldRank ?? p.worldRank,
-		worldRankFrom: e.worldRank !== null ? 'log' : p.worldRankFrom ?? null,
+		worldRankFrom: e.worldRank !== null ? 'log' : (p.worldRankFrom ?? null),
 		tpRank: e.tpRank ?? p.tpRank,
 		ppRank: e.ppRank ?? p.ppRank,
 		dpRank: e.dpRank ?? p.dpRank,
@@ -77,9 +77,9 @@ export function reduceProcExit(state: RolloutState, e: ProcExitEvent): RolloutSt
 		exitCode: e.exitCode,
 		state: failed ? 'failed' : p.state === 'failed' ? 'failed' : 'exited',
 		failedAt: p.failedAt ?? e.at,
-		failure: failed ? p.failure ?? e.reason : p.failure ?? e.reason,
+		failure: failed ? (p.failure ?? e.reason) : (p.failure ?? e.reason),
 		worldRank: e.worldRank ?? p.worldRank,
-		worldRankFrom: e.worldRank !== null ? 'log' : p.worldRankFrom ?? null,
+		worldRankFrom: e.worldRank !== null ? 'log' : (p.worldRankFrom ?? null),
 	};
 	if (state.procs[e.proc] && next.exitCode === p.exitCode && next.state === p.state && next.failedAt === p.failedAt && next.failure === p.failure && next.worldRank === p.worldRank) return state;
 	return withProc(state, next);

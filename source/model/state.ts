@@ -24,18 +24,7 @@ import type {EngineState} from './state/engine.js';
 import type {FailureRecord, WarnGroup} from './state/failures.js';
 import type {EndpointState} from './state/endpoint.js';
 
-export type Phase =
-	| 'pending'
-	| 'starting'
-	| 'nccl-init'
-	| 'initialized'
-	| 'loading-weights'
-	| 'profiling'
-	| 'capturing-graphs'
-	| 'serving'
-	| 'completed'
-	| 'failed'
-	| 'unknown';
+export type Phase = 'pending' | 'starting' | 'nccl-init' | 'initialized' | 'loading-weights' | 'profiling' | 'capturing-graphs' | 'serving' | 'completed' | 'failed' | 'unknown';
 
 export type SourceInfo =
 	| {kind: 'files'; files: string[]}
@@ -90,4 +79,3 @@ export function emptyState(source: SourceInfo): RolloutState {
 		revision: 0,
 	};
 }
-

@@ -3,6 +3,7 @@
  * a vLLM engine patch and its stats. Owned by the parser (parse/); model/state.ts holds
  * them as they are (log-events.ts has the events).
  */
+import type {EngineAddedScalars, EngineConfigScalars, EngineNodeScalars, Progress} from '../core/engine-scalars.js';
 // parse/ may not import model/ (test/arch): the shapes below mirror state.ts
 // structurally (the reducer assigns them to state fields, so tsc checks the match).
 
@@ -26,7 +27,7 @@ export interface ParsedPattern {
 }
 
 /**
- * NCCL's `Init timings` breakdown in seconds (log-formats.md §1.2): `total` and each
+ * NCCL's `Init timings` breakdown in seconds (docs/log-formats/nccl.md §1.2): `total` and each
  * part as printed — 2.22: kernels, bootstrap, allgathers, topo, graphs, connections,
  * rest; 2.23+ adds alloc. A part a later version adds is kept under its own name.
  */
@@ -61,29 +62,9 @@ export interface ParsedTopology {
 	paths: {from: string; to: string; type: LinkTypeName; bw: number | null; hops: number | null}[];
 }
 
-export type ParsedFailureKind =
-	| 'nccl-error'
-	| 'nccl-warn'
-	| 'remote-error'
-	| 'watchdog-timeout'
-	| 'cuda-oom'
-	| 'traceback'
-	| 'rank-exit'
-	| 'engine-dead'
-	| 'socket-ifname'
-	| 'kv-cache-too-small';
+export type ParsedFailureKind = 'nccl-error' | 'nccl-warn' | 'remote-error' | 'watchdog-timeout' | 'cuda-oom' | 'traceback' | 'rank-exit' | 'engine-dead' | 'socket-ifname' | 'kv-cache-too-small';
 
-export type ParsedMilestone =
-	| 'configSeen'
-	| 'weightsStart'
-	| 'weightsDone'
-	| 'profilingStart'
-	| 'kvCacheSized'
-	| 'graphsStart'
-	| 'graphsDone'
-	| 'apiServerStarting'
-	| 'serving'
-	| 'engineReady';
+export type ParsedMilestone = 'configSeen' | 'weightsStart' | 'weightsDone' | 'profilingStart' | 'kvCacheSized' | 'graphsStart' | 'graphsDone' | 'apiServerStarting' | 'serving' | 'engineReady';
 
 /** vLLM's periodic stats line (V0 `Avg prompt throughput: …`, V1 `Engine 000: Avg prompt throughput: …`), as last printed. */
 export interface ParsedEngineStats {
@@ -101,37 +82,9 @@ export interface ParsedEngineStats {
 	at: number | null;
 }
 
-/** Scalar engine facts a line can set (EngineState minus its collections). */
-export interface EnginePatch {
-	vllmVersion?: string | null;
-	model?: string | null;
-	servedModelName?: string | null;
-	architecture?: string | null;
-	dtype?: string | null;
-	quantization?: string | null;
-	maxSeqLen?: number | null;
-	tensorParallelSize?: number | null;
-	pipelineParallelSize?: number | null;
-	dataParallelSize?: number | null;
-	chunkedPrefill?: boolean | null;
-	maxNumBatchedTokens?: number | null;
-	prefixCaching?: boolean | null;
-	kvCacheTokens?: number | null;
-	gpuBlocks?: number | null;
-	maxConcurrency?: number | null;
-	weightsLoadSeconds?: number | null;
-	graphCaptureSeconds?: number | null;
-	weightsShards?: {done: number; total: number} | null;
-	graphCapture?: {done: number; total: number} | null;
-	/** `init engine (profile, create kv cache, warmup model) took X s (compilation: Y s)` */
-	initEngineSeconds?: number | null;
-	compilationSeconds?: number | null;
-	/** an OpenAI API server fronts this engine (`vLLM API server version …`, `Starting vLLM (API) server …`) */
-	apiServer?: boolean | null;
-	/** native multi-node (`DP group leader: node_rank=…`, `Launching vLLM (v…) headless multiproc executor, with head node address …`) */
-	nodeRank?: number | null;
-	executorWorldSize?: number | null;
-	localWorldSize?: number | null;
-	headNodeAddress?: string | null;
+/** Scalar engine facts a line can set (EngineState minus its collections): core/engine-scalars.ts's one list. */
+export interface EnginePatch extends Partial<EngineConfigScalars>, EngineAddedScalars, EngineNodeScalars {
+	weightsShards?: Progress | null;
+	graphCapture?: Progress | null;
 	stats?: ParsedEngineStats | null;
 }

@@ -1,5 +1,5 @@
 /**
- * Line prefixes, peeled in any combination (log-formats.md §1.1, §2.1, §2.2, §3.1):
+ * Line prefixes, peeled in any combination (docs/log-formats/nccl.md §1.1, vllm.md §2.1, §2.2, kubernetes.md §3.1):
  *   Kubernetes `timestamps=true` stamp `2026-11-26T22:05:02.718062268Z `
  *   vLLM/Ray process prefix `(VllmWorker rank=1 pid=12)`, `(RayWorkerWrapper pid=327, ip=10.0.0.2)`
  *   NCCL 2.26+ stamp `[2026-11-26 22:05:13] `
@@ -73,7 +73,7 @@ export function procPrefix(text: string): ProcPrefix | null {
 		pid = any ? v : null;
 	}
 	const ipAt = name.indexOf('ip=');
-	const ip = ipAt === -1 ? null : name.slice(ipAt + 3).split(/[,\s)]/)[0] ?? null;
+	const ip = ipAt === -1 ? null : (name.slice(ipAt + 3).split(/[,\s)]/)[0] ?? null);
 	let length = end + 1;
 	if (text.charCodeAt(length) === 32) length++;
 	// 0.10's nested `(EngineCore_0 pid=1) (VllmWorker TP0 pid=2) `: the inner one wrote the line
@@ -225,7 +225,7 @@ export interface VllmHead {
 
 const LEVELS = ['INFO ', 'WARNING ', 'ERROR ', 'DEBUG ', 'CRITICAL '];
 
-/** vLLM logger head at `from` (log-formats.md §2.1). */
+/** vLLM logger head at `from` (docs/log-formats/vllm.md §2.1). */
 // e.g. "INFO 04-14 16:07:56 [api_server.py:1034] vLLM API server version 0.8.3"
 // e.g. "INFO 03-26 14:53:09 core.py:50] Initializing a V1 LLM engine (v0.7.3) with config: …"
 export function vllmHead(text: string, from: number): VllmHead | null {

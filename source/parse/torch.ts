@@ -1,5 +1,5 @@
 /**
- * PyTorch / torchrun text (log-formats.md §1.8, §2.6): ProcessGroupNCCL errors and
+ * PyTorch / torchrun text (docs/log-formats/nccl.md §1.8, vllm.md §2.6): ProcessGroupNCCL errors and
  * watchdog timeouts, DistBackendError, NCCL error codes, torch.distributed.elastic
  * failure reports, CUDA OOM (Python tracebacks: traceback.ts).
  */
@@ -107,8 +107,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 			ctx.elasticRank = null;
 			const reason = code < 0 ? `signal ${-code}` : `exit code ${code}`;
 			if (proc) ev.push({type: 'proc-exit', pod, at: at(), proc, exitCode: code, worldRank, reason});
-			if (code !== 0)
-				ev.push({type: 'failure', pod, at: at(), kind: 'rank-exit', proc, rank: worldRank, message: `rank ${worldRank ?? '?'} (pid ${pid}) ${reason}`, remote: code < 0, exitCode: code});
+			if (code !== 0) ev.push({type: 'failure', pod, at: at(), kind: 'rank-exit', proc, rank: worldRank, message: `rank ${worldRank ?? '?'} (pid ${pid}) ${reason}`, remote: code < 0, exitCode: code});
 			return true;
 		}
 	}

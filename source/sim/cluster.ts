@@ -86,7 +86,7 @@ export class SimCluster {
 			uid: randomUUID(),
 			labels: opts.labels ?? {},
 			annotations: opts.annotations ?? {},
-			nodeName: pending && opts.pendingMessage ? null : (opts.node === undefined ? 'node-1' : opts.node),
+			nodeName: pending && opts.pendingMessage ? null : opts.node === undefined ? 'node-1' : opts.node,
 			phase: pending ? 'Pending' : 'Running',
 			pendingMessage: opts.pendingMessage ?? null,
 			containers: (opts.containers ?? ['main']).map(name => ({
@@ -256,9 +256,7 @@ export class SimCluster {
 
 	/** the first fault of these kinds matching pod/container; consumed */
 	takeFault<K extends Fault['kind']>(kinds: readonly K[], pod?: string, container?: string): Extract<Fault, {kind: K}> | null {
-		const i = this.faults.findIndex(
-			f => (kinds as readonly string[]).includes(f.kind) && (!f.pod || f.pod === pod) && (!f.container || f.container === container),
-		);
+		const i = this.faults.findIndex(f => (kinds as readonly string[]).includes(f.kind) && (!f.pod || f.pod === pod) && (!f.container || f.container === container));
 		if (i === -1) return null;
 		const f = this.faults[i]!;
 		f.times = (f.times ?? 1) - 1;

@@ -71,7 +71,7 @@ export function leaderPreamble(c: VllmDemoConfig): TimedText[] {
 		'kv_cache_dtype=auto',
 		'device_config=cuda',
 		"structured_outputs_config=StructuredOutputsConfig(backend='auto', disable_fallback=False, disable_any_whitespace=False, disable_additional_properties=False, reasoning_parser='')",
-		"observability_config=ObservabilityConfig(show_hidden_metrics_for_version=None, otlp_traces_endpoint=None, collect_detailed_traces=None)",
+		'observability_config=ObservabilityConfig(show_hidden_metrics_for_version=None, otlp_traces_endpoint=None, collect_detailed_traces=None)',
 		'seed=0',
 		`served_model_name=${c.servedModelName}`,
 		'enable_prefix_caching=True',
@@ -92,9 +92,7 @@ export function leaderPreamble(c: VllmDemoConfig): TimedText[] {
 			),
 		),
 		// arg_utils deprecation warning, real wording class; shown so `deprecated-flag` has something to say.
-		line(400, t =>
-			vllmLine(api, 'WARNING', t, 'arg_utils.py:1163', "The 'disable_log_requests' argument is deprecated and will be removed in a future release. Use 'enable_log_requests' instead."),
-		),
+		line(400, t => vllmLine(api, 'WARNING', t, 'arg_utils.py:1163', "The 'disable_log_requests' argument is deprecated and will be removed in a future release. Use 'enable_log_requests' instead.")),
 		line(900, t => vllmLine(core, 'INFO', t, 'core.py:77', `Initializing a V1 LLM engine (v${c.version}) with config: ${config}`)),
 	];
 }
@@ -108,9 +106,7 @@ export function workerStartup(c: VllmDemoConfig, start: number): TimedText[] {
 		const rank = c.firstRank + local;
 		const world = c.tp * c.pp;
 		out.push(
-			line(start + local * 7, t =>
-				vllmLine(p, 'INFO', t, 'parallel_state.py:1208', `rank ${rank} in world size ${world} is assigned as DP rank 0, PP rank ${c.ppRank}, TP rank ${local % c.tp}, EP rank ${local % c.tp}`),
-			),
+			line(start + local * 7, t => vllmLine(p, 'INFO', t, 'parallel_state.py:1208', `rank ${rank} in world size ${world} is assigned as DP rank 0, PP rank ${c.ppRank}, TP rank ${local % c.tp}, EP rank ${local % c.tp}`)),
 			line(start + 200 + local * 7, t => vllmLine(p, 'INFO', t, 'gpu_model_runner.py:2602', `Starting to load model ${c.model}...`)),
 		);
 	});
@@ -120,7 +116,10 @@ export function workerStartup(c: VllmDemoConfig, start: number): TimedText[] {
 		const pct = String(Math.round((100 * n) / c.shards)).padStart(3, ' ');
 		const el = Math.round((n * shardMs) / 1000);
 		out.push(
-			line(start + 400 + n * shardMs, () => `(${first}) Loading safetensors checkpoint shards: ${pct}% Completed | ${n}/${c.shards} [00:${pad2(el)}<00:${pad2(Math.round(((c.shards - n) * shardMs) / 1000))}, ${(1000 / shardMs).toFixed(2)}it/s]`),
+			line(
+				start + 400 + n * shardMs,
+				() => `(${first}) Loading safetensors checkpoint shards: ${pct}% Completed | ${n}/${c.shards} [00:${pad2(el)}<00:${pad2(Math.round(((c.shards - n) * shardMs) / 1000))}, ${(1000 / shardMs).toFixed(2)}it/s]`,
+			),
 		);
 	}
 	const loaded = start + 600 + c.shards * shardMs;
@@ -153,7 +152,13 @@ export function leaderReady(c: VllmDemoConfig, start: number): {lines: TimedText
 	const total = 67;
 	for (let n = 0; n <= total; n += 8) {
 		const k = Math.min(n, total);
-		lines.push(line(start + 400 + k * 60, () => `(${w0}) Capturing CUDA graphs (mixed prefill-decode, PIECEWISE): ${String(Math.round((100 * k) / total)).padStart(3)}%|${'█'.repeat(Math.round(k / 6.7)).padEnd(10)}| ${k}/${total} [00:0${Math.floor((k * 60) / 1000)}<00:0${Math.floor(((total - k) * 60) / 1000)}, 16.4it/s]`));
+		lines.push(
+			line(
+				start + 400 + k * 60,
+				() =>
+					`(${w0}) Capturing CUDA graphs (mixed prefill-decode, PIECEWISE): ${String(Math.round((100 * k) / total)).padStart(3)}%|${'█'.repeat(Math.round(k / 6.7)).padEnd(10)}| ${k}/${total} [00:0${Math.floor((k * 60) / 1000)}<00:0${Math.floor(((total - k) * 60) / 1000)}, 16.4it/s]`,
+			),
+		);
 	}
 	lines.push(line(start + 400 + total * 60, () => `(${w0}) Capturing CUDA graphs (mixed prefill-decode, PIECEWISE): 100%|██████████| ${total}/${total} [00:04<00:00, 16.4it/s]`));
 	const graphsDone = start + 600 + total * 60;

@@ -48,8 +48,18 @@ export function metricsText(opts: MetricsOptions, load: SimLoad, mode: VllmSimMo
 	};
 	const perEngine = (fn: (e: Engine, i: number) => string) => engines.map(fn);
 	const counter = (base: string, help: string, get: (e: Engine) => number) => {
-		family(`${base}_total`, help, 'counter', perEngine((e, i) => `${base}_total${lbl(i)} ${py(Math.floor(get(e)))}`));
-		family(`${base}_created`, help, 'gauge', perEngine((e, i) => `${base}_created${lbl(i)} ${py(e.created)}`));
+		family(
+			`${base}_total`,
+			help,
+			'counter',
+			perEngine((e, i) => `${base}_total${lbl(i)} ${py(Math.floor(get(e)))}`),
+		);
+		family(
+			`${base}_created`,
+			help,
+			'gauge',
+			perEngine((e, i) => `${base}_created${lbl(i)} ${py(e.created)}`),
+		);
 	};
 	const histogram = (base: string, help: string, get: (e: Engine) => Hist) => {
 		const lines: string[] = [];
@@ -65,7 +75,12 @@ export function metricsText(opts: MetricsOptions, load: SimLoad, mode: VllmSimMo
 			lines.push(`${base}_sum${lbl(i)} ${py(Math.round(h.sum * 1e6) / 1e6)}`);
 		});
 		family(base, help, 'histogram', lines);
-		family(`${base}_created`, help, 'gauge', perEngine((e, i) => `${base}_created${lbl(i)} ${py(e.created)}`));
+		family(
+			`${base}_created`,
+			help,
+			'gauge',
+			perEngine((e, i) => `${base}_created${lbl(i)} ${py(e.created)}`),
+		);
 	};
 	const g = load.gauges();
 	family('python_gc_objects_collected_total', 'Objects collected during gc', 'counter', ['python_gc_objects_collected_total{generation="0"} 12345.0', 'python_gc_objects_collected_total{generation="1"} 678.0']);
@@ -73,8 +88,18 @@ export function metricsText(opts: MetricsOptions, load: SimLoad, mode: VllmSimMo
 	const n = engines.length;
 	// engine 0 takes the remainder, so the engines sum to the totals
 	const share = (total: number, i: number) => (i === 0 ? total - Math.floor(total / n) * (n - 1) : Math.floor(total / n));
-	family('vllm:num_requests_running', 'Number of requests in model execution batches.', 'gauge', perEngine((_, i) => `vllm:num_requests_running${lbl(i)} ${py(share(g.running, i))}`));
-	family('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', 'gauge', perEngine((_, i) => `vllm:num_requests_waiting${lbl(i)} ${py(share(g.waiting, i))}`));
+	family(
+		'vllm:num_requests_running',
+		'Number of requests in model execution batches.',
+		'gauge',
+		perEngine((_, i) => `vllm:num_requests_running${lbl(i)} ${py(share(g.running, i))}`),
+	);
+	family(
+		'vllm:num_requests_waiting',
+		'Number of requests waiting to be processed.',
+		'gauge',
+		perEngine((_, i) => `vllm:num_requests_waiting${lbl(i)} ${py(share(g.waiting, i))}`),
+	);
 	if (opts.waitingByReason) {
 		// per engine the reasons sum to its num_requests_waiting (vLLM #38435)
 		const lines: string[] = [];
@@ -90,19 +115,24 @@ export function metricsText(opts: MetricsOptions, load: SimLoad, mode: VllmSimMo
 		engines.forEach((_, i) => {
 			for (const st of ['awake', 'weights_offloaded', 'discard_all'] as const) lines.push(`vllm:engine_sleep_state${lbl(i, `sleep_state="${st}"`)} ${py(st === opts.sleepState ? 1 : 0)}`);
 		});
-		family(
-			'vllm:engine_sleep_state',
-			'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.',
-			'gauge',
-			lines,
-		);
+		family('vllm:engine_sleep_state', 'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.', 'gauge', lines);
 	}
 	if (flavor === 'v0.8') {
-		family('vllm:gpu_cache_usage_perc', 'GPU KV-cache usage. 1 means 100 percent usage.', 'gauge', perEngine((_, i) => `vllm:gpu_cache_usage_perc${lbl(i)} ${py(g.kv)}`));
+		family(
+			'vllm:gpu_cache_usage_perc',
+			'GPU KV-cache usage. 1 means 100 percent usage.',
+			'gauge',
+			perEngine((_, i) => `vllm:gpu_cache_usage_perc${lbl(i)} ${py(g.kv)}`),
+		);
 		counter('vllm:gpu_prefix_cache_queries', 'GPU prefix cache queries, in terms of number of queried blocks.', e => e.prefixQueries);
 		counter('vllm:gpu_prefix_cache_hits', 'GPU prefix cache hits, in terms of number of cached blocks.', e => e.prefixHits);
 	} else {
-		family('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', 'gauge', perEngine((_, i) => `vllm:kv_cache_usage_perc${lbl(i)} ${py(i === 0 ? g.kv : Math.max(0, g.kv - 0.1))}`));
+		family(
+			'vllm:kv_cache_usage_perc',
+			'KV-cache usage. 1 means 100 percent usage.',
+			'gauge',
+			perEngine((_, i) => `vllm:kv_cache_usage_perc${lbl(i)} ${py(i === 0 ? g.kv : Math.max(0, g.kv - 0.1))}`),
+		);
 		counter('vllm:prefix_cache_queries', 'Prefix cache queries, in terms of number of queried tokens.', e => e.prefixQueries);
 		counter('vllm:prefix_cache_hits', 'Prefix cache hits, in terms of number of cached tokens.', e => e.prefixHits);
 	}

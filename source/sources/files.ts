@@ -140,8 +140,7 @@ function nextOrAbort<T>(it: AsyncIterator<T>, signal?: AbortSignal): Promise<Ite
 	});
 }
 
-const waitingFor = (entry: LogEntry) =>
-	entry.path === '-' ? 'stdin (nothing written to it yet, and not closed)' : `${entry.path} (nothing to read yet: a FIFO with no writer?)`;
+const waitingFor = (entry: LogEntry) => (entry.path === '-' ? 'stdin (nothing written to it yet, and not closed)' : `${entry.path} (nothing to read yet: a FIFO with no writer?)`);
 
 async function* toBuffers(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
 	for await (const c of stream as AsyncIterable<Buffer | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
@@ -333,11 +332,12 @@ async function replay(entries: LogEntry[], pipeline: Pipeline, opts: ReadOptions
 	let lastProgress = 0;
 	for (;;) {
 		if (opts.signal?.aborted) {
-			for (const c of cursors) if (c.head) {
-				c.head = null;
-				c.sink.end();
-				void c.it.return?.(undefined);
-			}
+			for (const c of cursors)
+				if (c.head) {
+					c.head = null;
+					c.sink.end();
+					void c.it.return?.(undefined);
+				}
 			return false;
 		}
 		// the next group in time across all files; unstamped (null) first

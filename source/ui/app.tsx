@@ -127,20 +127,23 @@ export function App(props: AppProps) {
 		const t = setTimeout(() => setNotice(null), 20_000);
 		return () => clearTimeout(t);
 	}, [notice]);
-	useInput((input, key) => {
-		if (key.ctrl && input === 'c') return props.onQuit(findingsRef.current);
-		if (input === 'w' && !uiRef.current.logs.editing && !uiRef.current.help) {
-			const write = props.writeReport;
-			if (!write) return setNotice({text: 'w: no HTML report from this view', tone: 'error'});
-			setNotice({text: 'writing the HTML report…', tone: 'muted'});
-			write(findingsRef.current).then(
-				file => setNotice({text: `HTML report written to ${file}`, tone: 'ok'}),
-				(error: unknown) => setNotice({text: error instanceof Error ? error.message : String(error), tone: 'error'}),
-			);
-			return;
-		}
-		setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current), logCountRef.current));
-	}, {isActive: props.interactive ?? true});
+	useInput(
+		(input, key) => {
+			if (key.ctrl && input === 'c') return props.onQuit(findingsRef.current);
+			if (input === 'w' && !uiRef.current.logs.editing && !uiRef.current.help) {
+				const write = props.writeReport;
+				if (!write) return setNotice({text: 'w: no HTML report from this view', tone: 'error'});
+				setNotice({text: 'writing the HTML report…', tone: 'muted'});
+				write(findingsRef.current).then(
+					file => setNotice({text: `HTML report written to ${file}`, tone: 'ok'}),
+					(error: unknown) => setNotice({text: error instanceof Error ? error.message : String(error), tone: 'error'}),
+				);
+				return;
+			}
+			setUi(prev => handleKey(prev, input, key, itemsRef.current, () => props.onQuit(findingsRef.current), logCountRef.current));
+		},
+		{isActive: props.interactive ?? true},
+	);
 
 	const procLabel = ui.logs.proc ? (state.procs[ui.logs.proc] ? `${state.procs[ui.logs.proc]!.worldRank ?? '?'} ${state.procs[ui.logs.proc]!.pod ?? ''}` : ui.logs.proc) : null;
 
@@ -162,12 +165,7 @@ export function App(props: AppProps) {
 		timeline: timelinePlacement ? timelinePane(h, ranksInner, theme) : null,
 		findingsBucket: Math.floor(t / 10_000),
 	});
-	const shown = clockFacing(
-		now,
-		header,
-		ranks,
-		ranksPlacement && !ui.detail ? cached('ranks', [ranks, ranksInner.width, ranksInner.height, theme, ui.focus, ui.rankCursor, ui.toggled, notSeen], () => ranksContent(ranks)) : null,
-	);
+	const shown = clockFacing(now, header, ranks, ranksPlacement && !ui.detail ? cached('ranks', [ranks, ranksInner.width, ranksInner.height, theme, ui.focus, ui.rankCursor, ui.toggled, notSeen], () => ranksContent(ranks)) : null);
 	clockChanged.current = t => {
 		const next = clockFacing(t, selectors.header(state, t), selectors.ranks(state, t), null);
 		// Compared as drawn (cut to the pane's width): a note's hidden tail may tick on its own.
@@ -217,41 +215,28 @@ export function App(props: AppProps) {
 		return shown.ranks ?? ranksContent(ranks);
 	};
 
-
 	const strip: Line[] = layout.findingsStrip ? (findings.length ? findings.slice(0, layout.findingsStrip).map(f => findingLine(f, theme)) : [[seg(`${theme.glyph.ok} no findings`, 'ok')]]) : [];
 	const numberOf = (p: PaneId) => paneOrder.indexOf(p) + 1;
 	const body = (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Lines lines={shown.header.slice(0, layout.headerHeight)} width={layout.width} theme={theme} />
 			{strip.length ? <Lines lines={strip} width={layout.width} theme={theme} /> : null}
-			{ui.help ? (
-				layout.height - layout.headerHeight - layout.findingsStrip - layout.footer > 0 && <HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
-			) : (
-				layout.rows.map((row, i) => (
-					<Box key={i} flexDirection="row" height={row.height}>
-						{row.cells.map((cell, j) => (
-							<Box key={j} flexDirection="column" width={cell.width}>
-								{cell.stack.map(p => {
-									const c = content(p);
-									return (
-										<PaneFrame
-											key={p.pane}
-											title={`${numberOf(p.pane)} ${c.title}`}
-											note={c.note}
-											focused={ui.focus === p.pane}
-											width={p.width}
-											height={p.height}
-											border={layout.border}
-											theme={theme}
-											lines={c.lines}
-										/>
-									);
-								})}
-							</Box>
-						))}
-					</Box>
-				))
-			)}
+			{ui.help
+				? layout.height - layout.headerHeight - layout.findingsStrip - layout.footer > 0 && (
+						<HelpBox width={layout.width} height={layout.height - layout.headerHeight - layout.findingsStrip - layout.footer} border={layout.border} theme={theme} />
+					)
+				: layout.rows.map((row, i) => (
+						<Box key={i} flexDirection="row" height={row.height}>
+							{row.cells.map((cell, j) => (
+								<Box key={j} flexDirection="column" width={cell.width}>
+									{cell.stack.map(p => {
+										const c = content(p);
+										return <PaneFrame key={p.pane} title={`${numberOf(p.pane)} ${c.title}`} note={c.note} focused={ui.focus === p.pane} width={p.width} height={p.height} border={layout.border} theme={theme} lines={c.lines} />;
+									})}
+								</Box>
+							))}
+						</Box>
+					))}
 			{layout.footer ? <Lines lines={[notice ? [seg(notice.text, notice.tone, {bold: notice.tone !== 'muted'})] : footerLine(layout.mode, ui.focus)]} width={layout.width} theme={theme} /> : null}
 		</Box>
 	);
@@ -263,4 +248,3 @@ function HelpBox({width, height, border, theme}: {width: number; height: number;
 	const c = helpPane();
 	return <PaneFrame title={c.title} note={c.note} focused width={width} height={height} border={border} theme={theme} lines={c.lines} />;
 }
-

@@ -97,7 +97,10 @@ export function handleKey(prev: UiState, input: string, key: KeyInfo, items: rea
 	const page = key.pageDown ? 10 : key.pageUp ? -10 : 0;
 	const delta = down ? 1 : up ? -1 : page;
 	if (prev.focus === 'ranks' && !prev.detail) {
-		const cur = Math.max(0, items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items))));
+		const cur = Math.max(
+			0,
+			items.findIndex(i => i.key === (prev.rankCursor ?? defaultCursor(items))),
+		);
 		if (delta || input === 'g' || input === 'G') {
 			const next = input === 'g' ? 0 : input === 'G' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, cur + delta));
 			return {...prev, rankCursor: items[next]?.key ?? null};

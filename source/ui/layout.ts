@@ -60,13 +60,26 @@ export function computeLayout(cols: number, rows: number, focus: PaneId, finding
 			footer,
 			height,
 			rows: [
-				{height: h1!, cells: [{width: w1!, stack: [{pane: 'ranks', width: w1!, height: h1!}]}, {width: w2!, stack: [{pane: 'paths', width: w2!, height: h1!}]}, {width: w3!, stack: [{pane: 'findings', width: w3!, height: h1!}]}]},
+				{
+					height: h1!,
+					cells: [
+						{width: w1!, stack: [{pane: 'ranks', width: w1!, height: h1!}]},
+						{width: w2!, stack: [{pane: 'paths', width: w2!, height: h1!}]},
+						{width: w3!, stack: [{pane: 'findings', width: w3!, height: h1!}]},
+					],
+				},
 				{
 					height: h2!,
 					cells: [
 						{width: w1!, stack: [{pane: 'logs', width: w1!, height: h2!}]},
 						{width: w2!, stack: [{pane: 'gdr', width: w2!, height: h2!}]},
-						{width: w3!, stack: [{pane: focus === 'timeline' ? 'timeline' : 'engine', width: w3!, height: e1!}, {pane: 'endpoint', width: w3!, height: e2!}]},
+						{
+							width: w3!,
+							stack: [
+								{pane: focus === 'timeline' ? 'timeline' : 'engine', width: w3!, height: e1!},
+								{pane: 'endpoint', width: w3!, height: e2!},
+							],
+						},
 					],
 				},
 			],
@@ -89,8 +102,20 @@ export function computeLayout(cols: number, rows: number, focus: PaneId, finding
 			footer,
 			height,
 			rows: [
-				{height: h1!, cells: [{width: w1!, stack: [{pane: 'ranks', width: w1!, height: h1!}]}, {width: w2!, stack: [{pane: 'findings', width: w2!, height: h1!}]}]},
-				{height: h2!, cells: [{width: p1!, stack: [{pane: left, width: p1!, height: h2!}]}, {width: p2!, stack: [{pane: right, width: p2!, height: h2!}]}]},
+				{
+					height: h1!,
+					cells: [
+						{width: w1!, stack: [{pane: 'ranks', width: w1!, height: h1!}]},
+						{width: w2!, stack: [{pane: 'findings', width: w2!, height: h1!}]},
+					],
+				},
+				{
+					height: h2!,
+					cells: [
+						{width: p1!, stack: [{pane: left, width: p1!, height: h2!}]},
+						{width: p2!, stack: [{pane: right, width: p2!, height: h2!}]},
+					],
+				},
 				{height: h3!, cells: [{width, stack: [{pane: 'logs', width, height: h3!}]}]},
 			],
 		};

@@ -24,5 +24,4 @@ export function usePaneCache(): PaneCache {
 }
 
 /** Two contents the same as drawn at `width` (a note's hidden tail may change on its own). */
-export const sameContent = (a: PaneContent | null, b: PaneContent | null, width: number, theme: Theme) =>
-	a === b || (a !== null && b !== null && a.title === b.title && a.note === b.note && sameShown(a.lines, b.lines, width, theme));
+export const sameContent = (a: PaneContent | null, b: PaneContent | null, width: number, theme: Theme) => a === b || (a !== null && b !== null && a.title === b.title && a.note === b.note && sameShown(a.lines, b.lines, width, theme));

@@ -34,8 +34,22 @@ export function buildEngine(engine: EngineState | null): EngineModel {
 		['prefix caching', yesNo(engine.prefixCaching)],
 		['KV cache', kv],
 		['max concurrency', engine.maxConcurrency !== null ? `${engine.maxConcurrency.toFixed(2)}x` : null],
-		['weights', engine.weightsShards ? `${engine.weightsShards.done}/${engine.weightsShards.total} shards${engine.weightsLoadSeconds !== null ? `, ${engine.weightsLoadSeconds.toFixed(1)}s` : ''}` : engine.weightsLoadSeconds !== null ? `${engine.weightsLoadSeconds.toFixed(1)}s` : null],
-		['CUDA graphs', engine.graphCapture ? `${engine.graphCapture.done}/${engine.graphCapture.total}${engine.graphCaptureSeconds !== null ? `, ${engine.graphCaptureSeconds.toFixed(1)}s` : ''}` : engine.graphCaptureSeconds !== null ? `${engine.graphCaptureSeconds.toFixed(1)}s` : null],
+		[
+			'weights',
+			engine.weightsShards
+				? `${engine.weightsShards.done}/${engine.weightsShards.total} shards${engine.weightsLoadSeconds !== null ? `, ${engine.weightsLoadSeconds.toFixed(1)}s` : ''}`
+				: engine.weightsLoadSeconds !== null
+					? `${engine.weightsLoadSeconds.toFixed(1)}s`
+					: null,
+		],
+		[
+			'CUDA graphs',
+			engine.graphCapture
+				? `${engine.graphCapture.done}/${engine.graphCapture.total}${engine.graphCaptureSeconds !== null ? `, ${engine.graphCaptureSeconds.toFixed(1)}s` : ''}`
+				: engine.graphCaptureSeconds !== null
+					? `${engine.graphCaptureSeconds.toFixed(1)}s`
+					: null,
+		],
 		['init', engine.initEngineSeconds != null ? `${engine.initEngineSeconds.toFixed(1)}s${engine.compilationSeconds != null ? ` (compile ${engine.compilationSeconds.toFixed(1)}s)` : ''}` : null],
 		['requests', engine.stats ? `${engine.stats.running ?? '?'} running, ${engine.stats.waiting ?? '?'} waiting, KV ${engine.stats.kvCacheUsagePct ?? '?'}%, ${engine.stats.generationTokensPerSec ?? '?'} tok/s out` : null],
 		['engine', engine.dead ? `DEAD: ${engine.dead.message}` : null, 'error'],

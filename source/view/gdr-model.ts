@@ -58,7 +58,8 @@ export function buildGdr(state: RolloutState): GdrModel {
 	else summary = 'GPU Direct RDMA not used: inter-node traffic is TCP (NET/Socket)';
 	// IB/RoCE in use is said even when no GDR line was read (a log that starts mid-run)
 	const ib = state.nccl.ibInUse;
-	if (ib && rows.length === 0) summary = `NCCL's ${ib.linkLayer ?? 'IB/RoCE'} transport is in use (${ib.from === 'devices' ? 'NET/IB device list' : ib.from === 'channel' ? 'channels via NET/IB' : 'a net_ib WARN'}); no GPU Direct RDMA line read`;
+	if (ib && rows.length === 0)
+		summary = `NCCL's ${ib.linkLayer ?? 'IB/RoCE'} transport is in use (${ib.from === 'devices' ? 'NET/IB device list' : ib.from === 'channel' ? 'channels via NET/IB' : 'a net_ib WARN'}); no GPU Direct RDMA line read`;
 	const settings: {name: string; value: string}[] = [];
 	const env = state.nccl.env;
 	for (const n of settingNames) if (env[n] !== undefined) settings.push({name: n, value: env[n]!});

@@ -60,16 +60,19 @@ export const phaseLabel: Record<Phase, string> = {
 
 export function describeTitle(t: TuiTitle): string {
 	if (t.kind === 'files') return `replay ${t.label ?? ''}`.trim();
-	const parts = [t.kind === 'demo' ? (t.label?.startsWith('demo') ? t.label : `demo${t.label ? ` ${t.label}` : ''}`) : null, t.context ? `ctx ${t.context}` : null, t.namespace ? `ns ${t.namespace}` : null, t.workload ? `${t.workload}${t.matchedBy ? ` (${t.matchedBy})` : ''}` : null];
+	const parts = [
+		t.kind === 'demo' ? (t.label?.startsWith('demo') ? t.label : `demo${t.label ? ` ${t.label}` : ''}`) : null,
+		t.context ? `ctx ${t.context}` : null,
+		t.namespace ? `ns ${t.namespace}` : null,
+		t.workload ? `${t.workload}${t.matchedBy ? ` (${t.matchedBy})` : ''}` : null,
+	];
 	return parts.filter(Boolean).join(' · ') || t.label || t.kind;
 }
 
 export function buildHeader(state: RolloutState, title: TuiTitle, phase: Phase, spans: readonly PhaseSpan[], now: number): HeaderModel {
 	const pods = Object.values(state.pods).filter(p => !p.deleted);
 	const files = state.source.kind === 'files' || state.source.kind === 'stdin';
-	const podsReady = pods.filter(p =>
-		files ? p.lines > 0 : p.phase === 'Running' && p.containers.length > 0 && p.containers.every(c => c.state === 'running'),
-	).length;
+	const podsReady = pods.filter(p => (files ? p.lines > 0 : p.phase === 'Running' && p.containers.length > 0 && p.containers.every(c => c.state === 'running'))).length;
 	const procs = Object.values(state.procs);
 	const pendingReason = pods.map(p => p.pendingReason).find(Boolean) ?? null;
 	const steps: TimelineStep[] = spans.map((s, i) => {

@@ -75,7 +75,16 @@ export function buildPaths(state: RolloutState): PathsModel {
 	const hosts: HostPaths[] = [];
 	const pathIndex = new Map<string, MatrixCell>();
 	for (const [pod, topo] of Object.entries(state.topology)) {
-		const gpuIds = topo.gpus.length ? topo.gpus.map(g => normBus(g.busId)) : [...new Set(topo.paths.map(p => p.from).filter(f => /gpu/i.test(f)).map(normBus))];
+		const gpuIds = topo.gpus.length
+			? topo.gpus.map(g => normBus(g.busId))
+			: [
+					...new Set(
+						topo.paths
+							.map(p => p.from)
+							.filter(f => /gpu/i.test(f))
+							.map(normBus),
+					),
+				];
 		const cells = new Map<string, MatrixCell>();
 		for (const p of topo.paths) cells.set(`${normBus(p.from)}>${normBus(p.to)}`, {type: p.type, bw: p.bw});
 		for (const l of topo.links) {

@@ -175,12 +175,7 @@ function rowFor(
 ): RankRow {
 	const pod = p.pod ? state.pods[p.pod] : undefined;
 	const commsReady = ctx.readyByProc.get(p.key) ?? 0;
-	const initMs =
-		p.initSeconds !== null
-			? p.initSeconds * 1000
-			: p.initStartAt !== null
-				? (p.initCompleteAt ?? (p.state === 'initializing' ? now : p.initStartAt)) - p.initStartAt
-				: null;
+	const initMs = p.initSeconds !== null ? p.initSeconds * 1000 : p.initStartAt !== null ? (p.initCompleteAt ?? (p.state === 'initializing' ? now : p.initStartAt)) - p.initStartAt : null;
 	let severity: RowSeverity = p.state === 'ready' ? 'ok' : 'idle';
 	let reason: string | null = null;
 	if (isAbnormal(p)) {

@@ -43,7 +43,7 @@ function table(header: string[], rows: string[][], paint?: (row: number, col: nu
 const outcomes: Record<string, string> = {
 	completed: 'completed (the job ended cleanly)',
 	failed: 'failed (a rank, communicator, engine or pod failed)',
-	serving: 'serving (the API server reported startup complete, or vLLM\'s stats lines show it serving)',
+	serving: "serving (the API server reported startup complete, or vLLM's stats lines show it serving)",
 	unknown: 'unknown (nothing recognisable in the logs)',
 };
 
@@ -147,23 +147,19 @@ export function formatReport(snapshot: Snapshot, opts: ReportOptions): string {
 
 	out.push(...heading(`Pods (${s.pods.length})`));
 	if (s.pods.length === 0) out.push('  none');
-	else out.push(...table(['POD', 'NODE', 'PHASE', 'LINES', 'RESTARTS', 'LAG'], s.pods.map(p => [p.name, show(p.node), show(p.phase), String(p.lines), show(p.restarts), p.lagSeconds ? `${p.lagSeconds}s` : '-'])).map(l => `  ${l}`));
+	else
+		out.push(
+			...table(
+				['POD', 'NODE', 'PHASE', 'LINES', 'RESTARTS', 'LAG'],
+				s.pods.map(p => [p.name, show(p.node), show(p.phase), String(p.lines), show(p.restarts), p.lagSeconds ? `${p.lagSeconds}s` : '-']),
+			).map(l => `  ${l}`),
+		);
 
 	out.push(...heading(`Ranks (${s.ranks.length})`));
 	if (s.ranks.length === 0) out.push('  none seen');
 	else {
 		const paintState = (st: string) => (st === 'failed' || st === 'unseen' ? c.error(st) : st === 'ready' ? c.ok(st) : st === 'exited' ? c.muted(st) : c.warn(st));
-		const rows = s.ranks.map(r => [
-			show(r.pod),
-			show(r.host),
-			show(r.globalRank),
-			show(r.busId),
-			show(r.cudaDev),
-			show(r.pid),
-			r.state,
-			r.initSeconds === null ? '-' : `${r.initSeconds.toFixed(2)}s`,
-			show(r.exitCode),
-		]);
+		const rows = s.ranks.map(r => [show(r.pod), show(r.host), show(r.globalRank), show(r.busId), show(r.cudaDev), show(r.pid), r.state, r.initSeconds === null ? '-' : `${r.initSeconds.toFixed(2)}s`, show(r.exitCode)]);
 		const header = ['POD', 'HOST', 'RANK', 'BUSID', 'CUDADEV', 'PID', 'STATE', 'INIT', 'EXIT'];
 		const stateCol = header.indexOf('STATE');
 		for (const l of table(header, rows, (_r, col, padded) => (col === stateCol ? padded.replace(/\S+/, paintState) : padded))) out.push(`  ${l}`);

@@ -95,11 +95,7 @@ export interface Selectors {
  * changes on every frame while the logs pane is the one that has to move at 10
  * frames a second (k9s refreshes its tables every 2 s).
  */
-export function createSelectors(
-	title: TuiTitle,
-	findingOptions: FindingOptions,
-	opts: {findingsEveryMs?: number; modelsEveryMs?: number; clock?: () => number} = {},
-): Selectors {
+export function createSelectors(title: TuiTitle, findingOptions: FindingOptions, opts: {findingsEveryMs?: number; modelsEveryMs?: number; clock?: () => number} = {}): Selectors {
 	const findingsEvery = opts.findingsEveryMs ?? 0;
 	const modelsEvery = opts.modelsEveryMs ?? 0;
 	// Only the throttles read a clock (the caller's: the view layer reads none); with no

@@ -12,32 +12,12 @@ import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 import {ringOrdersOf} from '../model/comm-graph.js';
 import {shownComms} from '../model/comms.js';
 import {withJoinedComms} from '../model/comm-join.js';
-import type {
-	CommState,
-	EndpointMetrics,
-	LinkType,
-	PodState,
-	ProcState,
-	RolloutState,
-	SourceInfo,
-} from '../model/state.js';
+import type {CommState, EndpointMetrics, LinkType, PodState, ProcState, RolloutState, SourceInfo} from '../model/state.js';
 import {podNameForFile} from '../core/pod-name.js';
 
 export * from './snapshot-types.js';
 import {SNAPSHOT_SCHEMA} from './snapshot-types.js';
-import type {
-	ByChannels,
-	Snapshot,
-	SnapshotCommMember,
-	SnapshotCommunicator,
-	SnapshotEndpoint,
-	SnapshotEngine,
-	SnapshotLinkType,
-	SnapshotNccl,
-	SnapshotPod,
-	SnapshotRank,
-	SnapshotTopology,
-} from './snapshot-types.js';
+import type {ByChannels, Snapshot, SnapshotCommMember, SnapshotCommunicator, SnapshotEndpoint, SnapshotEngine, SnapshotLinkType, SnapshotNccl, SnapshotPod, SnapshotRank, SnapshotTopology} from './snapshot-types.js';
 
 export interface SnapshotOptions {
 	/** the clock findings and lag were computed against (ms) */
@@ -46,10 +26,8 @@ export interface SnapshotOptions {
 	generatedAt: Date;
 }
 
-const cmpStr = (a: string | null | undefined, b: string | null | undefined): number =>
-	(a ?? '\uffff') < (b ?? '\uffff') ? -1 : (a ?? '\uffff') > (b ?? '\uffff') ? 1 : 0;
-const cmpNum = (a: number | null | undefined, b: number | null | undefined): number =>
-	(a ?? Number.POSITIVE_INFINITY) - (b ?? Number.POSITIVE_INFINITY) || 0;
+const cmpStr = (a: string | null | undefined, b: string | null | undefined): number => ((a ?? '\uffff') < (b ?? '\uffff') ? -1 : (a ?? '\uffff') > (b ?? '\uffff') ? 1 : 0);
+const cmpNum = (a: number | null | undefined, b: number | null | undefined): number => (a ?? Number.POSITIVE_INFINITY) - (b ?? Number.POSITIVE_INFINITY) || 0;
 
 /** Every process prints the same device lines at each communicator's init: one row per thing. */
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -93,10 +71,12 @@ function pods(state: RolloutState, now: number): SnapshotPod[] {
 	const out = new Map<string, SnapshotPod>();
 	for (const p of Object.values(state.pods)) out.set(p.name, toPod(p, now));
 	// For saved logs every file is a pod, even one that held no line.
-	if (state.source.kind === 'files') for (const f of state.source.files) {
-		const name = podNameForFile(f);
-		if (!out.has(name)) out.set(name, emptySnapshotPod(name));
-	} else if (state.source.kind === 'stdin' && !out.has('stdin')) out.set('stdin', emptySnapshotPod('stdin'));
+	if (state.source.kind === 'files')
+		for (const f of state.source.files) {
+			const name = podNameForFile(f);
+			if (!out.has(name)) out.set(name, emptySnapshotPod(name));
+		}
+	else if (state.source.kind === 'stdin' && !out.has('stdin')) out.set('stdin', emptySnapshotPod('stdin'));
 	return [...out.values()].sort((a, b) => cmpStr(a.name, b.name));
 }
 
@@ -145,7 +125,7 @@ function ranks(state: RolloutState): SnapshotRank[] {
 			globalRank,
 			state: p.state,
 			initSeconds: p.initSeconds,
-			initSecondsFrom: p.initSeconds === null ? null : p.initSecondsFrom ?? null,
+			initSecondsFrom: p.initSeconds === null ? null : (p.initSecondsFrom ?? null),
 			exitCode: p.exitCode,
 		});
 	}
@@ -154,9 +134,7 @@ function ranks(state: RolloutState): SnapshotRank[] {
 	for (const r of unseenRanks(state, p => p.worldRank ?? rankInLargestComm(p, sorted, world?.size ?? 0), world)) {
 		out.push({pod: null, host: null, pid: null, cudaDev: null, nvmlDev: null, busId: null, globalRank: r, state: 'unseen', initSeconds: null, initSecondsFrom: null, exitCode: null});
 	}
-	return out.sort(
-		(a, b) => cmpNum(a.globalRank, b.globalRank) || cmpStr(a.pod, b.pod) || cmpStr(a.busId, b.busId) || cmpNum(a.pid, b.pid) || cmpStr(a.host, b.host),
-	);
+	return out.sort((a, b) => cmpNum(a.globalRank, b.globalRank) || cmpStr(a.pod, b.pod) || cmpStr(a.busId, b.busId) || cmpNum(a.pid, b.pid) || cmpStr(a.host, b.host));
 }
 
 /** `items` (sorted by channel) with equal values merged into one entry listing their channels, in first-channel order. */
@@ -220,9 +198,7 @@ function topology(state: RolloutState): SnapshotTopology[] {
 		.map(([pod, t]) => {
 			// GPU pairs with their best path when NCCL printed paths (SUBSYS GRAPH), else the dump's edges.
 			const source = t.paths.length > 0 ? t.paths : t.links;
-			const links = source
-				.map(l => ({from: l.from, to: l.to, type: linkType(l.type), bw: l.bw}))
-				.sort((a, b) => cmpStr(a.from, b.from) || cmpStr(a.to, b.to) || cmpStr(a.type, b.type));
+			const links = source.map(l => ({from: l.from, to: l.to, type: linkType(l.type), bw: l.bw})).sort((a, b) => cmpStr(a.from, b.from) || cmpStr(a.to, b.to) || cmpStr(a.type, b.type));
 			return {
 				pod: t.pod ?? pod,
 				host: t.host,
@@ -243,7 +219,11 @@ function nccl(state: RolloutState): SnapshotNccl {
 	const envByPod: Record<string, Record<string, string>> = {};
 	for (const pod of Object.keys(n.envByPod).sort()) {
 		const vars = n.envByPod[pod]!;
-		envByPod[pod] = Object.fromEntries(Object.keys(vars).sort().map(k => [k, vars[k]!]));
+		envByPod[pod] = Object.fromEntries(
+			Object.keys(vars)
+				.sort()
+				.map(k => [k, vars[k]!]),
+		);
 	}
 	return {
 		version: n.version,
@@ -302,7 +282,6 @@ function engine(state: RolloutState): SnapshotEngine | null {
 	};
 }
 
-
 /** The scalar metrics; the two labelled breakdowns go to their own endpoint fields. */
 function metricsOf(m: EndpointMetrics): EndpointMetrics {
 	const {waitingByReason: _w, sleepState: _s, ...rest} = m;
@@ -359,7 +338,10 @@ export function toSnapshot(raw: RolloutState, findings: readonly Finding[], opts
 		engine: engine(state),
 		endpoint: endpoint(state),
 		// stable: rules' own order within a severity is kept
-		findings: findings.map((f, i) => ({f, i})).sort((a, b) => severityOrder[a.f.severity] - severityOrder[b.f.severity] || a.i - b.i).map(({f}) => ({...f})),
+		findings: findings
+			.map((f, i) => ({f, i}))
+			.sort((a, b) => severityOrder[a.f.severity] - severityOrder[b.f.severity] || a.i - b.i)
+			.map(({f}) => ({...f})),
 		initNotSeen: notSeen(state),
 	};
 }

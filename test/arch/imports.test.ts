@@ -62,7 +62,12 @@ describe('import boundaries', () => {
 	it('every folder of source/ has a rule and no file sits at its top level', () => {
 		const entries = readdirSync(root, {withFileTypes: true});
 		expect(entries.filter(e => e.isFile()).map(e => e.name)).toEqual([]);
-		expect(entries.filter(e => e.isDirectory()).map(e => e.name).filter(n => !(n in rules))).toEqual([]);
+		expect(
+			entries
+				.filter(e => e.isDirectory())
+				.map(e => e.name)
+				.filter(n => !(n in rules)),
+		).toEqual([]);
 	});
 
 	for (const [folder, rule] of Object.entries(rules)) {

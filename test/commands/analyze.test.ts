@@ -103,7 +103,12 @@ describe('infertop analyze', () => {
 });
 
 describe('--help and --version after a subcommand', () => {
-	for (const args of [['demo', '--help'], ['analyze', '--help'], ['check', '--help'], ['replay', 'x.log', '--help']]) {
+	for (const args of [
+		['demo', '--help'],
+		['analyze', '--help'],
+		['check', '--help'],
+		['replay', 'x.log', '--help'],
+	]) {
 		it(`infertop ${args.join(' ')} prints the help and exits 0 (runs nothing)`, () => {
 			const r = infertop(args);
 			expect(r.code).toBe(0);

@@ -21,7 +21,10 @@ function infertop(args: string[], locale: Record<string, string>) {
 const nonAscii = (s: string) => [...s].filter(c => c.charCodeAt(0) > 126 || (c.charCodeAt(0) < 32 && c !== '\n' && c !== '\t'));
 
 describe('text output under LANG=C', () => {
-	for (const cmd of [['analyze', crash], ['check', '--files', crash]]) {
+	for (const cmd of [
+		['analyze', crash],
+		['check', '--files', crash],
+	]) {
 		it(`${cmd[0]}: ASCII only, and the same findings as under UTF-8`, () => {
 			const c = infertop(cmd, {LANG: 'C'});
 			const utf8 = infertop(cmd, {LANG: 'C.UTF-8'});

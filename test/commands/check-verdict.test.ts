@@ -8,13 +8,36 @@ import {addComm, addProc, comm, proc, s, state} from '../helpers/build.js';
 /** An endpoint that answered /health 200, with these numbers from its last two scrapes. */
 function answered(m: Partial<EndpointMetrics> | null): EndpointState {
 	const metrics: EndpointMetrics | null = m && {
-		requestsRunning: 0, requestsWaiting: 0, kvCacheUsage: 0.4, promptTokensPerSec: null, generationTokensPerSec: null,
-		ttftP50Ms: null, ttftP95Ms: null, itlP50Ms: null, itlP95Ms: null, preemptions: 0, prefixCacheHitRate: null, generationTokensTotal: 4_000_000,
+		requestsRunning: 0,
+		requestsWaiting: 0,
+		kvCacheUsage: 0.4,
+		promptTokensPerSec: null,
+		generationTokensPerSec: null,
+		ttftP50Ms: null,
+		ttftP95Ms: null,
+		itlP50Ms: null,
+		itlP95Ms: null,
+		preemptions: 0,
+		prefixCacheHitRate: null,
+		generationTokensTotal: 4_000_000,
 		...m,
 	};
 	return {
-		url: 'http://127.0.0.1:8000', via: 'direct', health: 'ok', reason: null, lastStatus: 200, latencyMs: 2, latencyHistory: [2], models: ['m'],
-		version: '0.12.0', metrics, lastProbeAt: s(2), lastProgressAt: s(1), completionLatencyMs: null, errors: [], stallAfterMs: 30_000,
+		url: 'http://127.0.0.1:8000',
+		via: 'direct',
+		health: 'ok',
+		reason: null,
+		lastStatus: 200,
+		latencyMs: 2,
+		latencyHistory: [2],
+		models: ['m'],
+		version: '0.12.0',
+		metrics,
+		lastProbeAt: s(2),
+		lastProgressAt: s(1),
+		completionLatencyMs: null,
+		errors: [],
+		stallAfterMs: 30_000,
 	};
 }
 
@@ -22,15 +45,20 @@ describe('check verdict (pure)', () => {
 	it('3 with the stuck communicator named when init never completed', () => {
 		const st = state();
 		const ps = [0, 1, 2].map(r => addProc(st, proc('pod0', r + 1, {busId: `${6 + r}0`, worldRank: r, state: 'initializing'})));
-		addComm(st, comm('0xc67523877a822df2', 4, ps.map((p, r) => ({proc: p, rank: r, startAt: s(0)}))));
+		addComm(
+			st,
+			comm(
+				'0xc67523877a822df2',
+				4,
+				ps.map((p, r) => ({proc: p, rank: r, startAt: s(0)})),
+			),
+		);
 		st.lastTs = s(5);
 		const phase = derivePhase(st);
 		expect(phase).toBe('nccl-init');
 		const v = verdict({state: st, findings: computeFindings(st, s(5), defaultFindingOptions), phase});
 		expect(v.code).toBe(3);
-		expect(v.line).toBe(
-			'check: TIMEOUT stuck in nccl-init: communicator 0xc67523877a822df2 has 3/4 ranks (0 ready), missing rank 3; logs end at 2026-11-26T22:00:05.000Z',
-		);
+		expect(v.line).toBe('check: TIMEOUT stuck in nccl-init: communicator 0xc67523877a822df2 has 3/4 ranks (0 ready), missing rank 3; logs end at 2026-11-26T22:00:05.000Z');
 	});
 
 	it('1 on an error finding, counting them', () => {

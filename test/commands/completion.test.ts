@@ -37,15 +37,7 @@ function sh(file: string, args: string[], env: Record<string, string> = {}, inpu
 /** What bash offers at a TAB after `line` (the last word is the one being completed; '' after a space). */
 async function bashComplete(words: string[], env: Record<string, string> = {}): Promise<{items: string[]; err: string; ms: number}> {
 	const quoted = words.map(w => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-	const prog = [
-		`source ${script}`,
-		`COMP_WORDS=(${quoted})`,
-		`COMP_CWORD=${words.length - 1}`,
-		'COMP_LINE="${COMP_WORDS[*]}"',
-		'COMP_POINT=${#COMP_LINE}',
-		'_infertop infertop',
-		`printf '%s\\n' "\${COMPREPLY[@]}"`,
-	].join('\n');
+	const prog = [`source ${script}`, `COMP_WORDS=(${quoted})`, `COMP_CWORD=${words.length - 1}`, 'COMP_LINE="${COMP_WORDS[*]}"', 'COMP_POINT=${#COMP_LINE}', '_infertop infertop', `printf '%s\\n' "\${COMPREPLY[@]}"`].join('\n');
 	const r = await sh('bash', ['--norc', '--noprofile', '-c', prog], env);
 	expect(r.code, r.err).toBe(0);
 	return {items: r.out.split('\n').filter(Boolean), err: r.err, ms: r.ms};
@@ -90,7 +82,7 @@ describe('bash: source <(infertop completion bash)', () => {
 		expect(r.out).toContain('-F _infertop kubectl-infertop');
 	});
 
-	it('the first word: the subcommands and the workloads of the context\'s namespace', async () => {
+	it("the first word: the subcommands and the workloads of the context's namespace", async () => {
 		const {items} = await bashComplete(['infertop', ''], {KUBECONFIG: server.kubeconfigPath});
 		expect(items).toEqual(['replay', 'analyze', 'check', 'demo', 'completion', 'db', 'train-job', 'vllm', 'web']);
 		const an = await bashComplete(['infertop', 'an'], {KUBECONFIG: server.kubeconfigPath});
@@ -119,7 +111,7 @@ describe('bash: source <(infertop completion bash)', () => {
 		expect((await bashComplete(['infertop', 'demo', '--sc'])).items).toEqual(['--scenario']);
 	});
 
-	it('--scenario: the demo\'s scenario names', async () => {
+	it("--scenario: the demo's scenario names", async () => {
 		expect((await bashComplete(['infertop', 'demo', '--scenario', ''])).items).toEqual([...scenarios]);
 		expect((await bashComplete(['infertop', 'demo', '--scenario', 'st'])).items).toEqual(['straggler']);
 	});
@@ -171,7 +163,7 @@ describe('bash: source <(infertop completion bash)', () => {
 });
 
 describe('kubectl infertop <TAB>: kubectl runs kubectl_complete-infertop', () => {
-	it('the README\'s two-line helper answers kubectl\'s own completion', async ctx => {
+	it("the README's two-line helper answers kubectl's own completion", async ctx => {
 		if (!has('kubectl')) return ctx.skip('kubectl is not installed');
 		// kubectl finds the plugin and its completion helper on PATH, as the README sets them up
 		writeFileSync(path.join(bin, 'kubectl-infertop'), `#!/bin/sh\nexec infertop "$@"\n`);

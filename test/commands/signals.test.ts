@@ -115,14 +115,19 @@ describe('one signal ends the run', () => {
 	it('check --files - on a stdin that never closes obeys --timeout 2s: exit 3 (timed out), saying what it waited for', async () => {
 		const t0 = Date.now();
 		const r = start(['check', '--files', '-', '--timeout', '2s']);
-		r.child.stdin!.write(readFileSync(path.join(root, corpus, 'crash-rank1', 'pod0.log'), 'utf8').split('\n').slice(0, 20).join('\n') + '\n');
+		r.child.stdin!.write(
+			readFileSync(path.join(root, corpus, 'crash-rank1', 'pod0.log'), 'utf8')
+				.split('\n')
+				.slice(0, 20)
+				.join('\n') + '\n',
+		);
 		const {code, at} = await r.exited;
 		expect(code).toBe(3);
 		expect(at - t0).toBeLessThan(3 * 2000 + startSlack);
 		expect(r.stdout()).toMatch(/^check: TIMEOUT after 2s: the logs did not end/m);
 	}, 90_000);
 
-	it('check --files - on an open stdin: one SIGINT ends it with check\'s stopped code (3)', async () => {
+	it("check --files - on an open stdin: one SIGINT ends it with check's stopped code (3)", async () => {
 		const r = start(['check', '--files', '-', '--timeout', '10m']);
 		await r.said('waiting for stdin');
 		const sentAt = Date.now();

@@ -62,9 +62,7 @@ export function requireKubectl(what: string): boolean {
 
 export function kubectl(kubeconfig: string, args: string[], env: NodeJS.ProcessEnv = childEnv()): Promise<RunResult> {
 	return new Promise(resolve => {
-		execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], {env, timeout: 20_000}, (e, out, err) =>
-			resolve({code: e ? (typeof (e as {code?: unknown}).code === 'number' ? ((e as {code: number}).code) : 1) : 0, signal: null, out, err}),
-		);
+		execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], {env, timeout: 20_000}, (e, out, err) => resolve({code: e ? (typeof (e as {code?: unknown}).code === 'number' ? (e as {code: number}).code : 1) : 0, signal: null, out, err}));
 	});
 }
 
@@ -135,7 +133,6 @@ export function startDemo(cli: Cli, args: string[], opts: {env?: NodeJS.ProcessE
 		});
 	});
 }
-
 
 /** Resolves true when nothing listens on 127.0.0.1:port (connection refused). */
 export function portClosed(port: number): Promise<boolean> {

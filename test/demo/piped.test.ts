@@ -12,7 +12,6 @@ import {snapshotValidator} from '../view/schema.js';
 
 afterEach(cleanup);
 
-
 describe('infertop demo, stdout not a terminal', () => {
 	// straggler has a quiet stretch (8 s at --speed 5: the leader waiting for the late pod) in which
 	// a frame taken "once the streams are quiet" would show a rollout still pending

@@ -111,4 +111,3 @@ describe('dist/infertop.mjs alone, with plain node', () => {
 		await expectCleanStop(demo);
 	});
 });
-

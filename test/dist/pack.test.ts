@@ -102,4 +102,3 @@ describe('the npm package', () => {
 		expect(list.out).toContain(path.join(prefix, 'bin', 'kubectl-infertop'));
 	});
 });
-

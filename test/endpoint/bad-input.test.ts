@@ -16,10 +16,12 @@ vllm:generation_tokens_total{engine="0",model_name="m"} 1000.0
 `;
 
 type Routes = Record<string, http.RequestListener>;
-const ok = (body: string, type = 'application/json'): http.RequestListener => (_q, s) => {
-	s.writeHead(200, {'content-type': type});
-	s.end(body);
-};
+const ok =
+	(body: string, type = 'application/json'): http.RequestListener =>
+	(_q, s) => {
+		s.writeHead(200, {'content-type': type});
+		s.end(body);
+	};
 const base: Routes = {
 	'/health': (_q, s) => {
 		s.writeHead(200, {'content-length': '0'});
@@ -84,21 +86,24 @@ describe('bad answers from the endpoint', () => {
 
 	it('a 50 MB answer is aborted at the byte cap (streamed, no Content-Length)', async () => {
 		let sent = 0;
-		const {probe} = await probeServer({
-			'/metrics': (_q, s) => {
-				s.writeHead(200, {'content-type': 'text/plain'});
-				const chunk = Buffer.alloc(64 * 1024, 'a');
-				const pump = () => {
-					while (sent < 50 * 1024 * 1024) {
-						sent += chunk.length;
-						if (!s.write(chunk)) return void s.once('drain', pump);
-					}
-					s.end();
-				};
-				s.on('close', () => (sent = Number.POSITIVE_INFINITY));
-				pump();
+		const {probe} = await probeServer(
+			{
+				'/metrics': (_q, s) => {
+					s.writeHead(200, {'content-type': 'text/plain'});
+					const chunk = Buffer.alloc(64 * 1024, 'a');
+					const pump = () => {
+						while (sent < 50 * 1024 * 1024) {
+							sent += chunk.length;
+							if (!s.write(chunk)) return void s.once('drain', pump);
+						}
+						s.end();
+					};
+					s.on('close', () => (sent = Number.POSITIVE_INFINITY));
+					pump();
+				},
 			},
-		}, 5000);
+			5000,
+		);
 		const ep = await probe();
 		expect(ep.health).toBe('unhealthy'); // a failed probe, not a verdict on who answered
 		expect(ep.notVllm).toBeNull();
@@ -119,12 +124,15 @@ describe('bad answers from the endpoint', () => {
 	it('a server that trickles bytes times out', async () => {
 		const timers: NodeJS.Timeout[] = [];
 		cleanups.push(() => timers.forEach(t => clearInterval(t)));
-		const {probe} = await probeServer({
-			'/health': (_q, s) => {
-				s.writeHead(200, {'content-type': 'text/plain'});
-				timers.push(setInterval(() => s.write('.'), 50));
+		const {probe} = await probeServer(
+			{
+				'/health': (_q, s) => {
+					s.writeHead(200, {'content-type': 'text/plain'});
+					timers.push(setInterval(() => s.write('.'), 50));
+				},
 			},
-		}, 500);
+			500,
+		);
 		const ep = await probe();
 		expect(ep.health).toBe('unreachable');
 		expect(ep.reason).toMatch(/GET \/health: no complete answer within 500 ms/);

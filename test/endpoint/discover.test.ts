@@ -34,9 +34,24 @@ describe('chooseService (pure)', () => {
 	});
 
 	it('ports: the only one, a named http port, 8000, else the first', () => {
-		expect(pickPort([{name: 'metrics', port: 9090}, {name: 'http', port: 8080}])).toEqual({port: '8080', why: 'port named http'});
-		expect(pickPort([{name: 'a', port: 9090}, {name: 'b', port: 8000}])).toEqual({port: '8000', why: "vLLM's default port"});
-		expect(pickPort([{name: 'a', port: 9090}, {name: 'b', port: 9091}])).toEqual({port: '9090', why: 'its first port'});
+		expect(
+			pickPort([
+				{name: 'metrics', port: 9090},
+				{name: 'http', port: 8080},
+			]),
+		).toEqual({port: '8080', why: 'port named http'});
+		expect(
+			pickPort([
+				{name: 'a', port: 9090},
+				{name: 'b', port: 8000},
+			]),
+		).toEqual({port: '8000', why: "vLLM's default port"});
+		expect(
+			pickPort([
+				{name: 'a', port: 9090},
+				{name: 'b', port: 9091},
+			]),
+		).toEqual({port: '9090', why: 'its first port'});
 		expect(pickPort([])).toBeNull();
 	});
 });
@@ -96,9 +111,9 @@ describe('automatic discovery through the local API server', () => {
 		await prober.probeOnce();
 		store.flush();
 		expect(store.getState().endpoint!.health).toBe('ok');
-		await expect(
-			startEndpointProber({options: endpointOptions({service: {name: 'nope', port: null}}), store, env: {}, kube: {kubeConfig, namespace: 'inference'}, autoStart: false}),
-		).rejects.toThrow('--service nope: no such Service in namespace inference');
+		await expect(startEndpointProber({options: endpointOptions({service: {name: 'nope', port: null}}), store, env: {}, kube: {kubeConfig, namespace: 'inference'}, autoStart: false})).rejects.toThrow(
+			'--service nope: no such Service in namespace inference',
+		);
 	});
 	it('through the proxy: RBAC denial and an API server that went away are told apart from vLLM', async () => {
 		const sim = await startVllmSim();

@@ -113,9 +113,7 @@ describe('stalled (reducer) and engine-stalled', () => {
 		expect(s.endpoint!.health).toBe('ok');
 		const t = run(s, busy(10_000, 100));
 		expect(t.endpoint).toMatchObject({health: 'stalled', lastStatus: 200, lastProgressAt: 0});
-		expect(engineStalled(t, 10_000, defaultFindingOptions)).toEqual([
-			expect.objectContaining({id: 'engine-stalled', severity: 'error', subject: 'vLLM endpoint http://127.0.0.1:8000 (m)'}),
-		]);
+		expect(engineStalled(t, 10_000, defaultFindingOptions)).toEqual([expect.objectContaining({id: 'engine-stalled', severity: 'error', subject: 'vLLM endpoint http://127.0.0.1:8000 (m)'})]);
 		expect(endpointUnhealthy(t, 10_000, defaultFindingOptions)).toEqual([]);
 	});
 

@@ -64,7 +64,7 @@ describe('the prober reads the names a 0.12+ server serves (over HTTP)', () => {
 		expect(ep.metrics!.itlP95Ms).toBeLessThanOrEqual(50);
 	});
 
-	it('waiting requests by reason and the engines\' sleep state, in the Endpoint pane and the snapshot', async () => {
+	it("waiting requests by reason and the engines' sleep state, in the Endpoint pane and the snapshot", async () => {
 		const {state, ep, text} = await probed({metricsFlavor: 'v0.12+', waitingByReason: true, sleepState: 'awake', mode: 'stalled'});
 		expect(text).toMatch(/^vllm:num_requests_waiting_by_reason\{model_name="[^"]+",engine="0",reason="capacity"\} \d+\.0$/m);
 		expect(text).toMatch(/^vllm:engine_sleep_state\{model_name="[^"]+",engine="1",sleep_state="discard_all"\} 0\.0$/m);
@@ -97,18 +97,13 @@ describe('the prober reads the names a 0.12+ server serves (over HTTP)', () => {
 describe('a real /metrics answer with both ITL spellings (vLLM PR #22227, two DP engines)', () => {
 	const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/public/vllm-0.10-metrics-dp2-tpot-and-itl.txt'), 'utf8');
 
-	it('parses: the new histogram\'s _sum samples before its buckets, per engine', () => {
+	it("parses: the new histogram's _sum samples before its buckets, per engine", () => {
 		const r = parsePromText(text);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
 		const fam = r.doc.families.get('vllm:inter_token_latency_seconds')!;
 		expect(fam.type).toBe('histogram');
-		expect(fam.samples.map(s => s.name)).toEqual([
-			'vllm:inter_token_latency_seconds_sum',
-			'vllm:inter_token_latency_seconds_sum',
-			'vllm:inter_token_latency_seconds_bucket',
-			'vllm:inter_token_latency_seconds_bucket',
-		]);
+		expect(fam.samples.map(s => s.name)).toEqual(['vllm:inter_token_latency_seconds_sum', 'vllm:inter_token_latency_seconds_sum', 'vllm:inter_token_latency_seconds_bucket', 'vllm:inter_token_latency_seconds_bucket']);
 		expect(r.doc.byName.get('vllm:inter_token_latency_seconds_sum')!.map(s => s.labels['engine'])).toEqual(['0', '1']);
 		expect(r.doc.byName.get('vllm:time_per_output_token_seconds_count')![0]!.value).toBe(243);
 	});

@@ -33,32 +33,21 @@ describe('parsePromText (strict Prometheus text 0.0.4)', () => {
 		if (!r.ok) throw new Error(r.error);
 		const {families, byName} = r.doc;
 		expect(families.get('vllm:num_requests_running')).toMatchObject({type: 'gauge', help: 'Number of requests in model execution batches.'});
-		expect(byName.get('vllm:num_requests_running')!.map(s => [s.labels['engine'], s.value])).toEqual([['0', 3], ['1', 2]]);
+		expect(byName.get('vllm:num_requests_running')!.map(s => [s.labels['engine'], s.value])).toEqual([
+			['0', 3],
+			['1', 2],
+		]);
 		expect(families.get('vllm:generation_tokens_total')!.type).toBe('counter');
 		expect(byName.get('vllm:generation_tokens_total')![0]!.value).toBe(1_500_000);
 		expect(families.get('vllm:generation_tokens_created')!.type).toBe('gauge');
 		const h = families.get('vllm:time_to_first_token_seconds')!;
 		expect(h.type).toBe('histogram');
-		expect(h.samples.map(s => s.name)).toEqual([
-			'vllm:time_to_first_token_seconds_bucket',
-			'vllm:time_to_first_token_seconds_bucket',
-			'vllm:time_to_first_token_seconds_count',
-			'vllm:time_to_first_token_seconds_sum',
-		]);
+		expect(h.samples.map(s => s.name)).toEqual(['vllm:time_to_first_token_seconds_bucket', 'vllm:time_to_first_token_seconds_bucket', 'vllm:time_to_first_token_seconds_count', 'vllm:time_to_first_token_seconds_sum']);
 		expect(families.get('vllm:time_to_first_token_seconds_created')!.type).toBe('gauge');
 	});
 
 	it('label escapes, blanks, trailing comma, timestamps, +Inf/-Inf/NaN, untyped samples', () => {
-		const text = [
-			'# a free comment',
-			'# TYPE info gauge',
-			'info{path="C:\\\\dir",quote="say \\"hi\\"",nl="a\\nb", trailing="x",} 1 1700000000000',
-			'neg -Inf -5',
-			'nan NaN',
-			'inf +Inf',
-			'',
-			'',
-		].join('\n');
+		const text = ['# a free comment', '# TYPE info gauge', 'info{path="C:\\\\dir",quote="say \\"hi\\"",nl="a\\nb", trailing="x",} 1 1700000000000', 'neg -Inf -5', 'nan NaN', 'inf +Inf', '', ''].join('\n');
 		const r = parsePromText(text);
 		if (!r.ok) throw new Error(r.error);
 		const s = r.doc.byName.get('info')![0]!;
@@ -115,20 +104,17 @@ describe('parsePromText (strict Prometheus text 0.0.4)', () => {
 			{numRuns: 500},
 		);
 		fc.assert(
-			fc.property(
-				fc.array(fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), fc.string({maxLength: 12}), fc.double({noNaN: true})), {minLength: 1, maxLength: 5}),
-				rows => {
-					const labelValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-					const text = rows.map(([, v, n], i) => `m${i}{l="${labelValue(v)}"} ${Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf'}\n`).join('');
-					const r = parsePromText(text);
-					if (!r.ok) throw new Error(`${r.error} in ${JSON.stringify(text)}`);
-					rows.forEach(([, v, n], i) => {
-						const s = r.doc.byName.get(`m${i}`)![0]!;
-						expect(s.labels['l']).toBe(v);
-						expect(s.value).toBe(n === 0 ? 0 : n);
-					});
-				},
-			),
+			fc.property(fc.array(fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), fc.string({maxLength: 12}), fc.double({noNaN: true})), {minLength: 1, maxLength: 5}), rows => {
+				const labelValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+				const text = rows.map(([, v, n], i) => `m${i}{l="${labelValue(v)}"} ${Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf'}\n`).join('');
+				const r = parsePromText(text);
+				if (!r.ok) throw new Error(`${r.error} in ${JSON.stringify(text)}`);
+				rows.forEach(([, v, n], i) => {
+					const s = r.doc.byName.get(`m${i}`)![0]!;
+					expect(s.labels['l']).toBe(v);
+					expect(s.value).toBe(n === 0 ? 0 : n);
+				});
+			}),
 			{numRuns: 200},
 		);
 	});

@@ -42,9 +42,7 @@ describe('endpoint token validation (up front, never printing the token)', () =>
 
 	it('an unreadable token file names the path, never the token', () => {
 		const missing = path.join(dir, 'missing-token');
-		expect(thrown(() => readEndpointToken(endpointOptions({url: 'http://127.0.0.1:1', tokenFile: missing}), {})).message).toBe(
-			`cannot read --token-file ${missing}: no such file`,
-		);
+		expect(thrown(() => readEndpointToken(endpointOptions({url: 'http://127.0.0.1:1', tokenFile: missing}), {})).message).toBe(`cannot read --token-file ${missing}: no such file`);
 		const empty = path.join(dir, 'empty');
 		writeFileSync(empty, '\n');
 		expect(thrown(() => readEndpointToken(endpointOptions({url: 'http://127.0.0.1:1', tokenFile: empty}), {})).message).toMatch(/is empty/);
@@ -62,9 +60,7 @@ describe('endpoint token validation (up front, never printing the token)', () =>
 	});
 
 	it('startEndpointProber rejects before probing; the token file wins over the environment', async () => {
-		await expect(
-			startEndpointProber({options: endpointOptions({url: 'http://192.0.2.1:8000'}), store: newStore(), env: {INFERTOP_ENDPOINT_TOKEN: secret}, autoStart: false}),
-		).rejects.toBeInstanceOf(UserError);
+		await expect(startEndpointProber({options: endpointOptions({url: 'http://192.0.2.1:8000'}), store: newStore(), env: {INFERTOP_ENDPOINT_TOKEN: secret}, autoStart: false})).rejects.toBeInstanceOf(UserError);
 		const file = path.join(dir, 'token');
 		writeFileSync(file, `${secret}\n`);
 		expect(readEndpointToken(endpointOptions({tokenFile: file}), {INFERTOP_ENDPOINT_TOKEN: 'other'})).toBe(secret);

@@ -78,7 +78,11 @@ describe('simulated vLLM server', () => {
 		expect(ok.status).toBe(200);
 		const list = (await ok.json()) as {object: string; data: {id: string; object: string; owned_by: string; max_model_len: number}[]};
 		expect(list).toMatchObject({object: 'list', data: [{id: 'meta-llama/Llama-3.1-8B-Instruct', object: 'model', owned_by: 'vllm', max_model_len: 32768}]});
-		const done = await get(`${s.url}/v1/completions`, {method: 'POST', headers: {authorization: 'Bearer k-123', 'content-type': 'application/json'}, body: JSON.stringify({model: 'meta-llama/Llama-3.1-8B-Instruct', prompt: 'hi', max_tokens: 1})});
+		const done = await get(`${s.url}/v1/completions`, {
+			method: 'POST',
+			headers: {authorization: 'Bearer k-123', 'content-type': 'application/json'},
+			body: JSON.stringify({model: 'meta-llama/Llama-3.1-8B-Instruct', prompt: 'hi', max_tokens: 1}),
+		});
 		expect(((await done.json()) as {usage: {completion_tokens: number}}).usage.completion_tokens).toBe(1);
 	});
 

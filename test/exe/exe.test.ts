@@ -154,19 +154,23 @@ describe.skipIf(whyNot !== null)('dist/infertop with Node.js hidden', () => {
 			expect(bad.err).toMatch(/Unauthorized|401/);
 		}, 90_000);
 
-		it.skipIf(!hasTmux())('the live TUI in tmux: the demo rollout on screen, q quits', async () => {
-			const tmux = new TmuxSession('exe');
-			try {
-				tmux.start(`${hiddenCommand([exe, '--kubeconfig', kubeconfig, 'vllm', '--service', 'vllm-leader'])}; echo "exit=$?"; sleep 30`, 120, 40, cleanEnv({LANG: 'C.UTF-8'}) as Record<string, string>);
-				const screen = await tmux.waitFor(s => s.includes('1 Ranks') && s.includes('vllm-0-1') && /serving/.test(s), 40_000);
-				console.log(`the executable's live TUI, node hidden (120x40):\n${screen}`);
-				expect(screen).toMatch(/inference/);
-				tmux.keys('q');
-				expect(await tmux.waitFor(/exit=\d+/, 10_000)).toMatch(/exit=0/);
-			} finally {
-				tmux.kill();
-			}
-		}, 90_000);
+		it.skipIf(!hasTmux())(
+			'the live TUI in tmux: the demo rollout on screen, q quits',
+			async () => {
+				const tmux = new TmuxSession('exe');
+				try {
+					tmux.start(`${hiddenCommand([exe, '--kubeconfig', kubeconfig, 'vllm', '--service', 'vllm-leader'])}; echo "exit=$?"; sleep 30`, 120, 40, cleanEnv({LANG: 'C.UTF-8'}) as Record<string, string>);
+					const screen = await tmux.waitFor(s => s.includes('1 Ranks') && s.includes('vllm-0-1') && /serving/.test(s), 40_000);
+					console.log(`the executable's live TUI, node hidden (120x40):\n${screen}`);
+					expect(screen).toMatch(/inference/);
+					tmux.keys('q');
+					expect(await tmux.waitFor(/exit=\d+/, 10_000)).toMatch(/exit=0/);
+				} finally {
+					tmux.kill();
+				}
+			},
+			90_000,
+		);
 
 		it('completion from the executable: bash asks it for scenario names and the namespace', async () => {
 			const script = path.join(work, 'infertop.bash');

@@ -72,7 +72,9 @@ describe('corpus specifics', () => {
 		const cut = '2026-11-27T04:57:20';
 		let state = emptyState({kind: 'kubernetes', context: 'test', namespace: 'llm', selector: null, workload: 'straggler'});
 		for (const {pod, file} of podLogs('straggler-h200x4')) {
-			const early = readFileSync(file, 'utf8').split('\n').filter(l => l !== '' && l < cut);
+			const early = readFileSync(file, 'utf8')
+				.split('\n')
+				.filter(l => l !== '' && l < cut);
 			state = parseInto(state, pod, [early.join('\n') + '\n']);
 		}
 		const late = computeFindings(state, Date.parse(`${cut}Z`), defaultFindingOptions).filter(f => f.id === 'straggler');
@@ -95,7 +97,9 @@ describe('corpus specifics', () => {
 			pod: {name, uid: `uid-${name}`, node: null, phase, pendingReason, workload: 'straggler', group: 0, role: null, workerIndex: null, createdAt: null, containers: []},
 		});
 		state = reduceAll(state, [pod('pod0', 'Running', null), pod('pod1', 'Pending', 'Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu')]);
-		const early = readFileSync(podLogs('straggler-h200x4')[0]!.file, 'utf8').split('\n').filter(l => l !== '' && l < cut);
+		const early = readFileSync(podLogs('straggler-h200x4')[0]!.file, 'utf8')
+			.split('\n')
+			.filter(l => l !== '' && l < cut);
 		state = parseInto(state, 'pod0', [early.join('\n') + '\n']);
 		const late = computeFindings(state, Date.parse(`${cut}Z`), defaultFindingOptions).filter(f => f.id === 'straggler');
 		expect(late.map(f => f.subject)).toEqual(['rank 2, rank 3 of communicator 0x3127d8b2e104cfb7 (4 ranks)']);
@@ -122,7 +126,7 @@ describe('corpus specifics', () => {
 		for (const f of [a, b]) expect(f.message).toContain('the network transport is TCP (NET/Socket)');
 	});
 
-	it('tp2x2-two-pods-all: low-bandwidth prints NCCL\'s 1.2 GB/s between pod0 and pod1 beside the floor', async ctx => {
+	it("tp2x2-two-pods-all: low-bandwidth prints NCCL's 1.2 GB/s between pod0 and pod1 beside the floor", async ctx => {
 		const {findings, landed} = await findingsOf('tp2x2-two-pods-all');
 		if (!landed) ctx.skip();
 		const f = findings.find(x => x.id === 'low-bandwidth');

@@ -11,10 +11,18 @@ function stuck() {
 	const a = addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0, state: 'initializing', lastLineAt: s(0.5)}));
 	const b = addProc(st, proc('pod0', 2, {busId: '70', worldRank: 1, state: 'initializing', lastLineAt: s(0.5)}));
 	addPod(st, 'pod1');
-	addComm(st, comm('0xc675', 4, [
-		{proc: a, rank: 0, startAt: s(0)},
-		{proc: b, rank: 1, startAt: s(0.2)},
-	], {nNodes: 2}));
+	addComm(
+		st,
+		comm(
+			'0xc675',
+			4,
+			[
+				{proc: a, rank: 0, startAt: s(0)},
+				{proc: b, rank: 1, startAt: s(0.2)},
+			],
+			{nNodes: 2},
+		),
+	);
 	st.lastTs = s(0.5);
 	return st;
 }
@@ -40,7 +48,14 @@ describe('init-stalled (live: fires on the clock, not on new lines)', () => {
 	it('says a communicator with every rank present but one silent is stuck on that rank', () => {
 		const st = state();
 		const ps = [0, 1, 2].map(r => addProc(st, proc('pod0', r + 1, {busId: `${6 + r}0`, worldRank: r, lastLineAt: r === 2 ? s(1) : s(90)})));
-		addComm(st, comm('0x3', 3, ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: null}))));
+		addComm(
+			st,
+			comm(
+				'0x3',
+				3,
+				ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: null})),
+			),
+		);
 		const f = initStalled(st, s(95), opts);
 		expect(f).toHaveLength(1);
 		expect(f[0]!.message).toContain('rank 2 (pod0, GPU busId 80) silent for 94 s');

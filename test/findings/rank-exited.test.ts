@@ -18,7 +18,14 @@ function crash() {
 	const r0 = addProc(st, proc('pod0', 1462, {busId: '60', worldRank: 0, state: 'failed', exitCode: -15, failedAt: s(0.3)}));
 	const r1 = addProc(st, proc('pod0', 1464, {busId: '70', worldRank: 1, state: 'failed', exitCode: 3, failedAt: s(0.3)}));
 	failure(st, {kind: 'remote-error', at: s(66), pod: 'pod1', proc: r2.key, rank: 2, remote: true, message: 'ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.'});
-	failure(st, {kind: 'watchdog-timeout', at: s(25), pod: 'pod1', rank: 3, remote: true, message: '[Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=262144, NumelOut=262144, Timeout(ms)=25000) ran for 25001 milliseconds before timing out.'});
+	failure(st, {
+		kind: 'watchdog-timeout',
+		at: s(25),
+		pod: 'pod1',
+		rank: 3,
+		remote: true,
+		message: '[Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=262144, NumelOut=262144, Timeout(ms)=25000) ran for 25001 milliseconds before timing out.',
+	});
 	failure(st, {kind: 'rank-exit', at: s(0.3), pod: 'pod0', proc: r0.key, rank: 0, exitCode: -15, message: 'exitcode: -15 (pid: 1462) Signal 15 (SIGTERM)'});
 	failure(st, {kind: 'rank-exit', at: s(0.3), pod: 'pod0', proc: r1.key, rank: 1, exitCode: 3, message: 'failed (exitcode: 3) local_rank: 1 (pid: 1464)'});
 	void r3;
@@ -106,4 +113,3 @@ describe('rank-exited: the earliest non-remote failure is the root cause', () =>
 		expect(f.find(x => x.severity === 'error')!.subject).toBe('ncclRemoteError on pod pod1');
 	});
 });
-

@@ -16,8 +16,7 @@ import {loadExcerpt, loadScenario, parseInto, podLogs} from '../helpers/load-sce
 const findings = (s: RolloutState): Finding[] => computeFindings(s, s.lastTs ?? 0);
 const ids = (s: RolloutState) => findings(s).map(f => f.id);
 /** Any finding that tells the reader traffic goes between nodes. */
-const saysBetweenNodes = (s: RolloutState) =>
-	findings(s).filter(f => f.id === 'inter-node-over-socket' || /between nodes|This job spans nodes|inter-node hop/.test(f.message));
+const saysBetweenNodes = (s: RolloutState) => findings(s).filter(f => f.id === 'inter-node-over-socket' || /between nodes|This job spans nodes|inter-node hop/.test(f.message));
 
 describe('NCCL 2.8.3, two T4s of one host, NCCL_P2P_DISABLE=1, Socket network (NVIDIA/nccl#428)', () => {
 	const s = loadExcerpt('nccl-2.8.3-same-host-p2p-disable-shown-as-level-loc.log');

@@ -17,10 +17,31 @@ const opts = defaultFindingOptions;
 
 function engine(o: Partial<EngineState> = {}): EngineState {
 	return {
-		vllmVersion: '0.11.0', model: 'Qwen/Qwen3-8B', servedModelName: null, architecture: null, dtype: null, quantization: null, maxSeqLen: null,
-		tensorParallelSize: 2, pipelineParallelSize: 1, dataParallelSize: 1, chunkedPrefill: null, maxNumBatchedTokens: null, prefixCaching: null,
-		kvCacheTokens: null, gpuBlocks: null, maxConcurrency: null, weightsLoadSeconds: null, graphCaptureSeconds: null, config: {},
-		weightsShards: null, graphCapture: null, milestones: {}, dead: null, deprecations: [], ...o,
+		vllmVersion: '0.11.0',
+		model: 'Qwen/Qwen3-8B',
+		servedModelName: null,
+		architecture: null,
+		dtype: null,
+		quantization: null,
+		maxSeqLen: null,
+		tensorParallelSize: 2,
+		pipelineParallelSize: 1,
+		dataParallelSize: 1,
+		chunkedPrefill: null,
+		maxNumBatchedTokens: null,
+		prefixCaching: null,
+		kvCacheTokens: null,
+		gpuBlocks: null,
+		maxConcurrency: null,
+		weightsLoadSeconds: null,
+		graphCaptureSeconds: null,
+		config: {},
+		weightsShards: null,
+		graphCapture: null,
+		milestones: {},
+		dead: null,
+		deprecations: [],
+		...o,
 	};
 }
 
@@ -114,9 +135,7 @@ describe('cuda-oom, engine-dead, pod-restarting', () => {
 		addPod(st, 'vllm-0');
 		addPod(st, 'vllm-0-1');
 		st.pods['vllm-0-1']!.restarts = 2;
-		st.pods['vllm-0-1']!.containers = [
-			{name: 'vllm', state: 'waiting', reason: 'CrashLoopBackOff', restarts: 2, exitCode: null, lastTerminationReason: 'Error', lastExitCode: 1, startedAt: null},
-		];
+		st.pods['vllm-0-1']!.containers = [{name: 'vllm', state: 'waiting', reason: 'CrashLoopBackOff', restarts: 2, exitCode: null, lastTerminationReason: 'Error', lastExitCode: 1, startedAt: null}];
 		const f = podRestarting(st, s(1), opts);
 		expect(f).toHaveLength(1);
 		expect(f[0]!.subject).toBe('pod vllm-0-1');

@@ -8,16 +8,19 @@ const opts = defaultFindingOptions;
 function fourRanks(lateSeconds: number, field: 'start' | 'complete' = 'start') {
 	const st = state();
 	const ps = [0, 1, 2, 3].map(r => addProc(st, proc(r < 2 ? 'pod0' : 'pod1', 100 + r, {busId: ['60', '70', '80', '90'][r]!, worldRank: r})));
-	addComm(st, comm(
-		'0xabc',
-		4,
-		ps.map((p, r) => ({
-			proc: p,
-			rank: r,
-			startAt: field === 'start' && r === 2 ? s(lateSeconds) : s(0.1 * r),
-			completeAt: field === 'complete' && r === 2 ? s(5 + lateSeconds) : s(5 + (field === 'start' ? lateSeconds : 0)),
-		})),
-	));
+	addComm(
+		st,
+		comm(
+			'0xabc',
+			4,
+			ps.map((p, r) => ({
+				proc: p,
+				rank: r,
+				startAt: field === 'start' && r === 2 ? s(lateSeconds) : s(0.1 * r),
+				completeAt: field === 'complete' && r === 2 ? s(5 + lateSeconds) : s(5 + (field === 'start' ? lateSeconds : 0)),
+			})),
+		),
+	);
 	return st;
 }
 
@@ -48,10 +51,13 @@ describe('straggler', () => {
 		const st = state();
 		const a = addProc(st, proc('pod0', 1, {busId: '60', worldRank: 0}));
 		const b = addProc(st, proc('pod0', 2, {busId: '70', worldRank: 1}));
-		addComm(st, comm('0x2', 2, [
-			{proc: a, rank: 0, startAt: s(0), completeAt: s(31)},
-			{proc: b, rank: 1, startAt: s(30), completeAt: s(31)},
-		]));
+		addComm(
+			st,
+			comm('0x2', 2, [
+				{proc: a, rank: 0, startAt: s(0), completeAt: s(31)},
+				{proc: b, rank: 1, startAt: s(30), completeAt: s(31)},
+			]),
+		);
 		const f = computeFindings(st, s(40), opts).filter(x => x.id === 'straggler');
 		expect(f.map(x => x.subject)).toEqual(['rank 1 (pod0, GPU busId 70)']);
 	});

@@ -25,12 +25,15 @@ function oneNode(transport: string, gpuPath: 'NVL' | 'PHB' = 'NVL', patterns: Pa
 	const st = state();
 	st.topology['pod0'] = nvswitchTopology('pod0', bus, gpuPath);
 	const ps = bus.map((b, r) => addProc(st, proc('pod0', r + 1, {busId: b, worldRank: r})));
-	addComm(st, comm(
-		'0xe3a3',
-		4,
-		ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: s(1)})),
-		{nNodes: 1, transports: [transport], links: [0, 1, 2, 3].map(r => link(r, (r + 1) % 4, transport, transport === 'SHM' ? 'SHM/direct/direct' : transport)), patterns},
-	));
+	addComm(
+		st,
+		comm(
+			'0xe3a3',
+			4,
+			ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: s(1)})),
+			{nNodes: 1, transports: [transport], links: [0, 1, 2, 3].map(r => link(r, (r + 1) % 4, transport, transport === 'SHM' ? 'SHM/direct/direct' : transport)), patterns},
+		),
+	);
 	return st;
 }
 
@@ -40,12 +43,20 @@ function twoNodes(net = 'NET/Socket', raw = 'NET/Socket/0'): RolloutState {
 	st.topology['pod0'] = nvswitchTopology('pod0', ['60', '70']);
 	st.topology['pod1'] = nvswitchTopology('pod1', ['80', '90']);
 	const ps = bus.map((b, r) => addProc(st, proc(r < 2 ? 'pod0' : 'pod1', r + 1, {busId: b, worldRank: r})));
-	addComm(st, comm('0xc675', 4, ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: s(1)})), {
-		nNodes: 2,
-		transports: ['P2P/CUMEM', net],
-		links: [link(0, 1, 'P2P/CUMEM'), link(1, 2, net, raw, 'send'), link(2, 3, 'P2P/CUMEM'), link(3, 0, net, raw, 'send')],
-		patterns: [pattern(1, 1.2, 1.2, 'NVL/PHB'), pattern(1, 2.4, 1.2, 'NVL/PHB', 1)],
-	}));
+	addComm(
+		st,
+		comm(
+			'0xc675',
+			4,
+			ps.map((p, r) => ({proc: p, rank: r, startAt: s(0), completeAt: s(1)})),
+			{
+				nNodes: 2,
+				transports: ['P2P/CUMEM', net],
+				links: [link(0, 1, 'P2P/CUMEM'), link(1, 2, net, raw, 'send'), link(2, 3, 'P2P/CUMEM'), link(3, 0, net, raw, 'send')],
+				patterns: [pattern(1, 1.2, 1.2, 'NVL/PHB'), pattern(1, 2.4, 1.2, 'NVL/PHB', 1)],
+			},
+		),
+	);
 	st.nccl.netPlugin = net.split('/')[1]!;
 	st.nccl.netDevices = [{name: 'eth0', port: null, linkLayer: 'Ethernet', speedGbps: 10, pod: 'pod0'}];
 	st.nccl.ibDeviceFound = false;

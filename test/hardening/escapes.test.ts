@@ -39,7 +39,11 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe('a log file named with escape sequences', () => {
 	it('analyze, analyze --json and check print no escape byte', async () => {
-		for (const args of [['analyze', hostileFile], ['analyze', '--json', hostileFile], ['check', '--files', hostileFile]]) {
+		for (const args of [
+			['analyze', hostileFile],
+			['analyze', '--json', hostileFile],
+			['check', '--files', hostileFile],
+		]) {
 			const r = await infertop(args);
 			// the text shows the name with its sequences (an OSC with its text) taken out; JSON keeps it, escaped
 			expect(r.out).toMatch(args.includes('--json') ? /pod\\u001b\]0;pwned/ : /podx/);
@@ -48,14 +52,18 @@ describe('a log file named with escape sequences', () => {
 	}, 60_000);
 
 	it('an error naming such a file (unreadable, or a bad flag value) prints no escape byte', async () => {
-		for (const args of [['analyze', path.join(dir, `missing${HOSTILE}.log`)], ['check', '--files', path.join(dir, `missing${HOSTILE}.log`)], ['analyze', '--endpoint', `not a url${HOSTILE}`, hostileFile]]) {
+		for (const args of [
+			['analyze', path.join(dir, `missing${HOSTILE}.log`)],
+			['check', '--files', path.join(dir, `missing${HOSTILE}.log`)],
+			['analyze', '--endpoint', `not a url${HOSTILE}`, hostileFile],
+		]) {
 			const r = await infertop(args);
 			expect(r.code).toBe(2);
 			expect(UNSAFE.test(r.out), `${args.join(' ')}: ${shown(r.out)}`).toBe(false);
 		}
 	}, 60_000);
 
-	it("the plain frame and the summary left after q print no escape byte", async () => {
+	it('the plain frame and the summary left after q print no escape byte', async () => {
 		const entries = await resolveLogPaths([hostileFile]);
 		const store = createStore(emptyState({kind: 'files', files: [hostileFile]}), {flushMs: 0});
 		await readSavedLogs(entries, createPipeline(store), {speed: 0, signal: new AbortController().signal, stdin: process.stdin});
@@ -92,7 +100,10 @@ describe('an endpoint that answers with escape sequences', () => {
 
 	it('analyze --endpoint and check --endpoint print the model id and version with no escape byte', async () => {
 		const log = path.join(corpus, 'pod0.log');
-		for (const args of [['analyze', '--endpoint', url, log], ['check', '--files', log, '--endpoint', url, '--timeout', '3s']]) {
+		for (const args of [
+			['analyze', '--endpoint', url, log],
+			['check', '--files', log, '--endpoint', url, '--timeout', '3s'],
+		]) {
 			const r = await infertop(args);
 			expect(UNSAFE.test(r.out), `${args[0]}: ${shown(r.out)}`).toBe(false);
 		}

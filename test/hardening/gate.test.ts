@@ -47,8 +47,7 @@ async function serve(handler: http.RequestListener) {
 }
 
 const nginxPage =
-	'<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n' +
-	'<p>If you see this page, the nginx web server is successfully installed and working.</p>\n</body>\n</html>\n';
+	'<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n' + '<p>If you see this page, the nginx web server is successfully installed and working.</p>\n</body>\n</html>\n';
 
 describe('check --files LOG --endpoint URL: healthy means a vLLM answered', () => {
 	it('an nginx welcome page on every path: exit 1, not-vllm (not "OK completed, endpoint healthy")', async () => {

@@ -139,7 +139,10 @@ describe('credentials in log lines', () => {
 					'pulling weights with Authorization: Basic bWx1c2VyOmh1bnRlcjJwYXNz and AKIAIOSFODNN7EXAMPLE',
 				].join('\n') + '\n',
 			);
-			for (const args of [['analyze', file], ['analyze', '--json', file]]) {
+			for (const args of [
+				['analyze', file],
+				['analyze', '--json', file],
+			]) {
 				const r = await infertop(args);
 				expect(r.out).toMatch(/models\.internal\.example/);
 				expect(r.out).not.toContain('hunter2pass');

@@ -38,7 +38,7 @@ describe('--html FILE', () => {
 		expect(readFileSync(bad, 'utf8')).toContain('<code>check: FAIL (1 error finding)</code>');
 	});
 
-	it('--once (the demo\'s simulated cluster): the report names the workload and its namespace', async () => {
+	it("--once (the demo's simulated cluster): the report names the workload and its namespace", async () => {
 		const file = path.join(dir, 'once.html');
 		const r = await runCli(['demo', '--scenario', 'crash', '--speed', '0', '--once', '--html', file]);
 		expect(r.code).toBe(1);

@@ -35,7 +35,10 @@ const shots: [string, string, string, boolean][] = [
 for (const [file, selector, name, dark] of shots) {
 	const {page: p, problems} = await b.open(file, 1280, {dark});
 	if (problems.length) throw new Error(`${name}: ${problems.join('; ')}`);
-	await p.locator(selector).first().screenshot({path: path.join(out, name)});
+	await p
+		.locator(selector)
+		.first()
+		.screenshot({path: path.join(out, name)});
 	await p.close();
 	console.log(`screenshots/${name}`);
 }

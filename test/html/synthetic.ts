@@ -89,7 +89,12 @@ export function hostLog(spec: ClusterSpec, hIdx: number): string {
 		if (i === 0) at(done - 49, pid, i, `Channel 00/0 : ${prev}[${gpus - 1}] -> ${rank}[0] [receive] via NET/IB/${nic}${gdr}`);
 		at(done, pid, i, `ncclCommInitRankConfig comm 0x${(0x5500 + rank).toString(16)}00 rank ${rank} nranks ${n} cudaDev ${i} nvmlDev ${i} busId ${busOf(i)} commId 0x7d3f2a19c4e5b601 - Init COMPLETE`);
 		const boot = (done - (1000 + i * 3 + (lateHere && i === 5 ? late : 0))) / 1000 - 2.2;
-		at(done + 1, pid, i, `Init timings - ncclCommInitRankConfig: rank ${rank} nranks ${n} total ${(boot + 2.2).toFixed(2)} (kernels 0.40, alloc 0.05, bootstrap ${Math.max(0, boot).toFixed(2)}, allgathers 0.20, topo 0.30, graphs 0.25, connections 1.00, rest 0.00)`);
+		at(
+			done + 1,
+			pid,
+			i,
+			`Init timings - ncclCommInitRankConfig: rank ${rank} nranks ${n} total ${(boot + 2.2).toFixed(2)} (kernels 0.40, alloc 0.05, bootstrap ${Math.max(0, boot).toFixed(2)}, allgathers 0.20, topo 0.30, graphs 0.25, connections 1.00, rest 0.00)`,
+		);
 	}
 	lines.sort((a, b) => a[0] - b[0]);
 	return lines.map(([t, text]) => `${new Date(t).toISOString()} ${text}\n`).join('');

@@ -30,7 +30,20 @@ async function tui(html: string) {
 	const term = fakeTerminal(160, 40);
 	const keys = new FakeKeyboard();
 	const app = render(
-		<App store={store} title={title} color={false} ascii={false} findingOptions={defaultFindingOptions} live={false} stdout={term as never} onQuit={() => {}} intervalMs={0} findingsEveryMs={0} modelsEveryMs={0} writeReport={tuiReportWriter(store, parsed.options, title)} />,
+		<App
+			store={store}
+			title={title}
+			color={false}
+			ascii={false}
+			findingOptions={defaultFindingOptions}
+			live={false}
+			stdout={term as never}
+			onQuit={() => {}}
+			intervalMs={0}
+			findingsEveryMs={0}
+			modelsEveryMs={0}
+			writeReport={tuiReportWriter(store, parsed.options, title)}
+		/>,
 		{stdout: term as unknown as NodeJS.WriteStream, stdin: keys as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
 	);
 	const press = async (k: string) => {

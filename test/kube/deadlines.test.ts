@@ -70,7 +70,9 @@ const strict = https.createServer({cert: certs.certPem, key: certs.keyPem}, (req
 	if (url.pathname.endsWith('/pods') && url.searchParams.has('labelSelector')) {
 		badRequests++;
 		res.writeHead(400, {'content-type': 'application/json'});
-		res.end(JSON.stringify(statusBody(400, 'BadRequest', `unable to parse requirement: values[0][app]: Invalid value: "${url.searchParams.get('labelSelector')}": a valid label must be an empty string or consist of alphanumeric characters`)));
+		res.end(
+			JSON.stringify(statusBody(400, 'BadRequest', `unable to parse requirement: values[0][app]: Invalid value: "${url.searchParams.get('labelSelector')}": a valid label must be an empty string or consist of alphanumeric characters`)),
+		);
 		return;
 	}
 	res.writeHead(200, {'content-type': 'application/json'});
@@ -152,7 +154,7 @@ describe('an API server that accepts TCP and never answers', () => {
 });
 
 describe('a 4xx that no retry can fix', () => {
-	it('check with a selector the server answers 400: exit 2 with the server\'s message, not an endless retry', async () => {
+	it("check with a selector the server answers 400: exit 2 with the server's message, not an endless retry", async () => {
 		badRequests = 0;
 		const r = await cli(['check', '--kubeconfig', strictKubeconfig, '-l', 'app=a b', '--timeout', '60s'], 45_000);
 		expect(r.code).toBe(2);
@@ -172,20 +174,24 @@ describe('a 4xx that no retry can fix', () => {
 });
 
 describe('the live TUI on an API server that never answers', () => {
-	it.skipIf(!hasTmux())('shows "connecting to https://… (N s)" while it waits, and quits on q at once, naming the server (exit 2)', async () => {
-		const session = new TmuxSession('connecting');
-		try {
-			session.start(`node --import tsx cli.tsx --kubeconfig ${silentKubeconfig}; echo EXIT=$?; sleep 60`, 120, 30, {HOME: tmp, KUBECONFIG: undefined, NO_COLOR: '1'});
-			const screen = await session.waitFor(new RegExp(`connecting to ${silentUrl.replace(/[.]/g, '\\.')} \\([1-9]\\d* s\\)`), 40_000);
-			expect(screen).toContain('infertop');
-			const quitAt = Date.now();
-			session.keys('q');
-			const after = await session.waitFor('EXIT=', 10_000);
-			expect(Date.now() - quitAt).toBeLessThan(5000);
-			expect(after).toContain('EXIT=2');
-			expect(after).toContain(`the Kubernetes API server at ${silentUrl}`);
-		} finally {
-			session.kill();
-		}
-	}, 70_000);
+	it.skipIf(!hasTmux())(
+		'shows "connecting to https://… (N s)" while it waits, and quits on q at once, naming the server (exit 2)',
+		async () => {
+			const session = new TmuxSession('connecting');
+			try {
+				session.start(`node --import tsx cli.tsx --kubeconfig ${silentKubeconfig}; echo EXIT=$?; sleep 60`, 120, 30, {HOME: tmp, KUBECONFIG: undefined, NO_COLOR: '1'});
+				const screen = await session.waitFor(new RegExp(`connecting to ${silentUrl.replace(/[.]/g, '\\.')} \\([1-9]\\d* s\\)`), 40_000);
+				expect(screen).toContain('infertop');
+				const quitAt = Date.now();
+				session.keys('q');
+				const after = await session.waitFor('EXIT=', 10_000);
+				expect(Date.now() - quitAt).toBeLessThan(5000);
+				expect(after).toContain('EXIT=2');
+				expect(after).toContain(`the Kubernetes API server at ${silentUrl}`);
+			} finally {
+				session.kill();
+			}
+		},
+		70_000,
+	);
 });

@@ -76,12 +76,7 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function startHarness(
-	server: SimApiServer,
-	args: string[] = [],
-	flags: RawFlags = {},
-	opts: {once?: boolean; tuning?: Partial<KubeTuning>} = {},
-): Promise<Harness> {
+export async function startHarness(server: SimApiServer, args: string[] = [], flags: RawFlags = {}, opts: {once?: boolean; tuning?: Partial<KubeTuning>} = {}): Promise<Harness> {
 	const cap = capturePipeline();
 	const io = testIo();
 	const source = await startKubeSource({

@@ -38,7 +38,6 @@ async function once(args: string[], flags: Parameters<typeof options>[1] = {}) {
 	return {code, io, snap: flags.json === false ? null : JSON.parse(io.out())};
 }
 
-
 describe('infertop --once', () => {
 	it('--json: a schema-valid snapshot of a two-pod LWS crash, exit 1 on the error finding', async () => {
 		const c = server.cluster;
@@ -92,7 +91,7 @@ describe('infertop --once', () => {
 		expect(names((await once([], {selector: 'app in (web,db)'})).snap).sort()).toEqual(['db-0', 'web-5d9f']);
 	});
 
-	it('--save writes each pod\'s raw log that analyze reads back; previous containers included', async () => {
+	it("--save writes each pod's raw log that analyze reads back; previous containers included", async () => {
 		const c = server.cluster;
 		c.addPod({name: 'save-0'});
 		c.writeLines('save-0', 'main', lines('x', 20));
@@ -146,4 +145,3 @@ describe('infertop --once', () => {
 		expect(snap.findings.some((f: any) => f.id === 'log-stream-lagging' && f.message.includes('can-i'))).toBe(true);
 	});
 });
-

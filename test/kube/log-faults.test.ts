@@ -246,7 +246,10 @@ describe('narrowing and history', () => {
 		c().writeLines('p', 'main', lines('new', 10));
 		c().terminateContainer('p');
 		const inst = c().container('p').current;
-		const want = inst.lines.slice(90).map(l => `${l.stamp} ${l.text}\n`).join('');
+		const want = inst.lines
+			.slice(90)
+			.map(l => `${l.stamp} ${l.text}\n`)
+			.join('');
 		await until(() => h!.cap.text('p') === want, 'tail then follow');
 		expect(h.cap.text('p')).toBe(want);
 	});
@@ -261,14 +264,18 @@ describe('--tail 0', () => {
 		await until(() => h!.cap.store.getState().pods['p']?.streams[0]?.connected === true, 'connected');
 		c().writeLines('p', 'main', lines('new', 5));
 		c().terminateContainer('p');
-		const want = c().container('p').current.lines.slice(30).map(l => `${l.stamp} ${l.text}\n`).join('');
+		const want = c()
+			.container('p')
+			.current.lines.slice(30)
+			.map(l => `${l.stamp} ${l.text}\n`)
+			.join('');
 		await until(() => h!.cap.text('p') === want, 'only new lines');
 		expect(h.cap.text('p')).toBe(want);
 	});
 });
 
 describe('--save', () => {
-	it('live: writes each pod\'s raw log as it streams, the crashed instance included', async () => {
+	it("live: writes each pod's raw log as it streams, the crashed instance included", async () => {
 		const {mkdtempSync, readFileSync} = await import('node:fs');
 		const {tmpdir} = await import('node:os');
 		const path = await import('node:path');

@@ -31,8 +31,28 @@ const facts = (over: Partial<PodFacts> = {}): PodFacts => ({
 });
 const base = () => emptyState({kind: 'kubernetes', context: null, namespace: 'default', selector: null});
 const proc = (key: string, pod: string): ProcState => ({
-	key, pod, host: 'h', pid: 1, cudaDev: 0, nvmlDev: 0, busId: '60', worldRank: 0, tpRank: null, ppRank: null, dpRank: null,
-	state: 'ready', firstSeenAt: 1, lastLineAt: 1, comms: ['c1'], initStartAt: 1, initCompleteAt: 2, initSeconds: 1, exitCode: null, failedAt: null, failure: null, warnings: 0,
+	key,
+	pod,
+	host: 'h',
+	pid: 1,
+	cudaDev: 0,
+	nvmlDev: 0,
+	busId: '60',
+	worldRank: 0,
+	tpRank: null,
+	ppRank: null,
+	dpRank: null,
+	state: 'ready',
+	firstSeenAt: 1,
+	lastLineAt: 1,
+	comms: ['c1'],
+	initStartAt: 1,
+	initCompleteAt: 2,
+	initSeconds: 1,
+	exitCode: null,
+	failedAt: null,
+	failure: null,
+	warnings: 0,
 });
 
 describe('reducePods', () => {
@@ -50,17 +70,38 @@ describe('reducePods', () => {
 		]);
 		expect(s.pods['vllm-0']).toMatchObject({restarts: 2, exitCode: 1, deleted: true});
 		// a delete for an older uid does not touch the new incarnation
-		const s2 = reduceAll(s, [{type: 'pod-upsert', pod: facts({uid: 'u2'})}, {type: 'pod-deleted', name: 'vllm-0', uid: 'u1'}]);
+		const s2 = reduceAll(s, [
+			{type: 'pod-upsert', pod: facts({uid: 'u2'})},
+			{type: 'pod-deleted', name: 'vllm-0', uid: 'u1'},
+		]);
 		expect(s2.pods['vllm-0']).toMatchObject({uid: 'u2', deleted: false});
 	});
 
-	it('stream-reset ends the pod\'s ranks (kept under a generation key) and resets its line count', () => {
+	it("stream-reset ends the pod's ranks (kept under a generation key) and resets its line count", () => {
 		let s = reduceAll(base(), [{type: 'pod-upsert', pod: facts()}]);
 		s = {
 			...s,
 			pods: {...s.pods, 'vllm-0': {...s.pods['vllm-0']!, lines: 40}},
 			procs: {'vllm-0|h|1': proc('vllm-0|h|1', 'vllm-0'), 'vllm-1|h|1': proc('vllm-1|h|1', 'vllm-1')},
-			comms: {c1: {id: 'c1', nranks: 2, nNodes: 2, localRanks: 1, members: {0: {proc: 'vllm-0|h|1', rank: 0, ptr: '0x1', startAt: 1, completeAt: 2, state: 'ready'}}, ranksStarted: 1, ranksComplete: 1, transports: [], links: [], channels: null, patterns: [], state: 'ready', firstStartAt: 1, lastCompleteAt: 2, ringsGdr: null}},
+			comms: {
+				c1: {
+					id: 'c1',
+					nranks: 2,
+					nNodes: 2,
+					localRanks: 1,
+					members: {0: {proc: 'vllm-0|h|1', rank: 0, ptr: '0x1', startAt: 1, completeAt: 2, state: 'ready'}},
+					ranksStarted: 1,
+					ranksComplete: 1,
+					transports: [],
+					links: [],
+					channels: null,
+					patterns: [],
+					state: 'ready',
+					firstStartAt: 1,
+					lastCompleteAt: 2,
+					ringsGdr: null,
+				},
+			},
 		};
 		const r = reduceAll(s, [{type: 'stream-reset', pod: 'vllm-0', container: 'main', at: 5}]);
 		expect(r.pods['vllm-0']).toMatchObject({generation: 1, lines: 0});

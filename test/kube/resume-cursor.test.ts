@@ -52,7 +52,13 @@ const arbLog = (minNanoStep: number) =>
 /** what the kubelet serves for a read: the lines written so far, from `sinceTime`'s whole second on */
 function serve(log: Line[], written: number, sinceTime: string | null, fragment: string): string {
 	const fromSec = sinceTime === null ? -Infinity : (Date.parse(sinceTime) - base) / 1000;
-	return log.slice(0, written).filter(l => l.sec >= fromSec).map(render).join('') + fragment;
+	return (
+		log
+			.slice(0, written)
+			.filter(l => l.sec >= fromSec)
+			.map(render)
+			.join('') + fragment
+	);
 }
 
 /** one connection: the bytes it delivers, in chunks of these sizes, then an end */
@@ -82,29 +88,23 @@ const arbConnection = fc.record({
 describe('resume cursor', () => {
 	it('any cut point and any reconnect hand on each line exactly once, in order', () => {
 		fc.assert(
-			fc.property(
-				arbLog(0),
-				fc.array(arbConnection, {maxLength: 8}),
-				fc.boolean(),
-				fc.array(fc.integer({min: 1, max: 64}), {maxLength: 5}),
-				(log, connections, endsMidLine, lastChunks) => {
-					// a stopped container's last line may never have got its newline
-					const fragment = endsMidLine ? `${stamp({...log[log.length - 1]!, nanos: 999_999_999})} final without newline` : '';
-					const cursor = new ResumeCursor();
-					let handed = '';
-					let written = 0;
-					for (const c of connections) {
-						written = Math.min(log.length, written + c.grow);
-						const stopped = written === log.length;
-						const bytes = Buffer.from(serve(log, written, cursor.reopen(), stopped ? fragment : ''), 'utf8');
-						handed += deliver(cursor, c.cut === null ? bytes : bytes.subarray(0, c.cut), c.chunks);
-					}
-					// the container has stopped: one read to the end, then what is left of a line
-					handed += deliver(cursor, Buffer.from(serve(log, log.length, cursor.reopen(), fragment), 'utf8'), lastChunks);
-					handed += cursor.flush();
-					expect(handed).toBe(log.map(render).join('') + fragment);
-				},
-			),
+			fc.property(arbLog(0), fc.array(arbConnection, {maxLength: 8}), fc.boolean(), fc.array(fc.integer({min: 1, max: 64}), {maxLength: 5}), (log, connections, endsMidLine, lastChunks) => {
+				// a stopped container's last line may never have got its newline
+				const fragment = endsMidLine ? `${stamp({...log[log.length - 1]!, nanos: 999_999_999})} final without newline` : '';
+				const cursor = new ResumeCursor();
+				let handed = '';
+				let written = 0;
+				for (const c of connections) {
+					written = Math.min(log.length, written + c.grow);
+					const stopped = written === log.length;
+					const bytes = Buffer.from(serve(log, written, cursor.reopen(), stopped ? fragment : ''), 'utf8');
+					handed += deliver(cursor, c.cut === null ? bytes : bytes.subarray(0, c.cut), c.chunks);
+				}
+				// the container has stopped: one read to the end, then what is left of a line
+				handed += deliver(cursor, Buffer.from(serve(log, log.length, cursor.reopen(), fragment), 'utf8'), lastChunks);
+				handed += cursor.flush();
+				expect(handed).toBe(log.map(render).join('') + fragment);
+			}),
 			{numRuns: 5000},
 		);
 	});

@@ -65,7 +65,7 @@ describe('comm-graph reducer', () => {
 		expect(reduceAll(after, [timings(P, 'world', 0, 4, 1.7)])).toBe(after);
 	});
 
-	it("a line for a rank held by another process, or for an unknown comm, is ignored; channels ≥ 64 too", () => {
+	it('a line for a rank held by another process, or for an unknown comm, is ignored; channels ≥ 64 too', () => {
 		const s0 = run([init(P, 'w', 0, 2, 'start', T0), init(Q, 'w', 1, 2, 'start', T0)]);
 		const s = reduceAll(s0, [
 			timings(Q, 'w', 0, 2, 9),
@@ -80,10 +80,7 @@ describe('comm-graph reducer', () => {
 	});
 
 	it('a ring order shorter than nranks is marked cut (≤2.22 prints at most 20 ranks)', () => {
-		const s = run([
-			init(P, 'w', 0, 24, 'start', T0),
-			{type: 'comm-ring-order', pod: 'pod0', at: null, proc: P, comm: 'w', channel: 0, nChannels: 2, ranks: Array.from({length: 20}, (_, i) => i), truncated: false},
-		]);
+		const s = run([init(P, 'w', 0, 24, 'start', T0), {type: 'comm-ring-order', pod: 'pod0', at: null, proc: P, comm: 'w', channel: 0, nChannels: 2, ranks: Array.from({length: 20}, (_, i) => i), truncated: false}]);
 		expect(s.comms['w']!.ringOrders).toEqual([{channel: 0, ranks: Array.from({length: 20}, (_, i) => i), truncated: true}]);
 	});
 });

@@ -28,7 +28,7 @@ const afterWorldStarts = (lines: string[]) => {
 	return last + 1;
 };
 
-describe('tp2x2-two-pods-all read from after the world comm\'s Init STARTs', () => {
+describe("tp2x2-two-pods-all read from after the world comm's Init STARTs", () => {
 	const s = fromLine('tp2x2-two-pods-all', afterWorldStarts);
 	const full = loadScenario('tp2x2-two-pods-all').state;
 
@@ -56,7 +56,7 @@ describe('tp2x2-two-pods-all read from after the world comm\'s Init STARTs', () 
 describe('p2p-disabled-shm read from its first Destroy COMPLETE', () => {
 	const s = fromLine('p2p-disabled-shm', lines => lines.findIndex(l => l.includes('- Destroy COMPLETE')));
 
-	it('every `comm 0x… rank R nranks 4 cudaDev D busId B - Destroy COMPLETE` is a destroyed member of a 4-rank comm, with the process\'s bus id and device', () => {
+	it("every `comm 0x… rank R nranks 4 cudaDev D busId B - Destroy COMPLETE` is a destroyed member of a 4-rank comm, with the process's bus id and device", () => {
 		const comms = Object.values(s.comms);
 		expect(comms.length).toBe(8);
 		for (const c of comms) {

@@ -11,7 +11,18 @@ function initializedTwoPods(): RolloutState {
 	const b = proc('vllm-0-1', 20, {state: 'ready', initStartAt: 2100, initCompleteAt: 3000});
 	let s = withPods(kube(), pod('vllm-0', {phase: 'Running', containers: [container()], createdAt: 0, firstLineAt: 1000}), pod('vllm-0-1', {phase: 'Running', containers: [container()]}));
 	s = withProcs(s, a, b);
-	return withComms(s, comm('0xabc', 2, [{proc: a, rank: 0}, {proc: b, rank: 1}], {state: 'ready', firstStartAt: 2000, lastCompleteAt: 3000, ranksComplete: 2}));
+	return withComms(
+		s,
+		comm(
+			'0xabc',
+			2,
+			[
+				{proc: a, rank: 0},
+				{proc: b, rank: 1},
+			],
+			{state: 'ready', firstStartAt: 2000, lastCompleteAt: 3000, ranksComplete: 2},
+		),
+	);
 }
 
 describe('derivePhase', () => {
@@ -82,9 +93,7 @@ describe('derivePhase', () => {
 		expect(derivePhase({...serving, procs: {...serving.procs, [p.key]: {...p, state: 'exited', exitCode: 3}}})).toBe('failed');
 		expect(derivePhase({...serving, engine: engine({milestones: {serving: 9}, dead: {at: 10, message: 'EngineCore died'}})})).toBe('failed');
 		expect(derivePhase({...serving, pods: {...serving.pods, x: pod('x', {phase: 'Failed'})}})).toBe('failed');
-		expect(
-			derivePhase({...serving, failures: [{kind: 'nccl-error', at: 5, pod: 'vllm-0', proc: null, rank: null, message: 'ncclRemoteError', remote: true}]}),
-		).toBe('failed');
+		expect(derivePhase({...serving, failures: [{kind: 'nccl-error', at: 5, pod: 'vllm-0', proc: null, rank: null, message: 'ncclRemoteError', remote: true}]})).toBe('failed');
 		const c = Object.values(serving.comms)[0]!;
 		expect(derivePhase({...serving, comms: {[c.id]: {...c, state: 'failed'}}})).toBe('failed');
 	});

@@ -114,7 +114,9 @@ describe.each(names)('corpus scenario %s', name => {
 
 	it('counts lines per pod and keeps collective lines as a counter', () => {
 		for (const {pod, file} of podLogs(name)) {
-			const n = readFileSync(file, 'utf8').split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').length;
+			const n = readFileSync(file, 'utf8')
+				.split('\n')
+				.filter((l, i, a) => i < a.length - 1 || l !== '').length;
 			expect(state.pods[pod]!.lines).toBe(n);
 			expect(state.pods[pod]!.firstLineAt).not.toBeNull();
 		}

@@ -25,7 +25,10 @@ function read(text: string, cuts: number[] = []): RolloutState {
 	return reduceAll(s, p.end());
 }
 
-const podsOfProcs = (s: RolloutState) => Object.values(s.procs).map(p => `${p.pod} ${p.pid}`).sort();
+const podsOfProcs = (s: RolloutState) =>
+	Object.values(s.procs)
+		.map(p => `${p.pod} ${p.pid}`)
+		.sort();
 
 describe('stern demux', () => {
 	const two = [`vllm-0 vllm ${nccl('node-a', 11, 0)}`, `vllm-0-1 vllm ${nccl('node-b', 22, 0)}`, `vllm-0 vllm ${nccl('node-a', 12, 1)}`, `vllm-0-1 vllm ${nccl('node-b', 23, 1)}`].join('\n') + '\n';
@@ -33,9 +36,12 @@ describe('stern demux', () => {
 	it('reads `POD CONTAINER ` lines as each pod’s stream, in any chunking', () => {
 		const want = ['vllm-0 11', 'vllm-0 12', 'vllm-0-1 22', 'vllm-0-1 23'];
 		expect(podsOfProcs(read(two))).toEqual(want);
-		fc.assert(fc.property(fc.array(fc.integer({min: 1, max: two.length - 1}), {maxLength: 6}), cuts => {
-			expect(podsOfProcs(read(two, cuts))).toEqual(want);
-		}), {numRuns: 200});
+		fc.assert(
+			fc.property(fc.array(fc.integer({min: 1, max: two.length - 1}), {maxLength: 6}), cuts => {
+				expect(podsOfProcs(read(two, cuts))).toEqual(want);
+			}),
+			{numRuns: 200},
+		);
 	});
 
 	it('stern’s coloured head decides on the first line', () => {

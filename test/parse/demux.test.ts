@@ -16,8 +16,18 @@ import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {loadScenario, podLogs} from '../helpers/load-scenario.js';
 
 const view = (s: RolloutState) => ({
-	procs: Object.values(s.procs).map(p => `${p.pod} ${p.host}:${p.pid} ${p.busId} ${p.state}`).sort(),
-	comms: Object.values(s.comms).map(c => `${c.id} ${c.nranks} ${c.state} ${Object.values(c.members).map(m => m.proc).sort().join(',')}`).sort(),
+	procs: Object.values(s.procs)
+		.map(p => `${p.pod} ${p.host}:${p.pid} ${p.busId} ${p.state}`)
+		.sort(),
+	comms: Object.values(s.comms)
+		.map(
+			c =>
+				`${c.id} ${c.nranks} ${c.state} ${Object.values(c.members)
+					.map(m => m.proc)
+					.sort()
+					.join(',')}`,
+		)
+		.sort(),
 	failures: s.failures.map(f => `${f.pod} ${f.kind} ${f.rank} ${f.message}`).sort(),
 	pods: Object.keys(s.pods).sort(),
 });
@@ -26,8 +36,7 @@ const view = (s: RolloutState) => ({
 function prefixed(name: string, run: number): string {
 	const logs = podLogs(name).map(({pod, file}) => ({pod, lines: readFileSync(file, 'utf8').split('\n').filter(Boolean)}));
 	const out: string[] = [];
-	for (let i = 0; logs.some(l => i < l.lines.length); i += run)
-		for (const l of logs) for (const line of l.lines.slice(i, i + run)) out.push(`[pod/${l.pod}/main] ${line}`);
+	for (let i = 0; logs.some(l => i < l.lines.length); i += run) for (const l of logs) for (const line of l.lines.slice(i, i + run)) out.push(`[pod/${l.pod}/main] ${line}`);
 	return out.join('\n') + '\n';
 }
 

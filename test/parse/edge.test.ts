@@ -98,11 +98,7 @@ describe('secrets', () => {
 describe('stamps', () => {
 	it('uses the Kubernetes stamp, else the NCCL stamp, else null', () => {
 		const {lines} = parse(
-			text([
-				'2026-11-26T22:05:13.242688999Z [2026-11-26 22:05:10] vm:1:1 [0] bootstrap.cc:114 NCCL WARN Bootstrap : no socket interface found',
-				'[2026-11-26 22:05:10] vm:1:1 [0] bootstrap.cc:114 NCCL WARN x',
-				'vm:1:1 [0] NCCL INFO y',
-			]),
+			text(['2026-11-26T22:05:13.242688999Z [2026-11-26 22:05:10] vm:1:1 [0] bootstrap.cc:114 NCCL WARN Bootstrap : no socket interface found', '[2026-11-26 22:05:10] vm:1:1 [0] bootstrap.cc:114 NCCL WARN x', 'vm:1:1 [0] NCCL INFO y']),
 		);
 		expect(lines.map(l => l.at)).toEqual([Date.UTC(2026, 10, 26, 22, 5, 13, 242), Date.UTC(2026, 10, 26, 22, 5, 10), null]);
 		expect(lines[0]!.text.startsWith('[2026-11-26 22:05:10] vm:1:1')).toBe(true);
@@ -113,11 +109,7 @@ describe('stamps', () => {
 describe('NCCL lines of other versions', () => {
 	it('2.18: Init COMPLETE without START, channel lines with busIds, raw version line (§1.1, §1.2, §1.5)', () => {
 		const {state} = parse(
-			text([
-				'NCCL version 2.18.3+cuda12.2',
-				'n1:10:10 [0] NCCL INFO Channel 00/02 : 0[1b000] -> 1[1c000] via P2P/direct pointer/read',
-				'n1:10:10 [0] NCCL INFO comm 0x55 rank 0 nranks 2 cudaDev 0 busId 1b000 commId 0xabc - Init COMPLETE',
-			]),
+			text(['NCCL version 2.18.3+cuda12.2', 'n1:10:10 [0] NCCL INFO Channel 00/02 : 0[1b000] -> 1[1c000] via P2P/direct pointer/read', 'n1:10:10 [0] NCCL INFO comm 0x55 rank 0 nranks 2 cudaDev 0 busId 1b000 commId 0xabc - Init COMPLETE']),
 		);
 		expect(state.nccl.version).toBe('2.18.3+cuda12.2');
 		const c = state.comms['0xabc']!;

@@ -77,7 +77,7 @@ const MESSAGES = [
 	'Using network IB',
 	'Bootstrap : Using eth1:10.0.0.1<0>',
 	'NET/IB : No device found.',
-	'NET/Socket : GPU Direct RDMA Disabled for HCA 0 \'eth0\'',
+	"NET/Socket : GPU Direct RDMA Disabled for HCA 0 'eth0'",
 	'GPU Direct RDMA Enabled for GPU 81000 / HCA 0 (distance 4 <= 4), read 1',
 	'Pattern 4, crossNic 0, nChannels 1, bw 1.200000/1.200000, type NVL/PHB, sameChannels 1',
 	'Connected all rings, use ring PXN 0 GDR 1',
@@ -164,8 +164,27 @@ describe('fast path = full path', () => {
 	// (the next line, a `\r` before its `\n`) must never change the decision
 	it('a noise line is decided by itself, whatever line follows it', () => {
 		const stamp = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO ';
-		const noise = ['NCCL_SOCKET_IFNAME set to net1', 'NCCL_X', '0 : 1 2 3', 'ncclPollProxyResponse Received new opId=0x1', 'comm config Blocking set to 1', 'Received and initiated', 'AllReduce', 'op ends in Z', 'op ends in N', 'op ends in 04-1', 'x ]'];
-		const next = ['NCCL_P2P_LEVEL set by environment to NVL', '2 coll channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer', 'ncclCommInitRank comm 0x1 rank 0 nranks 2 cudaDev 0 busId 60 commId 0xabc - Init START', ': opCount 5 sendbuff 0x1', 'CCL INFO x', '4 16:08:22 [a.py:1] b'];
+		const noise = [
+			'NCCL_SOCKET_IFNAME set to net1',
+			'NCCL_X',
+			'0 : 1 2 3',
+			'ncclPollProxyResponse Received new opId=0x1',
+			'comm config Blocking set to 1',
+			'Received and initiated',
+			'AllReduce',
+			'op ends in Z',
+			'op ends in N',
+			'op ends in 04-1',
+			'x ]',
+		];
+		const next = [
+			'NCCL_P2P_LEVEL set by environment to NVL',
+			'2 coll channels, 0 nvls channels, 2 p2p channels, 2 p2p channels per peer',
+			'ncclCommInitRank comm 0x1 rank 0 nranks 2 cudaDev 0 busId 60 commId 0xabc - Init START',
+			': opCount 5 sendbuff 0x1',
+			'CCL INFO x',
+			'4 16:08:22 [a.py:1] b',
+		];
 		const first = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO cudaDriverVersion 13000';
 		for (const n of noise) {
 			for (const x of next) {

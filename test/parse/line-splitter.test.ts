@@ -45,24 +45,19 @@ const PIECES = [[0xef, 0xbb, 0xbf], [0xc3, 0xa9], [0xe2, 0x96, 0x88], [0xf0, 0x9
 describe('line splitter = one streaming decoder', () => {
 	it('random bytes, random cuts, string chunks in between', () => {
 		fc.assert(
-			fc.property(
-				fc.array(fc.nat(PIECES.length - 1), {maxLength: 80}),
-				fc.array(fc.nat(), {maxLength: 12}),
-				fc.array(fc.nat(), {maxLength: 3}),
-				(picks, cuts, strings) => {
-					const bytes = Uint8Array.from(picks.flatMap(i => PIECES[i]!));
-					const at = [...new Set(cuts.map(c => c % (bytes.length + 1)))].sort((a, b) => a - b);
-					const chunks: (Uint8Array | string)[] = [];
-					let prev = 0;
-					for (const c of at) {
-						chunks.push(bytes.subarray(prev, c));
-						prev = c;
-					}
-					chunks.push(bytes.subarray(prev));
-					for (const s of strings) chunks.splice(s % (chunks.length + 1), 0, `s${s}\n`);
-					expect(split(chunks)).toEqual(reference(chunks));
-				},
-			),
+			fc.property(fc.array(fc.nat(PIECES.length - 1), {maxLength: 80}), fc.array(fc.nat(), {maxLength: 12}), fc.array(fc.nat(), {maxLength: 3}), (picks, cuts, strings) => {
+				const bytes = Uint8Array.from(picks.flatMap(i => PIECES[i]!));
+				const at = [...new Set(cuts.map(c => c % (bytes.length + 1)))].sort((a, b) => a - b);
+				const chunks: (Uint8Array | string)[] = [];
+				let prev = 0;
+				for (const c of at) {
+					chunks.push(bytes.subarray(prev, c));
+					prev = c;
+				}
+				chunks.push(bytes.subarray(prev));
+				for (const s of strings) chunks.splice(s % (chunks.length + 1), 0, `s${s}\n`);
+				expect(split(chunks)).toEqual(reference(chunks));
+			}),
 			{numRuns: 2000},
 		);
 	});
@@ -97,26 +92,20 @@ function pushSplit(chunks: (Uint8Array | string)[], max?: number): string[] {
 describe('scan() hands out the lines push() gives', () => {
 	it('random bytes, random cuts, string chunks, `\\r\\n`, lines over a small cap (with their marker)', () => {
 		fc.assert(
-			fc.property(
-				fc.array(fc.nat(PIECES.length - 1), {maxLength: 80}),
-				fc.array(fc.nat(), {maxLength: 12}),
-				fc.array(fc.nat(), {maxLength: 3}),
-				fc.integer({min: 1, max: 12}),
-				(picks, cuts, strings, max) => {
-					const bytes = Uint8Array.from(picks.flatMap(i => PIECES[i]!));
-					const at = [...new Set(cuts.map(c => c % (bytes.length + 1)))].sort((a, b) => a - b);
-					const chunks: (Uint8Array | string)[] = [];
-					let prev = 0;
-					for (const c of at) {
-						chunks.push(bytes.subarray(prev, c));
-						prev = c;
-					}
-					chunks.push(bytes.subarray(prev));
-					for (const s of strings) chunks.splice(s % (chunks.length + 1), 0, `s${s}\r\n`);
-					expect(scanSplit(chunks)).toEqual(reference(chunks));
-					expect(scanSplit(chunks, max)).toEqual(pushSplit(chunks, max));
-				},
-			),
+			fc.property(fc.array(fc.nat(PIECES.length - 1), {maxLength: 80}), fc.array(fc.nat(), {maxLength: 12}), fc.array(fc.nat(), {maxLength: 3}), fc.integer({min: 1, max: 12}), (picks, cuts, strings, max) => {
+				const bytes = Uint8Array.from(picks.flatMap(i => PIECES[i]!));
+				const at = [...new Set(cuts.map(c => c % (bytes.length + 1)))].sort((a, b) => a - b);
+				const chunks: (Uint8Array | string)[] = [];
+				let prev = 0;
+				for (const c of at) {
+					chunks.push(bytes.subarray(prev, c));
+					prev = c;
+				}
+				chunks.push(bytes.subarray(prev));
+				for (const s of strings) chunks.splice(s % (chunks.length + 1), 0, `s${s}\r\n`);
+				expect(scanSplit(chunks)).toEqual(reference(chunks));
+				expect(scanSplit(chunks, max)).toEqual(pushSplit(chunks, max));
+			}),
 			{numRuns: 2000},
 		);
 	});

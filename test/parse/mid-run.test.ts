@@ -158,7 +158,11 @@ describe('a log cut at its first channel connection line', () => {
 			expect(c.id, 'known by its process and pointer').toMatch(/^pod\d\|vm\|\d+@0x[0-9a-f]+$/);
 			const sameSize = full.filter(f => f.nranks === c.nranks);
 			expect(sameSize.length, `${c.id}: a comm of ${c.nranks} in the whole log`).toBeGreaterThan(0);
-			for (const t of c.transports) expect(sameSize.flatMap(f => f.transports), c.id).toContain(t);
+			for (const t of c.transports)
+				expect(
+					sameSize.flatMap(f => f.transports),
+					c.id,
+				).toContain(t);
 		}
 		// the world's four ranks, one per process across both pods
 		expect(sorted(cut.filter(c => c.nranks === 4).flatMap(c => Object.keys(c.members)))).toEqual(['0', '1', '2', '3']);

@@ -31,7 +31,7 @@ describe('the line head (src/debug.cc, src/include/diagnostics_log.h)', () => {
 		expect(Object.values(s.warnGroups).map(g => [g.where, g.message])).toEqual([['plugin/net.cc:334', 'Failed to initialize any NET plugin']]);
 	});
 
-	it('2.31.2: a diagnostics line is `host:pid NCCL DIAG …` — no tid, no device; the host is cut at its first dot like NCCL\'s own', () => {
+	it("2.31.2: a diagnostics line is `host:pid NCCL DIAG …` — no tid, no device; the host is cut at its first dot like NCCL's own", () => {
 		const t = 'node01.cluster.local:4242 NCCL DIAG [OK]   p2p: all 56 directed GPU P2P edges verified';
 		const h = ncclHead(t, 0)!;
 		expect([h.level, t.slice(h.start, h.hostEnd), h.pid, h.tid, h.dev, h.where]).toEqual(['DIAG', 'node01', 4242, -1, null, null]);
@@ -131,8 +131,7 @@ describe('network plugin and devices (src/plugin/net.cc, src/transport/net_ib/in
 });
 
 describe('RAS client port (src/ras/client_support.cc rasClientInitSocket, 2.24 → 2.32)', () => {
-	const ras = (where: string) =>
-		read(`\nvm:10:12 [0] ${where} NCCL WARN Call to bind failed: Address already in use\nvm:10:12 [0] NCCL INFO RAS failed to establish a client listening socket at localhost:28028\n`);
+	const ras = (where: string) => read(`\nvm:10:12 [0] ${where} NCCL WARN Call to bind failed: Address already in use\nvm:10:12 [0] NCCL INFO RAS failed to establish a client listening socket at localhost:28028\n`);
 
 	it('v2.30.7-1 wording (with the function): kept as a WARN, never a failure; the finding is info', () => {
 		const s = ras('ras/client_support.cc:179 (rasClientInitSocket)');
@@ -185,7 +184,7 @@ describe('NCCL_RUN_DIAGNOSTICS / NCCL_RUN_RAS_DIAGNOSTICS reports (2.31.2: src/d
 		expect(ncclDiag(s, 0, opts)).toEqual([{id: 'nccl-diag', severity: 'info', subject: 'NCCL diagnostics on pod pod0', message: expect.stringContaining('every check passed (p2p and ECC)')}]);
 	});
 
-	it('a GPU pair that failed the active p2p check is an error with its line and NCCL\'s own advice', () => {
+	it("a GPU pair that failed the active p2p check is an error with its line and NCCL's own advice", () => {
 		const line =
 			"[INFO] p2p: write mismatch srcRank=0 srcCudaDev=0 srcNvmlDev=0 dstRank=1 dstCudaDev=1 dstNvmlDev=1 path=NVL handle=CUMEM_POSIX_FD expected=0x0000000100000001 got=0x0000000000000000 verify=0x0000000000000000; check the single-node NVLink topology and peer-access state with 'nvidia-smi topo -m' and 'nvidia-smi topo -p2p n'";
 		const s = read(`node01:4242 NCCL DIAG === NCCL Diagnostics ===\nnode01:4242 NCCL DIAG [INFO] p2p: 54/56 directed GPU P2P edges verified\nnode01:4242 NCCL DIAG ${line}\n`);
@@ -230,7 +229,11 @@ describe('NCCL 2.28 on IB hosts: the plugin lines 2.29+ keep (NVIDIA/nccl#1925)'
 		const s = loadExcerpt('nccl-2.28-ras-listening-init-start.log');
 		const c = s.comms['0x2f24707b1170cb7f']!;
 		expect([c.nranks, c.ranksStarted]).toEqual([8, 3]);
-		expect(Object.keys(c.members).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 6]);
+		expect(
+			Object.keys(c.members)
+				.map(Number)
+				.sort((a, b) => a - b),
+		).toEqual([1, 2, 6]);
 		expect([Object.keys(s.warnGroups).length, s.failures.length]).toEqual([0, 0]);
 		expect(s.nccl.netPlugin).toBe('IB');
 	});

@@ -36,7 +36,10 @@ describe('docker compose log of vLLM 0.8 V1 TP=4 workers (vllm-project/vllm#1651
 	const {state, lines} = read(file);
 
 	it('peels `vllm-qwen-72b-instruct  | ` off every line: each RawLine is the line behind it', () => {
-		const raw = bytesOf(file).toString('utf8').split('\n').filter(l => l !== '');
+		const raw = bytesOf(file)
+			.toString('utf8')
+			.split('\n')
+			.filter(l => l !== '');
 		expect(raw.every(l => l.startsWith(COMPOSE))).toBe(true);
 		expect(lines.map(l => l.text)).toEqual(raw.map(l => l.slice(COMPOSE.length)));
 		expect(lines[2]!.text.startsWith('(VllmWorker rank=3 pid=286) DEBUG 04-11 13:15:00 [parallel_state.py:820] world_size=4')).toBe(true);
@@ -52,12 +55,7 @@ describe('docker compose log of vLLM 0.8 V1 TP=4 workers (vllm-project/vllm#1651
 
 	it('keeps the `(VllmWorker rank=N pid=P)` ranks for those pids: the first NCCL line of pid 286, 242 and 262 gets world rank 3, 1 and 2', () => {
 		// the excerpt has no NCCL line; these three (same compose column, in NCCL's own head form) probe what is pending
-		const later = [
-			`${COMPOSE}c0ffee:286:286 [3] NCCL INFO cudaDriverVersion 12040`,
-			`${COMPOSE}c0ffee:242:242 [1] NCCL INFO cudaDriverVersion 12040`,
-			`${COMPOSE}c0ffee:262:262 [2] NCCL INFO cudaDriverVersion 12040`,
-			'',
-		].join('\n');
+		const later = [`${COMPOSE}c0ffee:286:286 [3] NCCL INFO cudaDriverVersion 12040`, `${COMPOSE}c0ffee:242:242 [1] NCCL INFO cudaDriverVersion 12040`, `${COMPOSE}c0ffee:262:262 [2] NCCL INFO cudaDriverVersion 12040`, ''].join('\n');
 		const s = read(file, later).state;
 		expect(procsOf(s).map(p => [p.pid, p.worldRank])).toEqual([
 			[242, 1],
@@ -93,13 +91,13 @@ describe('NCCL 2.31.2 under vLLM on a DGX Spark RoCE pair (eugr/spark-vllm-docke
 		});
 	});
 
-	it('knows the one NCCL process, edgexpert-5ead:454, which is also vLLM\'s `(Worker pid=454)`', () => {
+	it("knows the one NCCL process, edgexpert-5ead:454, which is also vLLM's `(Worker pid=454)`", () => {
 		expect(procsOf(state).map(p => `${p.host}:${p.pid}`)).toEqual(['edgexpert-5ead:454']);
 		const k = procsOf(state)[0]!.key;
 		expect(lines.find(l => l.text.startsWith('edgexpert-5ead:454:454 [0] NCCL INFO NCCL version'))!.proc).toBe(k);
 	});
 
-	it('counts no line unrecognised: vLLM, NCCL INFO and torch\'s `[W923 …] [c10d]` warning are all known formats', () => {
+	it("counts no line unrecognised: vLLM, NCCL INFO and torch's `[W923 …] [c10d]` warning are all known formats", () => {
 		expect(state.unrecognised).toBe(0);
 	});
 
@@ -131,7 +129,11 @@ describe('NCCL 2.29+ eight-rank start with GIN/RMA plugins and RAS (NVIDIA-NeMo/
 		const c = state.comms['0x673ba095326ff9de']!;
 		expect(c.nranks).toBe(8);
 		expect(c.ranksStarted).toBe(4);
-		expect(Object.values(c.members).map(m => m.rank).sort()).toEqual([1, 2, 3, 5]);
+		expect(
+			Object.values(c.members)
+				.map(m => m.rank)
+				.sort(),
+		).toEqual([1, 2, 3, 5]);
 	});
 
 	it('knows the five processes on node-0 (pid 299594 printed only its RAS line)', () => {

@@ -24,8 +24,7 @@ function load(...logs: [pod: string, file: string][]): RolloutState {
 }
 
 const procsOf = (s: RolloutState) => Object.values(s.procs);
-const devices = (s: RolloutState) =>
-	s.nccl.netDevices.map(d => ({name: d.name, port: d.port, linkLayer: d.linkLayer})).sort((a, b) => a.name.localeCompare(b.name));
+const devices = (s: RolloutState) => s.nccl.netDevices.map(d => ({name: d.name, port: d.port, linkLayer: d.linkLayer})).sort((a, b) => a.name.localeCompare(b.name));
 const uniq = <T>(xs: T[]) => [...new Set(xs.map(x => JSON.stringify(x)))].map(x => JSON.parse(x) as T);
 
 describe('NCCL 2.18.5 on a RoCE host (NVIDIA/nccl#1052)', () => {
@@ -50,7 +49,11 @@ describe('NCCL 2.18.5 on a RoCE host (NVIDIA/nccl#1052)', () => {
 	});
 
 	it('knows the two processes by host and pid', () => {
-		expect(procsOf(s).map(p => `${p.host}:${p.pid}`).sort()).toEqual(['node2:14159', 'node4:565139']);
+		expect(
+			procsOf(s)
+				.map(p => `${p.host}:${p.pid}`)
+				.sort(),
+		).toEqual(['node2:14159', 'node4:565139']);
 	});
 });
 
@@ -242,7 +245,11 @@ describe('NCCL 2.27.6, two hosts (NVIDIA/nccl#1866)', () => {
 		expect(s.nccl.env.NCCL_SOCKET_IFNAME).toBe('enp9s0np0');
 		// 2.26+ "NET/Plugin: Could not find: libnccl-net.so."
 		expect(s.nccl.externalNetPlugin).toBe(false);
-		expect(procsOf(s).map(p => `${p.host}:${p.pid}`).sort()).toEqual(['cl4-gpu03-vm:1134070', 'cl4-gpu04-vm:67905']);
+		expect(
+			procsOf(s)
+				.map(p => `${p.host}:${p.pid}`)
+				.sort(),
+		).toEqual(['cl4-gpu03-vm:1134070', 'cl4-gpu04-vm:67905']);
 	});
 });
 

@@ -8,7 +8,45 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {GATED_RULES, redact} from '../../source/core/text/redact.js';
 
-const PIECES = ['api_key', 'API-KEY', 'apikey', 'hf_token', 'HF_TOKEN', 'tokens', 'token', 'secret', 'secret_access', 'SECRET_ACCESS_KEY', 'secret-key', 'password', 'passwd', 'Passwd', 'key', 'x_', 'a-', "'", '"', '=', ':', ' ', '  ', '\t', "['sk-1']", 'sk-1', 'None', ',', ')', '(', '{', '}', '--api-key ', 'Bearer ', 'max_num_batched_tokens', 'Namespace(', '1'];
+const PIECES = [
+	'api_key',
+	'API-KEY',
+	'apikey',
+	'hf_token',
+	'HF_TOKEN',
+	'tokens',
+	'token',
+	'secret',
+	'secret_access',
+	'SECRET_ACCESS_KEY',
+	'secret-key',
+	'password',
+	'passwd',
+	'Passwd',
+	'key',
+	'x_',
+	'a-',
+	"'",
+	'"',
+	'=',
+	':',
+	' ',
+	'  ',
+	'\t',
+	"['sk-1']",
+	'sk-1',
+	'None',
+	',',
+	')',
+	'(',
+	'{',
+	'}',
+	'--api-key ',
+	'Bearer ',
+	'max_num_batched_tokens',
+	'Namespace(',
+	'1',
+];
 
 describe('redact gates', () => {
 	it('a gate holds wherever its rule matches', () => {

@@ -50,7 +50,10 @@ describe('any split gives the same state', () => {
 	it('1-byte chunks give the same state (bad-socket-ifname, whole file)', () => {
 		const bytes = readFileSync(files.find(f => f.name.startsWith('bad-socket-ifname'))!.file);
 		const whole = run(bytes, []);
-		const r = run(bytes, Array.from({length: bytes.length}, (_, i) => i));
+		const r = run(
+			bytes,
+			Array.from({length: bytes.length}, (_, i) => i),
+		);
 		expect(r.state).toBe(whole.state);
 		expect(r.lines).toEqual(whole.lines);
 	});

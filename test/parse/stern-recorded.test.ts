@@ -33,7 +33,10 @@ const read = (what: string) => readFileSync(fixture(what), 'utf8');
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const failures = (s: RolloutState) => s.failures.map(f => `${f.kind} rank=${f.rank} remote=${f.remote} ${f.message}`);
 const podFailures = (s: RolloutState) => s.failures.map(f => `${f.pod} ${f.kind} rank=${f.rank} ${f.message}`).sort();
-const procs = (s: RolloutState) => Object.values(s.procs).map(p => `${p.pod} ${p.host}:${p.pid}`).sort();
+const procs = (s: RolloutState) =>
+	Object.values(s.procs)
+		.map(p => `${p.pod} ${p.host}:${p.pid}`)
+		.sort();
 const comms = (s: RolloutState) =>
 	Object.values(s.comms)
 		.map(c => `${c.nranks} ranks ${c.state} [${[...c.transports].sort().join(',')}] members ${Object.keys(c.members).join(',')}`)
@@ -171,7 +174,11 @@ describe('stern vllm --no-follow --tail 620 over `infertop demo --scenario crash
 				expect(s.unrecognised).toBe(plain.s.unrecognised);
 			});
 			it('reads the four processes 1462, 1464 (vllm-0) and 1463, 1465 (vllm-0-1), all on host vm', () => {
-				expect(Object.values(s.procs).map(p => `${p.host}:${p.pid}`).sort()).toEqual(['vm:1462', 'vm:1463', 'vm:1464', 'vm:1465']);
+				expect(
+					Object.values(s.procs)
+						.map(p => `${p.host}:${p.pid}`)
+						.sort(),
+				).toEqual(['vm:1462', 'vm:1463', 'vm:1464', 'vm:1465']);
 			});
 		});
 	}
@@ -217,7 +224,11 @@ describe('stern vllm --no-follow over the crash scenario, the whole output cut t
 		expect(lines.map(l => l.text)).toEqual(messages(ls));
 	});
 	it('reads ranks 0-3 in the 4-rank communicator over NET/Socket + P2P/CUMEM, ready, and no failure yet', () => {
-		expect(Object.values(s.procs).map(p => `${p.host}:${p.pid}`).sort()).toEqual(['vm:1462', 'vm:1463', 'vm:1464', 'vm:1465']);
+		expect(
+			Object.values(s.procs)
+				.map(p => `${p.host}:${p.pid}`)
+				.sort(),
+		).toEqual(['vm:1462', 'vm:1463', 'vm:1464', 'vm:1465']);
 		expect(comms(s)).toContain('4 ranks ready [NET/Socket,P2P/CUMEM] members 0,1,2,3');
 		expect(s.nccl.version).toBe('2.28.9+cuda13.0');
 		expect(s.failures).toEqual([]);
@@ -247,7 +258,11 @@ describe('stern vllm (follow) over the healthy scenario from its start, cut to i
 	});
 	it('reads the vLLM API server starting and ranks 0, 2, 3 of the 4-rank world (rank 1 is past the cut)', () => {
 		expect(s.engine?.apiServer).toBe(true);
-		expect(Object.values(s.procs).map(p => `${p.host}:${p.pid}`).sort()).toEqual(['vm:964', 'vm:965', 'vm:967']);
+		expect(
+			Object.values(s.procs)
+				.map(p => `${p.host}:${p.pid}`)
+				.sort(),
+		).toEqual(['vm:964', 'vm:965', 'vm:967']);
 		expect(comms(s)).toContain('4 ranks initializing [NET/Socket,P2P/CUMEM] members 0,2,3');
 		expect(s.failures).toEqual([]);
 	});

@@ -26,7 +26,12 @@ function load(name: string): {state: RolloutState; lines: RawLine[]; raw: string
 	return {state, lines, raw, truth};
 }
 
-const names = present ? readdirSync(dir).filter(f => f.endsWith('.log')).map(f => f.slice(0, -4)).sort() : [];
+const names = present
+	? readdirSync(dir)
+			.filter(f => f.endsWith('.log'))
+			.map(f => f.slice(0, -4))
+			.sort()
+	: [];
 
 describe.skipIf(!present)('public vLLM 0.8.3 LWS logs', () => {
 	describe.each(names)('%s', name => {

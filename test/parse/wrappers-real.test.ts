@@ -54,14 +54,7 @@ describe('journalctl with a Russian locale: `авг 18 14:15:04 llm python3[2805
 	});
 	// a month named in the host's locale: the journald head's shape decides (wrappers.ts SYSLOG_LOCAL)
 	it('shows the EngineCore and APIServer lines without the localized journal prefix', () => {
-		expect(lines.map(l => l.text.slice(0, 24))).toEqual([
-			'(EngineCore pid=28059) I',
-			'(EngineCore pid=28059) I',
-			'(EngineCore pid=28059) I',
-			'(EngineCore pid=28059) I',
-			'(APIServer pid=27876) IN',
-			'(APIServer pid=27876) IN',
-		]);
+		expect(lines.map(l => l.text.slice(0, 24))).toEqual(['(EngineCore pid=28059) I', '(EngineCore pid=28059) I', '(EngineCore pid=28059) I', '(EngineCore pid=28059) I', '(APIServer pid=27876) IN', '(APIServer pid=27876) IN']);
 	});
 });
 
@@ -89,9 +82,7 @@ describe('a per-line counter `[80746] ` before torch watchdog lines (hiyouga/Lla
 	it('finds the watchdog timeouts of ranks 0 and 4 with their whole message, nothing unrecognised', () => {
 		const w = watchdogs(s);
 		expect(w.map(f => f.rank)).toEqual([0, 4]);
-		expect(w[1]!.message).toBe(
-			'[Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE, NumelIn=466119168, NumelOut=466119168, Timeout(ms)=600000) ran for 600067 milliseconds before timing out.',
-		);
+		expect(w[1]!.message).toBe('[Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE, NumelIn=466119168, NumelOut=466119168, Timeout(ms)=600000) ran for 600067 milliseconds before timing out.');
 		expect(s.unrecognised).toBe(0);
 	});
 	// a prefix that changes on every line is peeled from each line it is found on

@@ -27,7 +27,10 @@ const parse = (file: string) => parseBytes(readFileSync(path.join(publicDir, fil
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** what a person reads of each failure: kind, rank, whether a peer died, the message */
 const failures = (s: RolloutState) => s.failures.map(f => `${f.kind} rank=${f.rank} remote=${f.remote} ${f.message}`);
-const procs = (s: RolloutState) => Object.values(s.procs).map(p => `${p.pod} ${p.host}:${p.pid}`).sort();
+const procs = (s: RolloutState) =>
+	Object.values(s.procs)
+		.map(p => `${p.pod} ${p.host}:${p.pid}`)
+		.sort();
 const comms = (s: RolloutState) =>
 	Object.values(s.comms)
 		.map(c => `${c.nranks} ranks ${c.state} [${[...c.transports].sort().join(',')}] members ${Object.keys(c.members).join(',')}`)
@@ -91,11 +94,7 @@ describe('journalctl -o short-precise of the public torch watchdog excerpt (syst
 	const input = readFileSync(path.join(publicDir, 'torch-watchdog-timeout.log'), 'utf8').split('\n').slice(0, -1);
 	const {s, lines} = parse('recorded-wrapper-journald-short-precise-torch-watchdog.log');
 	it('finds the watchdog timeouts of ranks 1, 0 and 2 in ProcessGroupNCCL.cpp:616, as unwrapped', () => {
-		expect(s.failures.map(f => `${f.kind} ${f.rank} ${f.where}`)).toEqual([
-			'watchdog-timeout 1 ProcessGroupNCCL.cpp:616',
-			'watchdog-timeout 0 ProcessGroupNCCL.cpp:616',
-			'watchdog-timeout 2 ProcessGroupNCCL.cpp:616',
-		]);
+		expect(s.failures.map(f => `${f.kind} ${f.rank} ${f.where}`)).toEqual(['watchdog-timeout 1 ProcessGroupNCCL.cpp:616', 'watchdog-timeout 0 ProcessGroupNCCL.cpp:616', 'watchdog-timeout 2 ProcessGroupNCCL.cpp:616']);
 		expect(failures(s)).toEqual(failures(parseBytes(input.map(l => l + '\n').join('')).s));
 		expect(s.unrecognised).toBe(0);
 	});
@@ -119,9 +118,7 @@ describe('journalctl of the public vLLM 0.14 worker-died excerpt (systemd-cat -t
 			});
 			it('shows the lines as vLLM printed them', () => {
 				expect(lines.map(l => l.text)).toEqual(journaled(input));
-				expect(lines[1]!.text).toBe(
-					'(EngineCore_DP0 pid=265) ERROR 02-27 10:31:24 [multiproc_executor.py:231] Worker proc VllmWorker-0 died unexpectedly, shutting down executor.',
-				);
+				expect(lines[1]!.text).toBe('(EngineCore_DP0 pid=265) ERROR 02-27 10:31:24 [multiproc_executor.py:231] Worker proc VllmWorker-0 died unexpectedly, shutting down executor.');
 			});
 			it(`dates the death by the journal (${at[mode] ?? 'no year in `short`: no time'}), not by vLLM's yearless 02-27`, () => {
 				expect(iso(s.engine!.dead!.at)).toBe(at[mode]);
@@ -160,11 +157,7 @@ describe('kubectl logs --prefix --timestamps -l app=vllm of `infertop demo --sce
 	});
 	it('reads the 4-rank communicator over NET/Socket + P2P/CUMEM and its two 2-rank splits, all ready, as the corpus', () => {
 		expect(comms(s)).toEqual(comms(corpus));
-		expect(comms(s)).toEqual([
-			'2 ranks ready [P2P/CUMEM] members 0,1',
-			'2 ranks ready [P2P/CUMEM] members 0,1',
-			'4 ranks ready [NET/Socket,P2P/CUMEM] members 0,1,2,3',
-		]);
+		expect(comms(s)).toEqual(['2 ranks ready [P2P/CUMEM] members 0,1', '2 ranks ready [P2P/CUMEM] members 0,1', '4 ranks ready [NET/Socket,P2P/CUMEM] members 0,1,2,3']);
 	});
 	it('finds rank 1 exiting with code 3 and its peers failing with remote errors, dated by kubectl', () => {
 		const exit1 = s.failures.find(f => f.kind === 'rank-exit' && f.rank === 1)!;

@@ -20,7 +20,10 @@ function parse(text: string): {s: RolloutState; lines: RawLine[]} {
 	return {s, lines};
 }
 const excerpt = (f: string) => readFileSync(path.join(publicDir, f), 'utf8');
-const procs = (s: RolloutState) => Object.values(s.procs).map(p => `${p.host}:${p.pid}`).sort();
+const procs = (s: RolloutState) =>
+	Object.values(s.procs)
+		.map(p => `${p.host}:${p.pid}`)
+		.sort();
 
 describe('Ray prefix whose ESC byte was written out as text (vllm-project/vllm#5405)', () => {
 	const {s, lines} = parse(excerpt('wrapped-ray-esc-text-vllm-nccl.log'));
@@ -71,7 +74,9 @@ describe('kubectl logs --prefix (geerlingguy/ansible-for-kubernetes#75)', () => 
 });
 
 // built: a real public watchdog timeout (torch-watchdog-timeout.log, XPixelGroup/BasicSR#737) wrapped per tool
-const watchdog = excerpt('torch-watchdog-timeout.log').split('\n').filter(l => l !== '');
+const watchdog = excerpt('torch-watchdog-timeout.log')
+	.split('\n')
+	.filter(l => l !== '');
 const T = '2025-06-26T06:24:44.903881Z';
 const T_MS = Date.UTC(2025, 5, 26, 6, 24, 44, 903);
 const built: [string, (l: string) => string][] = [
@@ -91,7 +96,7 @@ describe('a watchdog timeout behind each wrapper', () => {
 		expect(plain.map(f => f.rank)).toEqual([1, 0, 2]);
 	});
 	for (const [name, wrap] of built) {
-		it(`${name}: failure kind watchdog-timeout, ranks 1, 0 and 2${name.startsWith('docker c') || name === 'stern' || name.startsWith('kubectl') ? '' : ', at the wrapper\'s time'}`, () => {
+		it(`${name}: failure kind watchdog-timeout, ranks 1, 0 and 2${name.startsWith('docker c') || name === 'stern' || name.startsWith('kubectl') ? '' : ", at the wrapper's time"}`, () => {
 			const f = parse(watchdog.map(wrap).join('\n') + '\n').s.failures.filter(x => x.kind === 'watchdog-timeout');
 			expect(f.map(x => x.rank)).toEqual([1, 0, 2]);
 			expect(f.map(x => x.message)).toEqual(plain.map(x => x.message));
@@ -102,7 +107,9 @@ describe('a watchdog timeout behind each wrapper', () => {
 
 // built: a real vLLM engine death (vllm-0.14.0rc1-worker-died.log) behind wrappers
 describe('an engine death behind each wrapper', () => {
-	const log = excerpt('vllm-0.14.0rc1-worker-died.log').split('\n').filter(l => l !== '');
+	const log = excerpt('vllm-0.14.0rc1-worker-died.log')
+		.split('\n')
+		.filter(l => l !== '');
 	const plain = parse(log.join('\n') + '\n').s.failures.filter(f => f.kind === 'engine-dead');
 	it('the plain excerpt has engine-dead failures', () => expect(plain.length).toBeGreaterThan(0));
 	for (const [name, wrap] of built) {

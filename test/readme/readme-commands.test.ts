@@ -36,7 +36,8 @@ const elsewhere: Record<string, string> = {
 	'npm run build:exe': '.ci/run runs it; test/exe runs the executable with Node hidden',
 	'scp dist/infertop bastion:/usr/local/bin/kubectl-infertop': 'copies to another host: test/exe runs the executable alone in a folder with Node hidden, and as kubectl-infertop from PATH',
 	'source <(kubectl-infertop completion bash)': 'test/commands/completion.test.ts sources the script in bash; test/exe asks the executable for completions',
-	'kubectl krew install --manifest=infertop.yaml --archive=infertop-v0.1.0-linux-amd64.tar.gz': 'krew is not installed here: test/exe checks the manifest npm run release writes (fields, sha256 of the archive) and runs kubectl infertop from the unpacked archive',
+	'kubectl krew install --manifest=infertop.yaml --archive=infertop-v0.1.0-linux-amd64.tar.gz':
+		'krew is not installed here: test/exe checks the manifest npm run release writes (fields, sha256 of the archive) and runs kubectl infertop from the unpacked archive',
 };
 
 const env = (extra: Record<string, string> = {}) => {
@@ -157,10 +158,22 @@ describe('README prose that names files', () => {
 		const grants = role!.rules!.flatMap(r => r.resources.flatMap(res => r.verbs.map(v => `${v} ${res}`))).sort();
 		expect(grants).toEqual(
 			[
-				'get pods', 'list pods', 'watch pods', 'get events', 'list events', 'watch events', 'get pods/log',
-				'get services', 'list services', 'get services/proxy',
-				'get deployments', 'list deployments', 'get statefulsets', 'list statefulsets',
-				'get leaderworkersets', 'list leaderworkersets',
+				'get pods',
+				'list pods',
+				'watch pods',
+				'get events',
+				'list events',
+				'watch events',
+				'get pods/log',
+				'get services',
+				'list services',
+				'get services/proxy',
+				'get deployments',
+				'list deployments',
+				'get statefulsets',
+				'list statefulsets',
+				'get leaderworkersets',
+				'list leaderworkersets',
 			].sort(),
 		);
 		// read-only: no write verb anywhere

@@ -65,14 +65,24 @@ describe('pods', () => {
 		server.cluster.addPod({name: 'watched'});
 		const events: string[] = [];
 		const w = new k8s.Watch(kc);
-		const ctrl = await w.watch('/api/v1/namespaces/default/pods', {resourceVersion: rv, allowWatchBookmarks: true}, (type, obj) => events.push(`${type} ${obj?.metadata?.name ?? ''}`), () => {});
+		const ctrl = await w.watch(
+			'/api/v1/namespaces/default/pods',
+			{resourceVersion: rv, allowWatchBookmarks: true},
+			(type, obj) => events.push(`${type} ${obj?.metadata?.name ?? ''}`),
+			() => {},
+		);
 		await until(() => events.includes('ADDED watched') && events.some(e => e.startsWith('BOOKMARK')), 'replayed event and a bookmark');
 		server.cluster.setLabels('watched', {x: 'y'});
 		await until(() => events.includes('MODIFIED watched'), 'live event');
 		ctrl.abort();
 		server.cluster.compactWatchHistory();
 		const gone: unknown[] = [];
-		await w.watch('/api/v1/namespaces/default/pods', {resourceVersion: rv}, (type, obj) => gone.push({type, code: obj?.code}), () => {});
+		await w.watch(
+			'/api/v1/namespaces/default/pods',
+			{resourceVersion: rv},
+			(type, obj) => gone.push({type, code: obj?.code}),
+			() => {},
+		);
 		await until(() => gone.length > 0, '410 event');
 		expect(gone[0]).toEqual({type: 'ERROR', code: 410});
 	});
@@ -80,7 +90,10 @@ describe('pods', () => {
 	it('401 without the token', async () => {
 		const bad = new k8s.KubeConfig();
 		bad.loadFromString(readFileSync(server.kubeconfigPath, 'utf8').replace(server.token, 'wrong'));
-		const err = await bad.makeApiClient(k8s.CoreV1Api).listNamespacedPod({namespace: 'default'}).catch(e => e);
+		const err = await bad
+			.makeApiClient(k8s.CoreV1Api)
+			.listNamespacedPod({namespace: 'default'})
+			.catch(e => e);
 		expect(err.code).toBe(401);
 	});
 });

@@ -17,9 +17,7 @@ if (!which) console.warn('kubectl not found: skipping the kubectl fidelity tests
 
 let server: SimApiServer;
 const kubectl = (...args: string[]) =>
-	new Promise<{code: number; out: string; err: string}>(resolve =>
-		execFile('kubectl', ['--kubeconfig', server.kubeconfigPath, ...args], (e, out, err) => resolve({code: e ? ((e as {code?: number}).code ?? 1) : 0, out, err})),
-	);
+	new Promise<{code: number; out: string; err: string}>(resolve => execFile('kubectl', ['--kubeconfig', server.kubeconfigPath, ...args], (e, out, err) => resolve({code: e ? ((e as {code?: number}).code ?? 1) : 0, out, err})));
 
 beforeAll(async () => {
 	server = await startApiServer();

@@ -60,9 +60,7 @@ async function expectUserError(p: Promise<unknown>, ...parts: string[]) {
 
 describe('resolveLogPaths', () => {
 	it('a file is one pod named by its file name without extension', async () => {
-		expect(await resolveLogPaths([path.join(corpus, 'tp2-timestamps/pod0.log')])).toEqual([
-			{pod: 'pod0', path: path.join(corpus, 'tp2-timestamps/pod0.log')},
-		]);
+		expect(await resolveLogPaths([path.join(corpus, 'tp2-timestamps/pod0.log')])).toEqual([{pod: 'pod0', path: path.join(corpus, 'tp2-timestamps/pod0.log')}]);
 		const dir = path.join(tmp, 'names');
 		mkdirSync(dir);
 		for (const n of ['vllm-0-1.log.gz', 'worker.txt', 'leader.gz']) writeFileSync(path.join(dir, n), 'x\n');
@@ -113,7 +111,7 @@ describe('readSavedLogs', () => {
 	const log = path.join(corpus, 'tp2-timestamps/pod0.log');
 	const original = readFileSync(log, 'utf8');
 
-	it('speed 0: streams every byte into the pod\'s stream, ends it, then says the source ended', async () => {
+	it("speed 0: streams every byte into the pod's stream, ends it, then says the source ended", async () => {
 		const r = recorder();
 		await readSavedLogs(await resolveLogPaths([path.join(corpus, 'tp2x2-two-pods-all')]), r.pipeline, {speed: 0});
 		expect(r.text('pod0')).toBe(readFileSync(path.join(corpus, 'tp2x2-two-pods-all/pod0.log'), 'utf8'));
@@ -175,7 +173,12 @@ describe('readSavedLogs', () => {
 		const r = recorder();
 		const progress: (number | null)[] = [];
 		await readSavedLogs(await resolveLogPaths([a, b]), r.pipeline, {speed: 100, onProgress: p => progress.push(p.at)});
-		const lines = r.order.flatMap(o => o.text.split('\n').filter(Boolean).map(l => `${o.pod}:${l.replace(/^\S+Z /, '')}`));
+		const lines = r.order.flatMap(o =>
+			o.text
+				.split('\n')
+				.filter(Boolean)
+				.map(l => `${o.pod}:${l.replace(/^\S+Z /, '')}`),
+		);
 		expect(lines).toEqual(['ra:a1', 'rb:b1', 'ra:a2', 'ra:Traceback (continuation of a2)', 'rb:b2', 'rb:b3', 'ra:a3']);
 		// the continuation travels in the same write as its stamped line
 		expect(r.order.find(o => o.text.includes('a2'))!.text).toContain('Traceback');

@@ -29,9 +29,12 @@ function inkRow(width: number, writes: {x: number; line: string}[]): string {
 describe('paintRow', () => {
 	it('paints a row byte for byte as Ink does, for any styled, wide or overlapping writes', () => {
 		fc.assert(
-			fc.property(fc.integer({min: 1, max: 40}).chain(width => fc.tuple(fc.constant(width), fc.array(write(width), {maxLength: 6}))), ([width, writes]) => {
-				expect(paintRow(width, writes)).toBe(inkRow(width, writes));
-			}),
+			fc.property(
+				fc.integer({min: 1, max: 40}).chain(width => fc.tuple(fc.constant(width), fc.array(write(width), {maxLength: 6}))),
+				([width, writes]) => {
+					expect(paintRow(width, writes)).toBe(inkRow(width, writes));
+				},
+			),
 			{numRuns: 400},
 		);
 	});

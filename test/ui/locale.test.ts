@@ -24,7 +24,10 @@ afterEach(() => {
 });
 
 /** the environment for the command only: the locale variables as given, the rest of them unset */
-const withLocale = (vars: Record<string, string>) => `env -u LANG -u LC_ALL -u LC_CTYPE ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+const withLocale = (vars: Record<string, string>) =>
+	`env -u LANG -u LC_ALL -u LC_CTYPE ${Object.entries(vars)
+		.map(([k, v]) => `${k}=${v}`)
+		.join(' ')}`;
 
 describe('the ASCII fold of what the TUI writes', () => {
 	it('keeps every row as wide as it was drawn: one column for a narrow glyph, two for a wide one, none for a combining mark', () => {

@@ -38,7 +38,7 @@ describe('drawSafe (draw time)', () => {
 		expect(drawSafe('Authorization: Bearer eyJhbGciOi.abc')).toBe('Authorization: Bearer <redacted>');
 		expect(drawSafe('vllm serve m --api-key abc123 --port 8000')).toBe('vllm serve m --api-key <redacted> --port 8000');
 		expect(drawSafe('HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz')).not.toContain('hf_abcdefghijklmnop');
-		const nccl = "vm:964:964 [0] NCCL INFO NET/Socket : Using [0]eth0:192.0.2.2<0>";
+		const nccl = 'vm:964:964 [0] NCCL INFO NET/Socket : Using [0]eth0:192.0.2.2<0>';
 		expect(drawSafe(nccl)).toBe(nccl);
 	});
 });

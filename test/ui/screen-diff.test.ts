@@ -167,7 +167,10 @@ describe('screen diff', () => {
 		expect(run.stats.bytesOut).toBeLessThan(run.stats.bytesIn / 2);
 		// Ink's last whole frame is the truth: the terminal must show exactly it
 		const frames = run.asked.filter(c => c.includes('\n') && c.length > 1000);
-		const last = frames.at(-1)!.replace(/^(\x1b\[2K\x1b\[1A)*\x1b\[2K\x1b\[G/, '').split('\n');
+		const last = frames
+			.at(-1)!
+			.replace(/^(\x1b\[2K\x1b\[1A)*\x1b\[2K\x1b\[G/, '')
+			.split('\n');
 		const term = new Terminal(run.rows);
 		term.write(run.written);
 		expect(term.rows.slice(0, last.length - 1)).toEqual(last.slice(0, -1));

@@ -67,9 +67,7 @@ describe('corpus truth at snapshot level', () => {
 			it('ranks: pod, busId and global rank of every GPU process', async () => {
 				const s = await load();
 				const printedBusIds = new Set([...text.matchAll(/ busId (\w+)/g)].map(m => m[1]));
-				const expected = truth.ranks
-					.filter(r => printedBusIds.has(r.bus_id))
-					.map(r => ({pod: r.pod, busId: r.bus_id, globalRank: r.global_rank, cudaDev: r.cuda_dev}));
+				const expected = truth.ranks.filter(r => printedBusIds.has(r.bus_id)).map(r => ({pod: r.pod, busId: r.bus_id, globalRank: r.global_rank, cudaDev: r.cuda_dev}));
 				const seen = s.ranks.filter(r => r.state !== 'unseen').filter(r => r.busId !== null);
 				expect(seen.map(r => ({pod: r.pod, busId: r.busId, globalRank: r.globalRank, cudaDev: r.cudaDev}))).toEqual(expected);
 				if (printedBusIds.size > 0) expect(s.ranks.filter(r => r.state === 'unseen')).toEqual([]);

@@ -11,7 +11,11 @@ import {lwsDir, lwsTruthOf} from '../helpers/shared.js';
 
 const present = existsSync(lwsDir);
 if (!present) console.log(`skipped: ${lwsDir} not present (third-party logs live only in ../shared)`);
-const logs = present ? readdirSync(lwsDir).filter(n => n.endsWith('.log')).sort() : [];
+const logs = present
+	? readdirSync(lwsDir)
+			.filter(n => n.endsWith('.log'))
+			.sort()
+	: [];
 const validate = snapshotValidator();
 
 describe.skipIf(!present)('public-vllm-lws snapshots', () => {

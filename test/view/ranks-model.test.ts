@@ -27,7 +27,9 @@ describe('straggler-h200x4', () => {
 		const cut = '2026-11-27T04:57:20';
 		let state = emptyState({kind: 'kubernetes', context: 'test', namespace: 'llm', selector: null, workload: 'straggler'});
 		for (const {pod, file} of podLogs('straggler-h200x4')) {
-			const early = readFileSync(file, 'utf8').split('\n').filter(l => l !== '' && l < cut);
+			const early = readFileSync(file, 'utf8')
+				.split('\n')
+				.filter(l => l !== '' && l < cut);
 			state = parseInto(state, pod, [early.join('\n') + '\n']);
 		}
 		const now = Date.parse('2026-11-27T04:57:20Z');
@@ -37,6 +39,10 @@ describe('straggler-h200x4', () => {
 		expect(flagged[0]!.globalRank).toBe(3);
 		expect(flagged[0]!.reason).toMatch(/^never seen, peers wait 2[01]s$/);
 		// the three that are waiting are initialising, not late
-		expect(rows(model).filter(r => r.globalRank !== 3).map(r => r.state)).toEqual(['initializing', 'initializing', 'initializing']);
+		expect(
+			rows(model)
+				.filter(r => r.globalRank !== 3)
+				.map(r => r.state),
+		).toEqual(['initializing', 'initializing', 'initializing']);
 	});
 });

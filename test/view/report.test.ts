@@ -9,7 +9,18 @@ function crashed(): RolloutState {
 	const a = proc('pod0', 11, {busId: '60', cudaDev: 0, host: 'vm', state: 'ready', initSeconds: 1.5});
 	const b = proc('pod0', 12, {busId: '70', cudaDev: 1, host: 'vm', state: 'exited', exitCode: 3});
 	let s = withProcs(withPods(emptyState({kind: 'files', files: ['logs/pod0.log']}), pod('pod0', {lines: 120})), a, b);
-	s = withComms(s, comm('0x9c2d', 4, [{proc: a, rank: 0}, {proc: b, rank: 1}], {state: 'ready', nNodes: 2, transports: ['P2P/CUMEM', 'NET/Socket'], channels: {coll: 2, nvls: 0, p2p: 4}}));
+	s = withComms(
+		s,
+		comm(
+			'0x9c2d',
+			4,
+			[
+				{proc: a, rank: 0},
+				{proc: b, rank: 1},
+			],
+			{state: 'ready', nNodes: 2, transports: ['P2P/CUMEM', 'NET/Socket'], channels: {coll: 2, nvls: 0, p2p: 4}},
+		),
+	);
 	return {
 		...s,
 		nccl: {...s.nccl, version: '2.28.9+cuda13.0', cudaDriverVersion: 13000, netPlugin: 'Socket', externalNetPlugin: false, bootstrapInterface: 'eth0', env: {NCCL_DEBUG: 'INFO'}},
@@ -75,7 +86,10 @@ describe('formatReport', () => {
 					host: 'vm',
 					maxBw: 370.8,
 					totalBw: 370.8,
-					gpus: [{busId: '60', index: 0, node: '0'}, {busId: '70', index: 1, node: '0'}],
+					gpus: [
+						{busId: '60', index: 0, node: '0'},
+						{busId: '70', index: 1, node: '0'},
+					],
 					nics: [],
 					links: [],
 					paths: [

@@ -60,7 +60,7 @@ it('a clock tick alone is not throttled: the ranks view shows the new second', (
 	expect(sel.viewsDue()).toBe(0);
 });
 
-it('the throttle reads the clock it is given, not the machine\'s: once the window has passed on it, the new state is computed', () => {
+it("the throttle reads the clock it is given, not the machine's: once the window has passed on it, the new state is computed", () => {
 	let wall = 5_000;
 	const sel = createSelectors({kind: 'replay', files: ['x']} as never, defaultFindingOptions, {modelsEveryMs: 1000, clock: () => wall});
 	const {state: ended} = loadScenario('crash-rank1');

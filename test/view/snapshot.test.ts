@@ -12,7 +12,13 @@ describe('toSnapshot (hand-built states)', () => {
 	it('ranks a communicator says exist but never appeared are listed as unseen, in global-rank order', () => {
 		const a = proc('pod0', 1, {busId: '60', cudaDev: 0, state: 'initializing'});
 		const b = proc('pod0', 2, {busId: '70', cudaDev: 1, state: 'initializing'});
-		const s = withComms(withProcs(emptyState({kind: 'stdin'}), b, a), comm('0x9c', 4, [{proc: a, rank: 0}, {proc: b, rank: 1}]));
+		const s = withComms(
+			withProcs(emptyState({kind: 'stdin'}), b, a),
+			comm('0x9c', 4, [
+				{proc: a, rank: 0},
+				{proc: b, rank: 1},
+			]),
+		);
 		const out = snap(s);
 		expect(out.ranks.map(r => [r.globalRank, r.pod, r.busId, r.state])).toEqual([
 			[0, 'pod0', '60', 'initializing'],
@@ -36,7 +42,18 @@ describe('toSnapshot (hand-built states)', () => {
 	it("the engine's TP x PP says how many ranks exist when Ray's folding hid whole groups", () => {
 		const a = proc('vllm-0', 1, {worldRank: 0, state: 'ready'});
 		const b = proc('vllm-0', 2, {worldRank: 1, state: 'ready'});
-		let s = withComms(withProcs(emptyState({kind: 'stdin'}), a, b), comm('0xc13f', 2, [{proc: a, rank: 0}, {proc: b, rank: 1}], {state: 'ready'}));
+		let s = withComms(
+			withProcs(emptyState({kind: 'stdin'}), a, b),
+			comm(
+				'0xc13f',
+				2,
+				[
+					{proc: a, rank: 0},
+					{proc: b, rank: 1},
+				],
+				{state: 'ready'},
+			),
+		);
 		s = {...s, engine: engine({tensorParallelSize: 2, pipelineParallelSize: 2})};
 		expect(snap(s).ranks.map(r => [r.globalRank, r.state])).toEqual([
 			[0, 'ready'],
@@ -49,8 +66,22 @@ describe('toSnapshot (hand-built states)', () => {
 	it('without a world rank, the rank comes from the one largest communicator', () => {
 		const a = proc('pod0', 1, {comms: ['0xw', '0xw/3']});
 		const b = proc('pod0', 2, {comms: ['0xw', '0xw/3']});
-		const s = withComms(withProcs(emptyState({kind: 'stdin'}), a, b), comm('0xw/3', 2, [{proc: b, rank: 0}, {proc: a, rank: 1}]), comm('0xw', 4, [{proc: a, rank: 2}, {proc: b, rank: 3}]));
-		expect(snap(s).ranks.filter(r => r.state !== 'unseen').map(r => [r.pid, r.globalRank])).toEqual([
+		const s = withComms(
+			withProcs(emptyState({kind: 'stdin'}), a, b),
+			comm('0xw/3', 2, [
+				{proc: b, rank: 0},
+				{proc: a, rank: 1},
+			]),
+			comm('0xw', 4, [
+				{proc: a, rank: 2},
+				{proc: b, rank: 3},
+			]),
+		);
+		expect(
+			snap(s)
+				.ranks.filter(r => r.state !== 'unseen')
+				.map(r => [r.pid, r.globalRank]),
+		).toEqual([
 			[1, 2],
 			[2, 3],
 		]);
@@ -60,7 +91,11 @@ describe('toSnapshot (hand-built states)', () => {
 		const a = proc('vllm-0', 1);
 		const b = proc('vllm-0-1', 2);
 		let s = withComms(withProcs(emptyState({kind: 'stdin'}), a, b), comm('0xaa', 2, [{proc: a, rank: 0}]), comm('0xbb', 2, [{proc: b, rank: 0}]));
-		expect(snap(s).ranks.filter(r => r.state !== 'unseen').map(r => r.globalRank)).toEqual([null, null]);
+		expect(
+			snap(s)
+				.ranks.filter(r => r.state !== 'unseen')
+				.map(r => r.globalRank),
+		).toEqual([null, null]);
 		// a group smaller than the engine's world is not the world either
 		s = withComms(withProcs(emptyState({kind: 'stdin'}), a), comm('0xaa', 2, [{proc: a, rank: 1}]));
 		expect(snap({...s, engine: engine({tensorParallelSize: 2, pipelineParallelSize: 2})}).ranks.find(r => r.pid === 1)?.globalRank).toBeNull();
@@ -109,7 +144,10 @@ describe('toSnapshot (hand-built states)', () => {
 					host: 'vm',
 					maxBw: 370.8,
 					totalBw: 370.8,
-					gpus: [{busId: '70', index: 1, node: '0'}, {busId: '60', index: 0, node: '0'}],
+					gpus: [
+						{busId: '70', index: 1, node: '0'},
+						{busId: '60', index: 0, node: '0'},
+					],
 					nics: [],
 					links: [{from: 'CPU/0', to: 'GPU/0-60', type: 'PCI', bw: 48}],
 					paths: [],
@@ -152,7 +190,10 @@ describe('toSnapshot (hand-built states)', () => {
 	it('the same state gives the same bytes whatever the insertion order', () => {
 		const a = proc('pod0', 1, {busId: '60'});
 		const b = proc('pod1', 2, {busId: '80'});
-		const c1 = comm('0x1', 2, [{proc: a, rank: 0}, {proc: b, rank: 1}]);
+		const c1 = comm('0x1', 2, [
+			{proc: a, rank: 0},
+			{proc: b, rank: 1},
+		]);
 		const c2 = comm('0x1/5', 1, [{proc: a, rank: 0}]);
 		const s1 = withComms(withProcs(withPods(emptyState({kind: 'stdin'}), pod('pod0'), pod('pod1')), a, b), c1, c2);
 		const s2 = withComms(withProcs(withPods(emptyState({kind: 'stdin'}), pod('pod1'), pod('pod0')), b, a), c2, c1);

@@ -16,13 +16,11 @@ const MAYBE_SECRET = /key|token|bearer|secret|passw|authoriz|:\/\/[^\s/@]*@|hf_|
 
 /** `name=value` / `name: value` where name is a secret-bearing identifier. */
 // e.g. "api_key='sk-123'", "hf_token=hf_abc", "HF_TOKEN=hf_abc", "token=abc", "AWS_SECRET_ACCESS_KEY=x", "password: hunter2"
-const ASSIGNMENT =
-	/(?<![A-Za-z0-9])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd)\b)(\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s,;)&]+)/gi;
+const ASSIGNMENT = /(?<![A-Za-z0-9])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd)\b)(\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s,;)&]+)/gi;
 
 /** Python dict reprs: vLLM v0.11+ logs `non-default args: {…, 'api_key': ['sk-…'], …}` (docs/log-formats/vllm.md §2.3). */
 // e.g. "'api_key': ['sk-1']", "'hf_token': 'hf_x'", "\"api_key\": \"sk\""
-const DICT_ENTRY =
-	/(['"])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd))\1(\s*:\s*)(\[[^\]]*\]|'[^']*'|"[^"]*"|[^\s,;)}]+)/gi;
+const DICT_ENTRY = /(['"])((?:[A-Za-z0-9]+[_-])*(?:token|api[_-]?key|apikey|secret(?:[_-]access)?(?:[_-]key)?|password|passwd))\1(\s*:\s*)(\[[^\]]*\]|'[^']*'|"[^"]*"|[^\s,;)}]+)/gi;
 
 /** CLI flags with a separate value. */
 // e.g. "--api-key sk-1", "--hf-token=hf_x", "--token abc"

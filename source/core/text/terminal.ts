@@ -35,16 +35,7 @@ const unsafe = /[^\t\x20-\x7e]/;
  */
 export function stripForTerminal(text: string): string {
 	if (!unsafe.test(text)) return text.includes('\t') ? text.replace(/\t/g, '  ') : text;
-	return text
-		.replace(oscSequence, '')
-		.replace(stringSequence, '')
-		.replace(csiSequence, '')
-		.replace(otherEscape, '')
-		.replace(c1Csi, '')
-		.replace(c1String, '')
-		.replace(controls, '')
-		.replace(bidiControls, '')
-		.replace(/\t/g, '  ');
+	return text.replace(oscSequence, '').replace(stringSequence, '').replace(csiSequence, '').replace(otherEscape, '').replace(c1Csi, '').replace(c1String, '').replace(controls, '').replace(bidiControls, '').replace(/\t/g, '  ');
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * How one process's ranks connect, as NCCL prints it while a communicator is set up
- * (log-formats.md §1.4): channel links (`Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM`), ring
+ * (docs/log-formats/nccl.md §1.4): channel links (`Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM`), ring
  * orders, `Ring`/`Tree` neighbours, the graph search's `Pattern`, channel counts and
  * `Connected all rings`.
  */

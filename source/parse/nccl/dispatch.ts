@@ -3,7 +3,7 @@
  * → its reader. An INFO message is told by how it starts: one table, prefix → handler, that
  * both the stream parser's fast path (which looks a line up in place, in the decoded chunk,
  * to know whether it needs a handler at all) and the full path read. Formats and their
- * version ranges: log-formats.md §1.
+ * version ranges: docs/log-formats/nccl.md §1.
  *
  * Most INFO lines at NCCL_DEBUG_SUBSYS=ALL are noise — per-collective lines
  * ("AllReduce: opCount …"), proxy chatter ("proxyProgressAsync opId=…", "resp.opId=… matches …",

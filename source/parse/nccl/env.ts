@@ -109,4 +109,3 @@ export function gitVersion(msg: string): string | null {
 	const m = GIT_RELEASE.exec(parts[parts.length - 1] ?? '');
 	return m ? m[1]! : null;
 }
-

@@ -1,7 +1,7 @@
 /**
  * A communicator's life in one process: its Init START/COMPLETE (`ncclCommInitRankConfig
  * comm 0x… rank 0 nranks 2 … - Init START`), the `comm 0x… rank R nRanks N …` line of its
- * setup, `Init timings` after COMPLETE, and its Destroy/Abort (log-formats.md §1.2).
+ * setup, `Init timings` after COMPLETE, and its Destroy/Abort (docs/log-formats/nccl.md §1.2).
  */
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 import {mergeUnknown, pointerComm, sealUnknown} from './comms.js';

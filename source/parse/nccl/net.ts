@@ -1,5 +1,5 @@
 /**
- * The network a process uses, as NCCL's INFO lines say it (log-formats.md §1.2): NET plugin
+ * The network a process uses, as NCCL's INFO lines say it (docs/log-formats/nccl.md §1.2): NET plugin
  * search and load (`NET/Plugin: …`, 2.27+ `Initialized/Assigned/Failed … NET plugin`), IB and
  * socket devices (`NET/IB : Using [0]mlx5_0:1/IB …`), GPU Direct RDMA per HCA and per GPU,
  * the bootstrap interface and `Using network …`.
@@ -23,7 +23,7 @@ const GDR_GPU_NEW = /^GPU Direct RDMA (Enabled|Disabled) for GPU\/([0-9a-fA-F-]+
 
 export function handleNet(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
 	const push = (fact: Parameters<typeof factEvent>[3]) => ctx.events.push(factEvent(ctx, proc, at, fact));
-	// NET plugin search, every version's wording (log-formats.md §1.2):
+	// NET plugin search, every version's wording (docs/log-formats/nccl.md §1.2):
 	//   2.18 "NET/Plugin : No plugin found, using internal implementation"
 	//   2.19–2.20 "NET/Plugin : dlerror=… No plugin found (libnccl-net.so), using internal implementation"
 	//   2.21 "NET/Plugin: No plugin found (libnccl-net.so)", "NET/Plugin: Using internal network plugin."

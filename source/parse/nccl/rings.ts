@@ -1,6 +1,6 @@
 /**
  * NCCL's ring and tree dumps and its per-communicator `Init timings` line
- * (log-formats.md §1.4 "Graph search, rings, trees" and §1.2 "Init timings").
+ * (docs/log-formats/nccl.md §1.4 "Graph search, rings, trees" and §1.2 "Init timings").
  * Pure text → data; nccl.ts decides which communicator a line belongs to.
  *
  * Ring and tree lines are printed while a communicator is set up (between its

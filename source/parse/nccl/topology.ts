@@ -1,6 +1,6 @@
 /**
  * The NCCL topology dump, kept per process because two ranks print theirs
- * interleaved line by line (corpus tp2x2-two-pods-all). log-formats.md §1.3:
+ * interleaved line by line (corpus tp2x2-two-pods-all). docs/log-formats/nccl.md §1.3:
  *   === System : maxBw 1.2 totalBw 370.8 ===
  *   CPU/0-ffffffffffffff (1/1/4)
  *   + PCI[48.0] - GPU/0-60 (0)

@@ -120,7 +120,19 @@ export class Router {
 		}
 		// v2.18–2.21 and VERSION level: a raw `NCCL version 2.21.5+cuda12.4` (rank 0 only)
 		if (c === Ch.N && text.startsWith('NCCL version ', i)) {
-			ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: clock.at(), proc: null, fact: {kind: 'version', version: text.slice(i + 13).trim().split(' ')[0]!}});
+			ctx.events.push({
+				type: 'nccl-fact',
+				pod: ctx.pod,
+				at: clock.at(),
+				proc: null,
+				fact: {
+					kind: 'version',
+					version: text
+						.slice(i + 13)
+						.trim()
+						.split(' ')[0]!,
+				},
+			});
 			return null;
 		}
 		const vh = vllmHead(text, i);

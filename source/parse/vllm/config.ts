@@ -1,5 +1,5 @@
 /**
- * vLLM's engine-config line (log-formats.md §2.3):
+ * vLLM's engine-config line (docs/log-formats/vllm.md §2.3):
  *   Initializing an LLM engine (v0.6.6.post1) with config: model='m', …          (V0 ≤0.7)
  *   Initializing a V0 LLM engine (v0.8.3) with config: model='m', …               (V0 0.8–0.10)
  *   Initializing a V1 LLM engine (v0.13.0) with config: model='m', …, compilation_config={…}

@@ -1,5 +1,5 @@
 /**
- * vLLM messages (log-formats.md §2.3–2.6): version, engine config, weights,
+ * vLLM messages (docs/log-formats/vllm.md §2.3–2.6): version, engine config, weights,
  * KV cache, CUDA graphs, API server, engine death. Most vLLM lines are none of
  * these; each check is a `startsWith`/`indexOf` gate before its regex.
  */
@@ -44,7 +44,8 @@ const HEADLESS = /^Launching vLLM \(v([^)]+)\) headless multiproc executor, with
 const WORLD_RANK = /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_init_method=/;
 // V1 "Engine 000: Avg prompt throughput: 6335.3 tokens/s, Avg generation throughput: 4.8 tokens/s, Running: 9 reqs, Waiting: 0 reqs, GPU KV cache usage: 62.8%, Prefix cache hit rate: 0.0%"
 // V0 "Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 37.3 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.3%, CPU KV cache usage: 0.0%."
-const STATS = /^(?:Engine (\d+): )?Avg prompt throughput: ([\d.]+) tokens\/s, Avg generation throughput: ([\d.]+) tokens\/s, Running: (\d+) reqs?(?:, Swapped: (\d+) reqs?)?, (?:Waiting|Pending): (\d+) reqs?, GPU KV cache usage: ([\d.]+)%(?:, Prefix cache hit rate: ([\d.]+)%)?/;
+const STATS =
+	/^(?:Engine (\d+): )?Avg prompt throughput: ([\d.]+) tokens\/s, Avg generation throughput: ([\d.]+) tokens\/s, Running: (\d+) reqs?(?:, Swapped: (\d+) reqs?)?, (?:Waiting|Pending): (\d+) reqs?, GPU KV cache usage: ([\d.]+)%(?:, Prefix cache hit rate: ([\d.]+)%)?/;
 /**
  * `pid`: the process prefix's pid; null = no prefix (the driver / API server);
  * undefined = unknown (a write glued into another line: its process is not known).
@@ -64,8 +65,7 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		if (m) {
 			const config = splitConfig(m[3]!);
 			const patch = engineFromConfig(config);
-			if (patch.tensorParallelSize != null || patch.pipelineParallelSize != null)
-				ctx.vllmSizes = {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? null};
+			if (patch.tensorParallelSize != null || patch.pipelineParallelSize != null) ctx.vllmSizes = {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? null};
 			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: m[2]!, ...patch}, config, milestone: 'configSeen'});
 			return true;
 		}

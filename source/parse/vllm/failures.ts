@@ -1,5 +1,5 @@
 /**
- * vLLM's fatal lines (log-formats.md §2.6): a worker or engine core that died, the engine
+ * vLLM's fatal lines (docs/log-formats/vllm.md §2.6): a worker or engine core that died, the engine
  * core failing to start, EngineDeadError. The failure names the process as well as the line
  * lets it: its proc key, its world rank, or vLLM's own name for it.
  */
@@ -22,10 +22,7 @@ export function isEngineFailure(msg: string): boolean {
 	return (
 		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)))) ||
 		(msg.indexOf('ngine') !== -1 &&
-			(msg.indexOf('Engine core initialization failed') !== -1 ||
-				msg.indexOf('EngineDeadError') !== -1 ||
-				msg.startsWith('EngineCore failed to start') ||
-				msg.startsWith('EngineCore encountered a fatal error')))
+			(msg.indexOf('Engine core initialization failed') !== -1 || msg.indexOf('EngineDeadError') !== -1 || msg.startsWith('EngineCore failed to start') || msg.startsWith('EngineCore encountered a fatal error')))
 	);
 }
 

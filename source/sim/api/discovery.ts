@@ -17,19 +17,21 @@ const coreResources = [
 ];
 
 const groups = {
-	apps: {version: 'v1', resources: [
-		{name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['get', 'list'], shortNames: ['deploy'], categories: ['all']},
-		{name: 'statefulsets', singularName: 'statefulset', namespaced: true, kind: 'StatefulSet', verbs: ['get', 'list'], shortNames: ['sts'], categories: ['all']},
-	]},
-	'leaderworkerset.x-k8s.io': {version: 'v1', resources: [
-		{name: 'leaderworkersets', singularName: 'leaderworkerset', namespaced: true, kind: 'LeaderWorkerSet', verbs: ['get', 'list'], shortNames: ['lws']},
-	]},
+	apps: {
+		version: 'v1',
+		resources: [
+			{name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['get', 'list'], shortNames: ['deploy'], categories: ['all']},
+			{name: 'statefulsets', singularName: 'statefulset', namespaced: true, kind: 'StatefulSet', verbs: ['get', 'list'], shortNames: ['sts'], categories: ['all']},
+		],
+	},
+	'leaderworkerset.x-k8s.io': {version: 'v1', resources: [{name: 'leaderworkersets', singularName: 'leaderworkerset', namespaced: true, kind: 'LeaderWorkerSet', verbs: ['get', 'list'], shortNames: ['lws']}]},
 } as const;
 
 export const discoveryRoutes: Route[] = [
 	{
 		path: /^\/version$/,
-		serve: (_api, {res}) => json(res, 200, {major: '1', minor: '31', gitVersion: 'v1.31.0-infertop-sim', gitCommit: '0', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22', compiler: 'gc', platform: 'linux/amd64'}),
+		serve: (_api, {res}) =>
+			json(res, 200, {major: '1', minor: '31', gitVersion: 'v1.31.0-infertop-sim', gitCommit: '0', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22', compiler: 'gc', platform: 'linux/amd64'}),
 	},
 	{
 		path: /^\/api$/,

@@ -28,9 +28,7 @@ function serveLog(api: Api, res: http.ServerResponse, ns: string, name: string, 
 	const cname = q.get('container');
 	const c = cname ? pod.containers.find(x => x.name === cname) : pod.containers.length === 1 ? pod.containers[0] : undefined;
 	if (!c) {
-		const msg = cname
-			? `container ${cname} is not valid for pod ${name}`
-			: `a container name must be specified for pod ${name}, choose one of: [${pod.containers.map(x => x.name).join(' ')}]`;
+		const msg = cname ? `container ${cname} is not valid for pod ${name}` : `a container name must be specified for pod ${name}, choose one of: [${pod.containers.map(x => x.name).join(' ')}]`;
 		return json(res, 400, statusBody(400, 'BadRequest', msg));
 	}
 	const fault = cluster.takeFault(['log-status', 'log-cut', 'log-trickle', 'log-stall'], name, c.name);

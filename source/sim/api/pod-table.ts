@@ -33,9 +33,7 @@ export function podTable(pods: any[], resourceVersion: string, withColumns: bool
 		kind: 'Table',
 		apiVersion: 'meta.k8s.io/v1',
 		metadata: {resourceVersion},
-		columnDefinitions: withColumns
-			? [col('Name', 'string', 0, 'name'), col('Ready', 'string'), col('Status', 'string'), col('Restarts', 'string'), col('Age', 'string'), col('IP', 'string', 1), col('Node', 'string', 1)]
-			: [],
+		columnDefinitions: withColumns ? [col('Name', 'string', 0, 'name'), col('Ready', 'string'), col('Status', 'string'), col('Restarts', 'string'), col('Age', 'string'), col('IP', 'string', 1), col('Node', 'string', 1)] : [],
 		rows: pods.map(p => {
 			const cs: any[] = p.status?.containerStatuses ?? [];
 			return {

@@ -31,13 +31,10 @@ function proxy(api: Api, req: http.IncomingMessage, res: http.ServerResponse, ns
 	// the API server authenticates the caller and never forwards its credentials
 	delete headers.authorization;
 	delete headers.host;
-	const up = http.request(
-		{hostname: target.hostname, port: target.port, method: req.method, path: rest + search, headers},
-		r => {
-			res.writeHead(r.statusCode ?? 502, r.headers);
-			r.pipe(res);
-		},
-	);
+	const up = http.request({hostname: target.hostname, port: target.port, method: req.method, path: rest + search, headers}, r => {
+		res.writeHead(r.statusCode ?? 502, r.headers);
+		r.pipe(res);
+	});
 	up.on('error', err => {
 		if (res.headersSent) {
 			res.destroy();

@@ -32,7 +32,7 @@ export function matchesFieldSelector(pod: SimPod, selector: string | null): bool
 	return selector.split(',').every(part => {
 		const m = part.match(/^([^=!]+)(==|=|!=)(.*)$/);
 		if (!m) return true;
-		const value = m[1] === 'metadata.name' ? pod.name : m[1] === 'metadata.namespace' ? pod.namespace : m[1] === 'spec.nodeName' ? pod.nodeName ?? '' : m[1] === 'status.phase' ? pod.phase : undefined;
+		const value = m[1] === 'metadata.name' ? pod.name : m[1] === 'metadata.namespace' ? pod.namespace : m[1] === 'spec.nodeName' ? (pod.nodeName ?? '') : m[1] === 'status.phase' ? pod.phase : undefined;
 		if (value === undefined) return true;
 		return m[2] === '!=' ? value !== m[3] : value === m[3];
 	});

@@ -25,12 +25,10 @@ export function forbidden(api: Api, res: http.ServerResponse, verb: string, reso
 	json(res, 403, statusBody(403, 'Forbidden', msg, {name, kind: res0, group: group || undefined}));
 }
 
-export const notFound = (res: http.ServerResponse, resource: string, name: string, group?: string) =>
-	json(res, 404, statusBody(404, 'NotFound', `${resource}${group ? '.' + group : ''} "${name}" not found`, {name, kind: resource, group}));
+export const notFound = (res: http.ServerResponse, resource: string, name: string, group?: string) => json(res, 404, statusBody(404, 'NotFound', `${resource}${group ? '.' + group : ''} "${name}" not found`, {name, kind: resource, group}));
 
 /** the 404 for a path no route serves */
 export const noSuchResource = (res: http.ServerResponse) => json(res, 404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
 
 /** an injected `log-status` / `list-status` fault, as the server would fail */
-export const faultStatus = (res: http.ServerResponse, fault: {code: number; message?: string}) =>
-	json(res, fault.code, statusBody(fault.code, fault.code >= 500 ? 'InternalError' : 'BadRequest', fault.message ?? 'injected failure'));
+export const faultStatus = (res: http.ServerResponse, fault: {code: number; message?: string}) => json(res, fault.code, statusBody(fault.code, fault.code >= 500 ? 'InternalError' : 'BadRequest', fault.message ?? 'injected failure'));

@@ -43,12 +43,15 @@ export function bodyHint(body: Buffer, contentType: string | undefined): string 
 	const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text);
 	const kind = contentType ? contentType.split(';')[0]!.trim() : 'no content-type';
 	if (title) return `${kind}: "${title[1]!.trim()}"`;
-	const plain = text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim().slice(0, 80);
+	const plain = text
+		.replace(/\s+/g, ' ')
+		.replace(/[^\x20-\x7e]/g, '?')
+		.trim()
+		.slice(0, 80);
 	return plain ? `${kind}: "${plain}"` : kind;
 }
 
-const isHtml = (ct: string | undefined, body: Buffer) =>
-	/html/i.test(ct ?? '') || /^\s*<(!doctype|html)/i.test(body.subarray(0, 64).toString('utf8'));
+const isHtml = (ct: string | undefined, body: Buffer) => /html/i.test(ct ?? '') || /^\s*<(!doctype|html)/i.test(body.subarray(0, 64).toString('utf8'));
 
 /** The proxy path: `service ns/name:port` is reached through the API server. */
 function proxyNote(target: Target): string {

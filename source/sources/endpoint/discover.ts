@@ -31,8 +31,7 @@ interface ServiceLite {
 	ports: {name: string | null; port: number}[];
 }
 
-const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
-	Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** The port to probe: the only one, else one named like HTTP/API, else 8000 (vLLM's default), else the first. */
 export function pickPort(ports: ServiceLite['ports']): {port: string; why: string} | null {
@@ -80,12 +79,7 @@ export function chooseService(leader: PodLite, others: PodLite[], services: Serv
 	return {found: null, retry: false, note: `the Services selecting ${leader.name} (${ranked.map(s => s.name).join(', ')}) declare no ports`};
 }
 
-export async function discoverLeaderService(
-	kc: KubeConfig,
-	namespace: string,
-	workload: string | null | undefined,
-	state: RolloutState,
-): Promise<Discovery> {
+export async function discoverLeaderService(kc: KubeConfig, namespace: string, workload: string | null | undefined, state: RolloutState): Promise<Discovery> {
 	const k8s = await import('@kubernetes/client-node');
 	const core = kc.makeApiClient(k8s.CoreV1Api);
 	const podList = await core.listNamespacedPod({namespace});
@@ -125,5 +119,10 @@ export async function discoverLeaderService(
 		headless: s.spec?.clusterIP === 'None',
 		ports: (s.spec?.ports ?? []).map(p => ({name: p.name ?? null, port: p.port})),
 	}));
-	return chooseService(leader, mine.filter(p => p !== leader), services, namespace);
+	return chooseService(
+		leader,
+		mine.filter(p => p !== leader),
+		services,
+		namespace,
+	);
 }

@@ -71,10 +71,7 @@ export function readEndpointToken(options: EndpointOptions, env: Record<string, 
 	if (token && options.url) {
 		const u = new URL(options.url);
 		if (u.protocol === 'http:' && !loopbackHost(u.hostname) && !options.insecureToken) {
-			throw new UserError(
-				`refusing to send the endpoint token over plain http to ${u.host}: anyone on the path could read it. ` +
-					`Use https, a port-forward to 127.0.0.1, or pass --insecure-token if this network is trusted.`,
-			);
+			throw new UserError(`refusing to send the endpoint token over plain http to ${u.host}: anyone on the path could read it. ` + `Use https, a port-forward to 127.0.0.1, or pass --insecure-token if this network is trusted.`);
 		}
 	}
 	return token;
@@ -227,9 +224,19 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 					store.dispatch({
 						type: 'endpoint-probe',
 						probe: scrubProbe({
-							url: target.display, via: target.describe, at: now(), stallAfterMs: options.stallAfterMs,
-							outcome: 'unreachable', reason: `probe failed: ${(error as Error).message}`,
-							healthStatus: null, healthLatencyMs: null, models: null, version: null, metrics: null, completionLatencyMs: null, errors: [],
+							url: target.display,
+							via: target.describe,
+							at: now(),
+							stallAfterMs: options.stallAfterMs,
+							outcome: 'unreachable',
+							reason: `probe failed: ${(error as Error).message}`,
+							healthStatus: null,
+							healthLatencyMs: null,
+							models: null,
+							version: null,
+							metrics: null,
+							completionLatencyMs: null,
+							errors: [],
 						}),
 					});
 				}
@@ -265,14 +272,7 @@ export async function startEndpointProber(args: StartProberArgs): Promise<Endpoi
 	return prober;
 }
 
-function readMetrics(
-	r: Awaited<ReturnType<Target['request']>>,
-	t: Target,
-	at: number,
-	window: MetricsWindow,
-	errors: string[],
-	said: {answer: MetricsAnswer} = {answer: {kind: 'answer', result: r}},
-): EndpointProbe['metrics'] {
+function readMetrics(r: Awaited<ReturnType<Target['request']>>, t: Target, at: number, window: MetricsWindow, errors: string[], said: {answer: MetricsAnswer} = {answer: {kind: 'answer', result: r}}): EndpointProbe['metrics'] {
 	if (!r.ok) {
 		errors.push(`GET /metrics: ${r.message}`);
 		return null;
@@ -337,11 +337,7 @@ async function servicePort(kc: KubeConfig, namespace: string, name: string): Pro
 	return picked;
 }
 
-async function discover(
-	kube: NonNullable<StartProberArgs['kube']>,
-	store: Store,
-	say: (m: string) => void,
-): Promise<Target | null | 'retry' | 'error'> {
+async function discover(kube: NonNullable<StartProberArgs['kube']>, store: Store, say: (m: string) => void): Promise<Target | null | 'retry' | 'error'> {
 	// While pods are awaited this runs every interval: say each distinct thing once.
 	const log = (m: string) => {
 		if (said.get(store) === m) return;

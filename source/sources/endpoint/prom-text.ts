@@ -191,7 +191,10 @@ export function parsePromText(text: string): PromParseResult {
 				labels = r.labels;
 				i = r.end;
 			}
-			const fields = line.slice(i).trim().split(/[ \t]+/);
+			const fields = line
+				.slice(i)
+				.trim()
+				.split(/[ \t]+/);
 			if (line[i] !== ' ' && line[i] !== '\t') throw new PromError(`expected a blank before the value of ${name}`);
 			if (fields.length < 1 || fields.length > 2 || fields[0] === '') throw new PromError(`expected "value [timestamp]" after ${name}`);
 			const value = parsePromValue(fields[0]!);

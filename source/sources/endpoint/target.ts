@@ -52,11 +52,7 @@ export function joinUrl(base: URL, path: string): URL {
 	return u;
 }
 
-
-async function withRedirects(
-	first: URL,
-	send: (url: URL) => Promise<HttpResult>,
-): Promise<HttpResult | RedirectRefused> {
+async function withRedirects(first: URL, send: (url: URL) => Promise<HttpResult>): Promise<HttpResult | RedirectRefused> {
 	let url = first;
 	for (let hop = 0; ; hop++) {
 		const r = await send(url);
@@ -90,9 +86,7 @@ export function directTarget(urlText: string, token: string | null): Target {
 			const headers: Record<string, string> = {accept: o.accept ?? '*/*'};
 			if (o.body !== undefined) headers['content-type'] = 'application/json';
 			if (token) headers['authorization'] = `Bearer ${token}`;
-			return withRedirects(joinUrl(base, path), url =>
-				httpRequest({url, method: o.method, body: o.body, headers, timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: o.signal}),
-			);
+			return withRedirects(joinUrl(base, path), url => httpRequest({url, method: o.method, body: o.body, headers, timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: o.signal}));
 		},
 	};
 }
@@ -116,9 +110,7 @@ export function proxyTarget(kc: KubeConfig, namespace: string, name: string, por
 			const headers: Record<string, string> = {...(opts.headers ?? {}), accept: o.accept ?? '*/*'};
 			if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
 			if (o.body !== undefined) headers['content-type'] = 'application/json';
-			return withRedirects(joinUrl(base, path), url =>
-				httpRequest({url, method: o.method, body: o.body, headers, agent: opts.agent, timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: o.signal}),
-			);
+			return withRedirects(joinUrl(base, path), url => httpRequest({url, method: o.method, body: o.body, headers, agent: opts.agent, timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: o.signal}));
 		},
 	};
 }

@@ -116,9 +116,7 @@ export function extractVllm(doc: PromDoc, at: number): VllmScrape {
 		ttft: histogramOf(doc, 'vllm:time_to_first_token_seconds'),
 		// Renamed in 0.11 ("DEPRECATED: Use vllm:inter_token_latency_seconds instead."); the old name hidden from 0.12 (#29330), deleted later (#32661)
 		// A server that declares the new family is read from it alone: its old family may be a deprecated copy.
-		itl: doc.families.has('vllm:inter_token_latency_seconds')
-			? histogramOf(doc, 'vllm:inter_token_latency_seconds')
-			: histogramOf(doc, 'vllm:time_per_output_token_seconds'),
+		itl: doc.families.has('vllm:inter_token_latency_seconds') ? histogramOf(doc, 'vllm:inter_token_latency_seconds') : histogramOf(doc, 'vllm:time_per_output_token_seconds'),
 		// `reason` = capacity (not yet tried) | deferred (tried, held back: LoRA budget, KV transfer); sums to num_requests_waiting (#38435)
 		waitingByReason: byLabel(doc, 'vllm:num_requests_waiting_by_reason', 'reason'),
 		// a state set: per engine, 1 on the state it is in and 0 on the others (#24176); count engines per state

@@ -82,11 +82,7 @@ export function createKubeClient(kc: KubeConfig, limiter: RateLimiter, deadlines
 		return headers;
 	};
 
-	const request = async (
-		path: string,
-		query: Record<string, string | number | boolean | undefined | null>,
-		what: {verb: string; resource: string; namespace: string | null; signal?: AbortSignal},
-	): Promise<IncomingMessage> => {
+	const request = async (path: string, query: Record<string, string | number | boolean | undefined | null>, what: {verb: string; resource: string; namespace: string | null; signal?: AbortSignal}): Promise<IncomingMessage> => {
 		await limiter.take(what.signal);
 		const flight: InFlight = {what: describeRequest(what), since: Date.now(), step: 'credentials'};
 		open.add(flight);

@@ -94,8 +94,13 @@ export function explainClusterError(err: unknown, ctx: {server: string; context:
 			);
 		}
 		if (isPermanentRequestError(err)) {
-			const selectorHint = err.status === 400 && (err.verb === 'list' || err.verb === 'watch') ? ' Check the label selector (-l) or the workload name: kubectl accepts the same syntax (`kubectl get pods -l …`).' : ` Check the flags that make this request (-n, -l, -c) with \`kubectl get ${err.resource}${err.namespace ? ` -n ${err.namespace}` : ''}\`.`;
-			return new UserError(`${where} refused to ${err.verb} ${err.resource}${err.namespace ? ` in namespace ${err.namespace}` : ''} (${err.status}${err.reason ? ` ${err.reason}` : ''}: ${err.message}); asking again would not help.${selectorHint}`);
+			const selectorHint =
+				err.status === 400 && (err.verb === 'list' || err.verb === 'watch')
+					? ' Check the label selector (-l) or the workload name: kubectl accepts the same syntax (`kubectl get pods -l …`).'
+					: ` Check the flags that make this request (-n, -l, -c) with \`kubectl get ${err.resource}${err.namespace ? ` -n ${err.namespace}` : ''}\`.`;
+			return new UserError(
+				`${where} refused to ${err.verb} ${err.resource}${err.namespace ? ` in namespace ${err.namespace}` : ''} (${err.status}${err.reason ? ` ${err.reason}` : ''}: ${err.message}); asking again would not help.${selectorHint}`,
+			);
 		}
 		return null;
 	}

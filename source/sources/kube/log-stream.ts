@@ -65,10 +65,14 @@ const sleep = (ms: number, signal: AbortSignal) =>
 	new Promise<void>(resolve => {
 		if (signal.aborted) return resolve();
 		const t = setTimeout(resolve, ms);
-		signal.addEventListener('abort', () => {
-			clearTimeout(t);
-			resolve();
-		}, {once: true});
+		signal.addEventListener(
+			'abort',
+			() => {
+				clearTimeout(t);
+				resolve();
+			},
+			{once: true},
+		);
 	});
 
 type Outcome = 'clean' | 'error' | 'stalled';
@@ -120,11 +124,7 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 	/** is there a line newer than the last one handed on? (stalled-follow check) */
 	const hasNewer = async (): Promise<boolean> => {
 		try {
-			const res = await client.stream(
-				path,
-				{container, timestamps: true, limitBytes: 262_144, sinceTime: cursor.sinceTime ?? undefined},
-				{verb: 'get', resource: 'pods/log', namespace, signal},
-			);
+			const res = await client.stream(path, {container, timestamps: true, limitBytes: 262_144, sinceTime: cursor.sinceTime ?? undefined}, {verb: 'get', resource: 'pods/log', namespace, signal});
 			let text = '';
 			for await (const c of res) text += (c as Buffer).toString('utf8');
 			return cursor.hasNewer(text);
@@ -158,17 +158,20 @@ export function startLogStream(args: LogStreamArgs): LogStream {
 			res.on('error', () => settle('error'));
 			res.on('close', () => settle(res.complete ? 'clean' : 'error'));
 			const timer = follow
-				? setInterval(async () => {
-						if (checking || settled || Date.now() - lastDataAt < stallCheckMs) return;
-						checking = true;
-						const stalled = await hasNewer();
-						checking = false;
-						if (stalled && !settled) {
-							settle('stalled');
-							abort.abort();
-							res.destroy();
-						} else lastDataAt = Date.now();
-					}, Math.max(10, Math.floor(stallCheckMs / 2)))
+				? setInterval(
+						async () => {
+							if (checking || settled || Date.now() - lastDataAt < stallCheckMs) return;
+							checking = true;
+							const stalled = await hasNewer();
+							checking = false;
+							if (stalled && !settled) {
+								settle('stalled');
+								abort.abort();
+								res.destroy();
+							} else lastDataAt = Date.now();
+						},
+						Math.max(10, Math.floor(stallCheckMs / 2)),
+					)
 				: null;
 		});
 

@@ -78,7 +78,11 @@ export function createPodEvents(args: {
 		if (facts.phase === 'Pending' && !facts.pendingReason) facts.pendingReason = eventReasons.get(name) ?? genericPendingReason(pod);
 		const oldUid = podUids.get(name);
 		// recreated under the same name: end the old incarnation's ranks now, not when the new one's containers start
-		if (oldUid && oldUid !== facts.uid) reconciler.recreated(name, facts.containers.map(c => c.name));
+		if (oldUid && oldUid !== facts.uid)
+			reconciler.recreated(
+				name,
+				facts.containers.map(c => c.name),
+			);
 		podUids.set(name, facts.uid);
 		dispatch({type: 'pod-upsert', pod: facts});
 		if (!fromEvents) reconciler.reconcile(pod);

@@ -72,8 +72,7 @@ export function toPodFacts(pod: any, workload: string | null): PodFacts {
 	const annotations: Record<string, string> = pod?.metadata?.annotations ?? {};
 	const workerIndex = int(labels[LWS_WORKER_INDEX]);
 	const leaderName = annotations[LWS_LEADER_NAME];
-	const role: PodFacts['role'] =
-		workerIndex === 0 ? 'leader' : workerIndex !== null ? 'worker' : leaderName && leaderName !== pod.metadata.name ? 'worker' : labels['role'] === 'leader' ? 'leader' : null;
+	const role: PodFacts['role'] = workerIndex === 0 ? 'leader' : workerIndex !== null ? 'worker' : leaderName && leaderName !== pod.metadata.name ? 'worker' : labels['role'] === 'leader' ? 'leader' : null;
 	const statuses = new Map<string, any>((pod?.status?.containerStatuses ?? []).map((c: any) => [c.name, c]));
 	const names: string[] = (pod?.spec?.containers ?? []).map((c: any) => c.name);
 	for (const n of statuses.keys()) if (!names.includes(n)) names.push(n);
@@ -115,5 +114,5 @@ export function instanceIdOf(pod: any, container: string): {id: string | null; s
 	const st = cs.state ?? {};
 	const state = st.running ? 'running' : st.terminated ? 'terminated' : st.waiting ? 'waiting' : null;
 	const id = cs.containerID ?? st.terminated?.containerID ?? null;
-	return {id: state === 'waiting' ? null : id ?? `restart-${cs.restartCount ?? 0}`, state, lastId: cs.lastState?.terminated?.containerID ?? null};
+	return {id: state === 'waiting' ? null : (id ?? `restart-${cs.restartCount ?? 0}`), state, lastId: cs.lastState?.terminated?.containerID ?? null};
 }

@@ -37,10 +37,14 @@ export interface PodWatch {
 const sleep = (ms: number, signal: AbortSignal) =>
 	new Promise<void>(resolve => {
 		const t = setTimeout(resolve, ms);
-		signal.addEventListener('abort', () => {
-			clearTimeout(t);
-			resolve();
-		}, {once: true});
+		signal.addEventListener(
+			'abort',
+			() => {
+				clearTimeout(t);
+				resolve();
+			},
+			{once: true},
+		);
 	});
 
 export function startPodWatch(args: PodWatchArgs): PodWatch {

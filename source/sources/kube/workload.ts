@@ -24,14 +24,7 @@ export function combineSelectors(a: string | null, b: string | null): string | n
 	return a ?? b ?? null;
 }
 
-export async function resolveWorkload(
-	client: KubeClient,
-	namespace: string,
-	workload: string,
-	userSelector: string | null,
-	notice: (msg: string) => void,
-	signal: AbortSignal,
-): Promise<WorkloadMatch> {
+export async function resolveWorkload(client: KubeClient, namespace: string, workload: string, userSelector: string | null, notice: (msg: string) => void, signal: AbortSignal): Promise<WorkloadMatch> {
 	const forbidden = (err: unknown, verb: string, resource: string) => {
 		if (err instanceof KubeApiError && err.status === 403) {
 			notice(`not allowed to ${verb} ${resource} in namespace ${namespace}; skipped that lookup (check: ${canIHint(verb, resource, namespace)})`);
@@ -66,12 +59,17 @@ export async function resolveWorkload(
 	}
 	const runaiSel = `${RUNAI_WORKLOAD}=${workload}`;
 	if (await anyPods(runaiSel)) return {selector: combineSelectors(runaiSel, userSelector), namePrefix: null, matchedBy: `Run:ai workload (${runaiSel})`};
-	for (const [resource, kind] of [['deployments', 'Deployment'], ['statefulsets', 'StatefulSet']] as const) {
+	for (const [resource, kind] of [
+		['deployments', 'Deployment'],
+		['statefulsets', 'StatefulSet'],
+	] as const) {
 		const obj = await get(`/apis/apps/v1/namespaces/${ns}/${resource}/${w}`, resource);
 		const labels: Record<string, string> | undefined = obj?.spec?.selector?.matchLabels;
 		const exprs: any[] = obj?.spec?.selector?.matchExpressions ?? [];
 		if (obj && labels && Object.keys(labels).length) {
-			let sel = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+			let sel = Object.entries(labels)
+				.map(([k, v]) => `${k}=${v}`)
+				.join(',');
 			for (const e of exprs) {
 				if (e.operator === 'In') sel += `,${e.key} in (${e.values.join(',')})`;
 				else if (e.operator === 'NotIn') sel += `,${e.key} notin (${e.values.join(',')})`;
@@ -93,13 +91,7 @@ const podsNamed = 20;
  * a typo shows next to the right name; an empty namespace says so. The listing is
  * best-effort: a refusal or error only drops the "pods in this namespace" part.
  */
-export async function noPodsMessage(
-	client: KubeClient,
-	namespace: string,
-	workload: string | null,
-	userSelector: string | null,
-	signal: AbortSignal,
-): Promise<string> {
+export async function noPodsMessage(client: KubeClient, namespace: string, workload: string | null, userSelector: string | null, signal: AbortSignal): Promise<string> {
 	let names: string[] | null = null;
 	let more = 0;
 	try {

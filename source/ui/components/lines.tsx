@@ -52,8 +52,23 @@ export function lineText(line: Line): string {
 // SGR codes for the theme's colour names (what Ink/chalk would emit), so a line is
 // one pre-styled string, not one Ink text node per segment (Ink's cost is per node).
 const fgCode: Record<string, number> = {
-	black: 30, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90, grey: 90,
-	redBright: 91, greenBright: 92, yellowBright: 93, blueBright: 94, magentaBright: 95, cyanBright: 96, whiteBright: 97,
+	black: 30,
+	red: 31,
+	green: 32,
+	yellow: 33,
+	blue: 34,
+	magenta: 35,
+	cyan: 36,
+	white: 37,
+	gray: 90,
+	grey: 90,
+	redBright: 91,
+	greenBright: 92,
+	yellowBright: 93,
+	blueBright: 94,
+	magentaBright: 95,
+	cyanBright: 96,
+	whiteBright: 97,
 };
 
 /** One line as a string with SGR styling (no styling at all when colour and attributes are off). */

@@ -30,14 +30,7 @@ export const PaneFrame = React.memo(function PaneFrame({title, note, focused, wi
 	const gap = Math.max(1, inner.width - head.length - noteText.length);
 	const shown = useMemo(() => lines.slice(0, inner.height), [lines, inner.height]);
 	return (
-		<Box
-			flexDirection="column"
-			width={width}
-			height={height}
-			borderStyle={border ? theme.border : undefined}
-			borderColor={theme.fg(focused ? 'accent' : 'muted')}
-			borderDimColor={!theme.color && !focused}
-		>
+		<Box flexDirection="column" width={width} height={height} borderStyle={border ? theme.border : undefined} borderColor={theme.fg(focused ? 'accent' : 'muted')} borderDimColor={!theme.color && !focused}>
 			<Text wrap="truncate" bold={focused} color={theme.fg(focused ? 'accent' : 'normal')} inverse={!border && focused}>
 				{truncate(head, inner.width, theme.ascii)}
 				{noteText ? ' '.repeat(gap) : ''}

@@ -10,11 +10,7 @@ const label = {error: 'ERROR', warn: 'WARN ', info: 'info '} as const;
 
 export function findingLine(f: Finding, theme: Theme, withMessage = true): Line {
 	const t = severityTone(f.severity);
-	return [
-		seg(`${label[f.severity]} `, t, {bold: f.severity !== 'info'}),
-		seg(safe(f.subject, 80, theme.ascii), undefined, {bold: true}),
-		seg(withMessage ? `  ${safe(f.message, 400, theme.ascii)}` : `  (${f.id})`, 'muted'),
-	];
+	return [seg(`${label[f.severity]} `, t, {bold: f.severity !== 'info'}), seg(safe(f.subject, 80, theme.ascii), undefined, {bold: true}), seg(withMessage ? `  ${safe(f.message, 400, theme.ascii)}` : `  (${f.id})`, 'muted')];
 }
 
 export function findingsLines(findings: readonly Finding[], width: number, theme: Theme): Line[] {

@@ -9,7 +9,7 @@ export const keyHelp: [string, string][] = [
 	['PgUp/PgDn, g/G', 'page up / down, top / bottom'],
 	['Enter', 'Ranks: open the rank (or open/close a group)'],
 	['n', 'Ranks: jump to the next rank that needs attention'],
-	['l', 'Ranks/detail: show only the selected rank\'s lines in Logs'],
+	['l', "Ranks/detail: show only the selected rank's lines in Logs"],
 	['Esc', 'back: close detail, help, filter, rank-only logs'],
 	['/', 'Logs: filter by regex (Enter keeps, Esc clears)'],
 	['f', 'Logs: follow the newest lines'],

@@ -35,11 +35,7 @@ export function logsLines(view: LogView, size: Size, theme: Theme, ui: LogsUi): 
 	for (let i = start; i < end; i++) {
 		const l = view.lines[i]!;
 		const colour = podColour(theme, view.podIndex.get(l.pod) ?? 0);
-		lines.push([
-			...(showClock ? [seg(clock(l.at) + ' ', 'muted')] : []),
-			seg(fit(safe(l.pod, tagW, theme.ascii), tagW) + ' ', undefined, {color: colour, bold: !theme.color}),
-			seg(safe(l.text, size.width * 2, theme.ascii)),
-		]);
+		lines.push([...(showClock ? [seg(clock(l.at) + ' ', 'muted')] : []), seg(fit(safe(l.pod, tagW, theme.ascii), tagW) + ' ', undefined, {color: colour, bold: !theme.color}), seg(safe(l.text, size.width * 2, theme.ascii))]);
 	}
 	while (lines.length < bodyH) lines.unshift([seg('')]);
 	// The status line sits at the bottom: the filter being typed, or the mode.

@@ -27,10 +27,7 @@ export function pathsLines(model: PathsModel, width: number, theme: Theme): Line
 		if (h.gpus.length) {
 			lines.push([seg(fit('', lw)), ...h.gpus.map(g => seg(fit(safe(g, cw - 1), cw), 'muted'))]);
 			h.gpus.forEach((g, i) => {
-				lines.push([
-					seg(fit(`  ${safe(g, lw - 3)}`, lw), 'muted'),
-					...h.matrix[i]!.map(c => seg(fit(!c ? '?' : c.type === 'LOC' ? '-' : cw >= 10 && c.bw !== null ? `${c.type} ${formatBw(c.bw)}` : c.type, cw), cellTone(c))),
-				]);
+				lines.push([seg(fit(`  ${safe(g, lw - 3)}`, lw), 'muted'), ...h.matrix[i]!.map(c => seg(fit(!c ? '?' : c.type === 'LOC' ? '-' : cw >= 10 && c.bw !== null ? `${c.type} ${formatBw(c.bw)}` : c.type, cw), cellTone(c)))]);
 			});
 		}
 		if (h.nics.length) lines.push([seg('  NICs ', 'muted'), seg(safe(h.nics.join(', '), 200, theme.ascii))]);

@@ -10,7 +10,13 @@ export function rankDetailLines(d: RankDetail, theme: Theme): Line[] {
 	const lines: Line[] = d.facts.map(f => [seg(fit(f.label, 16), 'muted'), seg(safe(f.value, 300, theme.ascii), f.label === 'failure' ? 'error' : undefined)]);
 	lines.push([seg(`communicators (${d.comms.length})`, 'accent', {bold: true})]);
 	for (const c of d.comms)
-		lines.push([seg(`  ${fit(safe(shortComm(c.id), 22), 22)} `), seg(`rank ${c.rank}/${c.nranks} `), seg(fit(c.state, 13), c.state === 'ready' ? 'ok' : c.state === 'failed' ? 'error' : 'warn'), seg(` init ${formatDuration(c.initMs)}  `, 'muted'), seg(c.transports.join(', '), 'muted')]);
+		lines.push([
+			seg(`  ${fit(safe(shortComm(c.id), 22), 22)} `),
+			seg(`rank ${c.rank}/${c.nranks} `),
+			seg(fit(c.state, 13), c.state === 'ready' ? 'ok' : c.state === 'failed' ? 'error' : 'warn'),
+			seg(` init ${formatDuration(c.initMs)}  `, 'muted'),
+			seg(c.transports.join(', '), 'muted'),
+		]);
 	lines.push([seg(`channels (${d.links.length})`, 'accent', {bold: true})]);
 	for (const l of d.links.slice(0, 32)) lines.push([seg(`  ${l.dir || 'peer'} ${theme.glyph.arrow} r${l.peer}  `), seg(safe(l.transport, 40), /Socket|SHM/.test(l.transport) ? 'warn' : 'ok'), seg(`  ${l.channels} ch`, 'muted')]);
 	lines.push([seg(`last lines (${d.lastLines.length})  l: show in Logs`, 'accent', {bold: true})]);

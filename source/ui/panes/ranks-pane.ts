@@ -132,7 +132,10 @@ export function ranksLines(model: RanksModel, width: number, height: number, the
 	if (model.total === 0) return [[seg('no GPU processes seen yet (NCCL prints them once a communicator initialises)', 'muted')]];
 	const bodyH = Math.max(1, height - 1);
 	const items = rankItems(model, bodyH, ui.toggled);
-	const idx = Math.max(0, items.findIndex(i => i.key === ui.cursor));
+	const idx = Math.max(
+		0,
+		items.findIndex(i => i.key === ui.cursor),
+	);
 	const start = Math.max(0, Math.min(idx - Math.floor(bodyH / 2), items.length - bodyH));
 	let podLen = 4;
 	let nodeLen = 4;

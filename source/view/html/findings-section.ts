@@ -60,7 +60,10 @@ export function findingsSection(findings: readonly Finding[], state: RolloutStat
 	const cards = findings.map((f, i) => {
 		const ev = evidenceFor(f, state, lines);
 		const rows = ev.lines
-			.map(l => `<tr><td class="mono nowrap">${h(when(l.at))}${l.count ? ` <span class="muted">(×${l.count})</span>` : ''}</td><td class="mono">${h(l.pod)}</td><td class="mono">${h(l.container)}</td><td><code class="logline">${h(cut(l.text, 600))}</code></td></tr>`)
+			.map(
+				l =>
+					`<tr><td class="mono nowrap">${h(when(l.at))}${l.count ? ` <span class="muted">(×${l.count})</span>` : ''}</td><td class="mono">${h(l.pod)}</td><td class="mono">${h(l.container)}</td><td><code class="logline">${h(cut(l.text, 600))}</code></td></tr>`,
+			)
 			.join('');
 		const evidence = ev.lines.length
 			? `<div class="scroll"><table class="grid evidence"><caption>evidence</caption><thead><tr><th>time (UTC)</th><th>pod</th><th>container</th><th>log line</th></tr></thead><tbody>${rows}</tbody></table></div>${ev.more ? `<p class="muted small">and ${ev.more} more such line${ev.more === 1 ? '' : 's'}</p>` : ''}${ev.lines.some(l => l.count) ? '<p class="muted small">(×N): the same line read N times (NCCL prints it for each communicator)</p>' : ''}`

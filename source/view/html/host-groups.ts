@@ -78,13 +78,16 @@ export function interNodeComms(state: RolloutState, key: (pod: string | null, ho
 			if (!p.transports.includes(l.transport)) p.transports.push(l.transport);
 			p.channels += l.channels;
 		}
-		const pods = new Set(Object.values(c.members).map(m => {
-			const p = state.procs[m.proc];
-			return p ? key(p.pod, p.host) : null;
-		}).filter(Boolean));
+		const pods = new Set(
+			Object.values(c.members)
+				.map(m => {
+					const p = state.procs[m.proc];
+					return p ? key(p.pod, p.host) : null;
+				})
+				.filter(Boolean),
+		);
 		if (pairs.size === 0 && pods.size < 2 && (c.nNodes ?? 1) < 2) continue;
 		out.push({id: c.id, nranks: c.nranks, nNodes: c.nNodes, transports: [...c.transports].sort(), pairs: [...pairs.values()].sort((x, y) => (x.a + x.b < y.a + y.b ? -1 : 1))});
 	}
 	return out.sort((x, y) => y.nranks - x.nranks || (x.id < y.id ? -1 : 1));
 }
-

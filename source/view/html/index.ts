@@ -102,7 +102,10 @@ export function buildHtmlReport(input: HtmlReportInput): string {
 	];
 	const body = [
 		headerSection({header, source: snapshot.source, verdict: input.verdict, findings, generatedAt, firstTs: raw.firstTs, lastTs: raw.lastTs}),
-		contents(findings, sections.map(([id, title]) => [id, title])),
+		contents(
+			findings,
+			sections.map(([id, title]) => [id, title]),
+		),
 		...sections.map(([id, title, html, note]) => section(id, title, html, note)),
 		`<footer class="muted small"><p>Written by infertop ${h(VERSION)} at ${h(generatedAt.toISOString())}. Log text is shown as infertop read it: control sequences removed, secrets redacted.</p></footer>`,
 	].join('\n');

@@ -45,7 +45,9 @@ export function ranksTable(m: RanksModel): string {
 		}
 	}
 	if (rows.length === 0) return '<p class="muted">No GPU process seen.</p>';
-	return table(`${plural(m.total, 'rank')}, ${m.ready} ready, ${m.problems} standing out`, ['rank', 'pod', 'host', 'bus id', 'state', 'init', 'comms ready', 'why it stands out'], rows.slice(0, MAX_ROWS * 4), {more: Math.max(0, rows.length - MAX_ROWS * 4)});
+	return table(`${plural(m.total, 'rank')}, ${m.ready} ready, ${m.problems} standing out`, ['rank', 'pod', 'host', 'bus id', 'state', 'init', 'comms ready', 'why it stands out'], rows.slice(0, MAX_ROWS * 4), {
+		more: Math.max(0, rows.length - MAX_ROWS * 4),
+	});
 }
 
 export function pathsTables(m: PathsModel): string {
@@ -60,16 +62,25 @@ export function pathsTables(m: PathsModel): string {
 		out.push(table(`${host.pod}${host.host ? ` (host ${host.host})` : ''}: best path between GPUs as NCCL's topology gives it (type, GB/s)${host.nics.length ? `; NICs: ${host.nics.join(', ')}` : ''}`, head, rows, {cls: 'matrix'}));
 	}
 	for (const c of m.comms) {
-		const rows = c.pairs.slice(0, MAX_ROWS).map(p => [
-			`<span class="mono">${h(p.from)}</span>`,
-			`<span class="mono">${h(p.to)}</span>`,
-			tone(p.nvlinkUnused ? 'warn' : p.transport.startsWith('NET/Socket') ? 'warn' : null, h(p.transport)),
-			h(p.intra === null ? '?' : p.intra ? 'same pod' : 'between pods'),
-			h(p.path ?? ''),
-			p.nvlinkUnused ? '<span class="tone-warn">NVLink present, not used</span>' : '',
-			h(p.channels),
-		]);
-		out.push(table(`communicator ${commName(c.id)} (${c.nranks} ranks, ${c.state}): ${c.transports.join(', ') || 'no channel line'}${c.nvlinkUnused ? `; ${c.nvlinkUnused} pair(s) skip NVLink` : ''}`, ['from', 'to', 'transport', 'where', 'topology path', 'note', 'channels'], rows, {more: Math.max(0, c.pairs.length - MAX_ROWS)}));
+		const rows = c.pairs
+			.slice(0, MAX_ROWS)
+			.map(p => [
+				`<span class="mono">${h(p.from)}</span>`,
+				`<span class="mono">${h(p.to)}</span>`,
+				tone(p.nvlinkUnused ? 'warn' : p.transport.startsWith('NET/Socket') ? 'warn' : null, h(p.transport)),
+				h(p.intra === null ? '?' : p.intra ? 'same pod' : 'between pods'),
+				h(p.path ?? ''),
+				p.nvlinkUnused ? '<span class="tone-warn">NVLink present, not used</span>' : '',
+				h(p.channels),
+			]);
+		out.push(
+			table(
+				`communicator ${commName(c.id)} (${c.nranks} ranks, ${c.state}): ${c.transports.join(', ') || 'no channel line'}${c.nvlinkUnused ? `; ${c.nvlinkUnused} pair(s) skip NVLink` : ''}`,
+				['from', 'to', 'transport', 'where', 'topology path', 'note', 'channels'],
+				rows,
+				{more: Math.max(0, c.pairs.length - MAX_ROWS)},
+			),
+		);
 	}
 	return out.join('') || '<p class="muted">No channel or topology line read (NCCL_DEBUG=INFO prints them).</p>';
 }
@@ -106,28 +117,25 @@ export function endpointTable(m: EndpointModel): string {
 	const p50 = quantile(m.latency, 0.5);
 	const p90 = quantile(m.latency, 0.9);
 	const p99 = quantile(m.latency, 0.99);
-	const rows: [string, string][] = [
-		['url', m.url],
-		['via', m.via],
-		['health', m.health + (m.reason ? ` (${m.reason})` : '')],
-		...m.rows.map(r => [r.label, r.value] as [string, string]),
-	];
+	const rows: [string, string][] = [['url', m.url], ['via', m.via], ['health', m.health + (m.reason ? ` (${m.reason})` : '')], ...m.rows.map(r => [r.label, r.value] as [string, string])];
 	if (p50 !== null) rows.push(['probe latency p50 / p90 / p99', `${Math.round(p50)} / ${Math.round(p90!)} / ${Math.round(p99!)} ms over ${plural(m.latency.length, 'probe')}`]);
 	return `<dl class="facts">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${k === 'health' ? tone(m.tone, h(v)) : h(v)}</dd>`).join('')}</dl>${sparklineSvg(m.latency)}`;
 }
 
 export function podsTable(s: Snapshot, restarts: Record<string, string | null>): string {
-	const rows = s.pods.slice(0, MAX_ROWS * 4).map(p => [
-		`<b>${h(p.name)}</b>`,
-		h(p.node),
-		h(p.phase),
-		h([p.role, p.group !== null ? `group ${p.group}` : null, p.workerIndex !== null ? `worker ${p.workerIndex}` : null].filter(Boolean).join(', ')),
-		tone((p.restarts ?? 0) > 0 ? 'warn' : null, h(p.restarts) + (restarts[p.name] ? ` <span class="muted">${h(restarts[p.name])}</span>` : '')),
-		tone(p.exitCode !== null && p.exitCode !== 0 ? 'error' : null, h(p.exitCode)),
-		h(p.lines),
-		tone(p.lagSeconds ? 'warn' : null, h(p.lagSeconds ? secs(p.lagSeconds) : '')),
-		tone(p.reconnects ? 'warn' : null, h(p.reconnects)),
-	]);
+	const rows = s.pods
+		.slice(0, MAX_ROWS * 4)
+		.map(p => [
+			`<b>${h(p.name)}</b>`,
+			h(p.node),
+			h(p.phase),
+			h([p.role, p.group !== null ? `group ${p.group}` : null, p.workerIndex !== null ? `worker ${p.workerIndex}` : null].filter(Boolean).join(', ')),
+			tone((p.restarts ?? 0) > 0 ? 'warn' : null, h(p.restarts) + (restarts[p.name] ? ` <span class="muted">${h(restarts[p.name])}</span>` : '')),
+			tone(p.exitCode !== null && p.exitCode !== 0 ? 'error' : null, h(p.exitCode)),
+			h(p.lines),
+			tone(p.lagSeconds ? 'warn' : null, h(p.lagSeconds ? secs(p.lagSeconds) : '')),
+			tone(p.reconnects ? 'warn' : null, h(p.reconnects)),
+		]);
 	if (rows.length === 0) return '<p class="muted">No pod.</p>';
 	return table(null, ['pod', 'node', 'phase', 'role', 'restarts', 'exit', 'lines', 'lag', 'reconnects'], rows, {more: Math.max(0, s.pods.length - MAX_ROWS * 4)});
 }
@@ -142,7 +150,12 @@ export function commsTables(s: Snapshot): string {
 		tone(c.state === 'failed' ? 'error' : c.state === 'initializing' ? 'warn' : null, h(c.state)),
 		h(c.transports.join(', ')),
 		h(c.channels ? `coll ${c.channels.coll}, nvls ${c.channels.nvls}, p2p ${c.channels.p2p}` : ''),
-		h(c.rings.slice(0, 2).map(r => `ch ${channelRanges(r.channels)}: ${r.ranks.slice(0, 16).join(' ')}${r.truncated || r.ranks.length > 16 ? ' …' : ''}`).join('; ')),
+		h(
+			c.rings
+				.slice(0, 2)
+				.map(r => `ch ${channelRanges(r.channels)}: ${r.ranks.slice(0, 16).join(' ')}${r.truncated || r.ranks.length > 16 ? ' …' : ''}`)
+				.join('; '),
+		),
 	]);
 	const out = [table(null, ['comm', 'ranks', 'nodes', 'started/complete', 'state', 'transports', 'channels', 'rings'], rows, {more: Math.max(0, s.communicators.length - MAX_ROWS)})];
 	// NCCL's own Init timings, per rank, for the largest communicators that printed them
@@ -166,7 +179,13 @@ export function ncclFacts(s: Snapshot): string {
 		['network', `${nc.netPlugin ?? '-'}${nc.ibInUse ? ` (IB/RoCE in use${nc.ibInUse.linkLayer ? `, ${nc.ibInUse.linkLayer}` : ''})` : ''}`],
 		['external net plugin', nc.externalNetPlugin === null ? '-' : nc.externalNetPlugin ? 'found' : 'not found (built-in transports)'],
 		['bootstrap interface', nc.bootstrapInterface ?? '-'],
-		['net devices', nc.netDevices.map(d => `${d.name}${d.port !== null ? `:${d.port}` : ''} ${d.linkLayer ?? ''}${d.speedGbps ? ` ${d.speedGbps} Gb/s` : ''}${d.pod ? ` (${d.pod})` : ''}`.trim()).slice(0, 32).join(', ') || '-'],
+		[
+			'net devices',
+			nc.netDevices
+				.map(d => `${d.name}${d.port !== null ? `:${d.port}` : ''} ${d.linkLayer ?? ''}${d.speedGbps ? ` ${d.speedGbps} Gb/s` : ''}${d.pod ? ` (${d.pod})` : ''}`.trim())
+				.slice(0, 32)
+				.join(', ') || '-',
+		],
 	];
 	const env = Object.entries(nc.env).map(([k, v]) => {
 		const byPod = Object.entries(nc.envByPod).filter(([, vars]) => k in vars);

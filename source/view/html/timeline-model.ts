@@ -102,7 +102,11 @@ export function buildTimeline(state: RolloutState, rankRows: readonly RankRow[],
 			if (start === null) continue;
 			const open = m.completeAt === null && !(relative && t && m.state !== 'initializing');
 			const stop = m.completeAt ?? (relative && t ? t.total * 1000 : (p?.failedAt ?? end ?? start));
-			const parts = t ? Object.entries(t).filter(([k, v]) => k !== 'total' && v > 0).map(([name, seconds]) => ({name, seconds})) : null;
+			const parts = t
+				? Object.entries(t)
+						.filter(([k, v]) => k !== 'total' && v > 0)
+						.map(([name, seconds]) => ({name, seconds}))
+				: null;
 			let note: string | null = null;
 			let tone: Bar['tone'] = m.state === 'failed' ? 'error' : open ? 'warn' : 'ok';
 			const boot = t?.bootstrap ?? 0;
@@ -110,7 +114,10 @@ export function buildTimeline(state: RolloutState, rankRows: readonly RankRow[],
 			if (late && late.key === r.key && c.nranks === Math.max(...(p?.comms ?? []).map(x => state.comms[x]?.nranks ?? 0))) {
 				note = r.reason;
 				tone = 'warn';
-				const peers = Object.values(c.members).filter(x => x.proc !== r.key && x.startAt !== null).map(x => x.startAt!).sort((a, b) => a - b);
+				const peers = Object.values(c.members)
+					.filter(x => x.proc !== r.key && x.startAt !== null)
+					.map(x => x.startAt!)
+					.sort((a, b) => a - b);
 				lateFrom = peers.length ? peers[Math.floor((peers.length - 1) / 2)]! : null;
 			} else if (t && boot >= 1 && boot >= t.total / 2) note = `bootstrap ${boot.toFixed(1)} s: waited for ${lateName && late?.key !== r.key ? lateName : 'its peers'}`;
 			else if (open) note = `no Init COMPLETE${p?.failedAt ? ' before it failed' : ''}`;
@@ -166,7 +173,9 @@ function groupRows(state: RolloutState, rows: Row[]): Group[] {
 				pod,
 				label: r.pod ? pod : 'ranks no process of which was seen',
 				rows: [],
-				restarts: restarted ? {count: Math.max(ps!.restarts ?? 0, ps!.generation), at: c?.startedAt ?? null, reason: c?.lastTerminationReason ? `${c.lastTerminationReason}${c.lastExitCode !== null ? ` (exit ${c.lastExitCode})` : ''}` : null} : null,
+				restarts: restarted
+					? {count: Math.max(ps!.restarts ?? 0, ps!.generation), at: c?.startedAt ?? null, reason: c?.lastTerminationReason ? `${c.lastTerminationReason}${c.lastExitCode !== null ? ` (exit ${c.lastExitCode})` : ''}` : null}
+					: null,
 			};
 			groups.set(pod, g);
 		}

@@ -93,14 +93,19 @@ export function timelineSvg(m: TimelineModel): string {
 		const x1 = x(p.start);
 		const w = Math.max(2, x(p.end) - x1);
 		const tip = `${p.label}: ${clock(p.start)} → ${clock(p.end)} (${secs((p.end - p.start) / 1000)})`;
-		parts.push(`<g class="phase ph-${cls(p.phase)}"><title>${h(tip)}</title><rect x="${n(x1)}" y="${y + 2}" width="${n(w)}" height="16" rx="2"/>${w > textW(p.label) + 6 ? `<text x="${n(x1 + 3)}" y="${y + 14}" class="inbar">${h(p.label)}</text>` : ''}</g>`);
+		parts.push(
+			`<g class="phase ph-${cls(p.phase)}"><title>${h(tip)}</title><rect x="${n(x1)}" y="${y + 2}" width="${n(w)}" height="16" rx="2"/>${w > textW(p.label) + 6 ? `<text x="${n(x1 + 3)}" y="${y + 14}" class="inbar">${h(p.label)}</text>` : ''}</g>`,
+		);
 	}
 	y += 40;
 	const axisY = y;
 	parts.push(`<line x1="${LABEL}" y1="${axisY}" x2="${LABEL + PLOT}" y2="${axisY}" class="axis"/>`);
 	parts.push(`<text x="4" y="${axisY + 4}" class="rlabel muted">${m.relative ? 'no timestamps: durations' : `t0 ${h(clock(t0))}`}</text>`);
 	for (const t of sc.ticks) parts.push(`<line x1="${n(x(t.t))}" y1="${axisY - 3}" x2="${n(x(t.t))}" y2="${axisY + 3}" class="axis"/><text x="${n(x(t.t))}" y="${axisY - 6}" text-anchor="middle" class="tick">${h(t.label)}</text>`);
-	if (sc.breakAt !== null) parts.push(`<g class="axisbreak"><title>time squeezed from here on</title><rect x="${n(sc.breakAt - 5)}" y="${axisY - 6}" width="10" height="12" class="breakbg"/><text x="${n(sc.breakAt)}" y="${axisY + 4}" text-anchor="middle" class="tick">≈</text></g>`);
+	if (sc.breakAt !== null)
+		parts.push(
+			`<g class="axisbreak"><title>time squeezed from here on</title><rect x="${n(sc.breakAt - 5)}" y="${axisY - 6}" width="10" height="12" class="breakbg"/><text x="${n(sc.breakAt)}" y="${axisY + 4}" text-anchor="middle" class="tick">≈</text></g>`,
+		);
 	y += 10;
 	const gridTop = y;
 	for (const g of m.groups) {
@@ -119,7 +124,9 @@ export function timelineSvg(m: TimelineModel): string {
 		const fx = x(m.firstFailure.at);
 		const label = `first failure ${clock(m.firstFailure.at)}${m.firstFailure.text ? ` — ${m.firstFailure.text}` : ''}`;
 		const anchor = fx + textW(label) > W ? 'end' : 'start';
-		parts.push(`<g class="firstfail"><title>${h(label)}</title><line x1="${n(fx)}" y1="${gridTop - 6}" x2="${n(fx)}" y2="${y + 2}"/><text x="${n(anchor === 'end' ? Math.max(textW(label), fx - 4) : fx + 4)}" y="${y + 16}" text-anchor="${anchor}" class="tone-error">${h(label)}</text></g>`);
+		parts.push(
+			`<g class="firstfail"><title>${h(label)}</title><line x1="${n(fx)}" y1="${gridTop - 6}" x2="${n(fx)}" y2="${y + 2}"/><text x="${n(anchor === 'end' ? Math.max(textW(label), fx - 4) : fx + 4)}" y="${y + 16}" text-anchor="${anchor}" class="tone-error">${h(label)}</text></g>`,
+		);
 		y += 18;
 	}
 	const height = y + 10;
@@ -144,7 +151,9 @@ function rowSvg(parts: string[], r: Row, y: number, x: (t: number) => number, t0
 	parts.push(`<g class="row tone-${cls(tone)}" data-rank="${h(r.rank)}"><title>${h(`${r.title}${r.pod ? ` on ${r.pod}` : ''}${r.reason ? `: ${r.reason}` : ''}`)}</title><text x="14" y="${y + 13}" class="rlabel">${h(r.title)}</text></g>`);
 	if (r.unseen) {
 		const x1 = x(t0);
-		parts.push(`<g class="bar missing"><title>${h(r.reason ?? 'never seen')}</title><rect x="${n(x1)}" y="${y + 3}" width="${n(x(t1) - x1)}" height="${LANE - 3}" rx="2"/><text x="${n(x1 + 6)}" y="${y + 13}">${h(`rank ${r.rank ?? '?'} ${r.reason ?? 'never seen'}`)}</text></g>`);
+		parts.push(
+			`<g class="bar missing"><title>${h(r.reason ?? 'never seen')}</title><rect x="${n(x1)}" y="${y + 3}" width="${n(x(t1) - x1)}" height="${LANE - 3}" rx="2"/><text x="${n(x1 + 6)}" y="${y + 13}">${h(`rank ${r.rank ?? '?'} ${r.reason ?? 'never seen'}`)}</text></g>`,
+		);
 		return y + height;
 	}
 	const texts: Text[] = [];
@@ -155,7 +164,9 @@ function rowSvg(parts: string[], r: Row, y: number, x: (t: number) => number, t0
 	if (r.failedAt !== null) {
 		const fx = x(r.failedAt);
 		const ftone = tone === 'plain' ? 'warn' : tone;
-		parts.push(`<g class="fail tone-${cls(ftone)}"><title>${h(`failed at ${clock(r.failedAt)}${r.failure ? `: ${r.failure}` : ''}${r.reason ? ` (${r.reason})` : ''}`)}</title><text x="${n(fx)}" y="${y + 14}" text-anchor="middle" class="mark">✕</text></g>`);
+		parts.push(
+			`<g class="fail tone-${cls(ftone)}"><title>${h(`failed at ${clock(r.failedAt)}${r.failure ? `: ${r.failure}` : ''}${r.reason ? ` (${r.reason})` : ''}`)}</title><text x="${n(fx)}" y="${y + 14}" text-anchor="middle" class="mark">✕</text></g>`,
+		);
 		const label = failShort(r);
 		texts.push(fx + 8 + textW(label) > W ? {x: fx - 8, text: label, klass: `note tone-${ftone}`, y: y + 13, anchor: 'end'} : {x: fx + 8, text: label, klass: `note tone-${ftone}`, y: y + 13, anchor: 'start'});
 	}

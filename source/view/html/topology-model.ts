@@ -230,7 +230,10 @@ function hostView(ctx: Ctx, view: string, pod: string, topo: HostTopology | unde
 			const key = `NET|${from}|${to}`;
 			if (!from || !to || routed.has(key)) continue;
 			routed.add(key);
-			mark(graph.route(from, to, id => !isGpu(id) && !nvs(id)), l.transport);
+			mark(
+				graph.route(from, to, id => !isGpu(id) && !nvs(id)),
+				l.transport,
+			);
 			continue;
 		}
 		const a = gpuNode.get(normBus(pa.busId));
@@ -242,7 +245,14 @@ function hostView(ctx: Ctx, view: string, pod: string, topo: HostTopology | unde
 		const path = cl === 'P2P' ? (graph.route(a, b, nvs) ?? graph.route(a, b, id => !isGpu(id) && !nvs(id))) : graph.route(a, b, id => !isGpu(id) && !nvs(id));
 		mark(path, cl === 'P2P' ? `P2P` : 'SHM');
 	}
-	const gdr = gdrLinks(ctx, view, gpuNode, nodes, devs.map(d => d.name), netNodes.map(x => x.id));
+	const gdr = gdrLinks(
+		ctx,
+		view,
+		gpuNode,
+		nodes,
+		devs.map(d => d.name),
+		netNodes.map(x => x.id),
+	);
 	for (const g of gdr) {
 		const node = nodes.get(g.gpu);
 		const hca = (g.nic ? nodes.get(g.nic)?.label : null) ?? (/^\d+$/.test(g.hca) ? `HCA ${g.hca}` : g.hca);

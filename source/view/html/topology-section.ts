@@ -35,7 +35,13 @@ function clusterStrip(hosts: readonly HostView[], comms: readonly InterNodeComm[
 			const i = index.get(p.a);
 			const j = index.get(p.b);
 			if (i === undefined || j === undefined) continue;
-			arcs.push({i: Math.min(i, j), j: Math.max(i, j), text: `${shortComm(c.id)}: ${p.transports.join(' + ')}`, tone: transportTone(p.transports), tip: `communicator ${c.id} (${c.nranks} ranks): ${p.a} ↔ ${p.b} via ${p.transports.join(', ')}, ${plural(p.channels, 'channel connection')}`});
+			arcs.push({
+				i: Math.min(i, j),
+				j: Math.max(i, j),
+				text: `${shortComm(c.id)}: ${p.transports.join(' + ')}`,
+				tone: transportTone(p.transports),
+				tip: `communicator ${c.id} (${c.nranks} ranks): ${p.a} ↔ ${p.b} via ${p.transports.join(', ')}, ${plural(p.channels, 'channel connection')}`,
+			});
 		}
 	}
 	// arcs between the same pair stack upwards
@@ -95,7 +101,14 @@ function interNodeTable(comms: readonly InterNodeComm[]): string {
 		else if (c.pairs.length <= 6) pairs = c.pairs.map(p => `${h(p.a)} ↔ ${h(p.b)}: <span class="tone-${cls(transportTone(p.transports))}">${h(p.transports.join(' + '))}</span> (${h(plural(p.channels, 'connection'))})`).join('<br>');
 		else {
 			const odd = c.pairs.filter(p => p.transports.join(' + ') !== usual);
-			pairs = `${h(plural(c.pairs.length - odd.length, 'pair'))} of pods via <span class="tone-${cls(transportTone(usual ? [usual] : []))}">${h(usual)}</span>${odd.length ? `; odd: ${odd.slice(0, 8).map(p => `${h(p.a)} ↔ ${h(p.b)} via <span class="tone-${cls(transportTone(p.transports))}">${h(p.transports.join(' + '))}</span>`).join(', ')}${odd.length > 8 ? ` and ${odd.length - 8} more` : ''}` : ''}`;
+			pairs = `${h(plural(c.pairs.length - odd.length, 'pair'))} of pods via <span class="tone-${cls(transportTone(usual ? [usual] : []))}">${h(usual)}</span>${
+				odd.length
+					? `; odd: ${odd
+							.slice(0, 8)
+							.map(p => `${h(p.a)} ↔ ${h(p.b)} via <span class="tone-${cls(transportTone(p.transports))}">${h(p.transports.join(' + '))}</span>`)
+							.join(', ')}${odd.length > 8 ? ` and ${odd.length - 8} more` : ''}`
+					: ''
+			}`;
 		}
 		return `<tr><td class="mono">${h(shortComm(c.id))}</td><td>${h(c.nranks)}</td><td>${h(c.nNodes)}</td><td>${h(c.transports.join(', '))}</td><td>${pairs}</td></tr>`;
 	});

@@ -22,7 +22,13 @@ const compact: Dims = {slot: 72, box: 67, compact: true};
 
 /** The short form of a box's line in a compact drawing. */
 function compactText(s: string): string {
-	return s.replace(/ · cuda \d+$/, '').replace(/^(GDR o(?:n|ff)) → .*$/, '$1').replace(/^TCP: no GDR$/, 'no GDR').replace(/ Gb\/s$/, 'G').replace(/ · 1st failure$/, ' · 1st').replace(/ · follow-on$/, '');
+	return s
+		.replace(/ · cuda \d+$/, '')
+		.replace(/^(GDR o(?:n|ff)) → .*$/, '$1')
+		.replace(/^TCP: no GDR$/, 'no GDR')
+		.replace(/ Gb\/s$/, 'G')
+		.replace(/ · 1st failure$/, ' · 1st')
+		.replace(/ · follow-on$/, '');
 }
 
 interface Placed {
@@ -125,7 +131,10 @@ export function hostLayout(v: HostView): {placed: Map<string, Placed>; width: nu
 	let height = rowY(deviceRow + 1) + ROW;
 	// the NVSwitch: one bar under the GPUs it links (a row lower when NET devices sit under the GPU row)
 	for (const x of v.nodes.filter(x => x.kind === 'nvs')) {
-		const gpus = v.edges.filter(e => e.a === x.id || e.b === x.id).map(e => placed.get(e.a === x.id ? e.b : e.a)).filter((p): p is Placed => Boolean(p));
+		const gpus = v.edges
+			.filter(e => e.a === x.id || e.b === x.id)
+			.map(e => placed.get(e.a === x.id ? e.b : e.a))
+			.filter((p): p is Placed => Boolean(p));
 		if (!gpus.length) continue;
 		const lo = Math.min(...gpus.map(p => p.x));
 		const hi = Math.max(...gpus.map(p => p.x + p.w));
