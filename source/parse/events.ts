@@ -24,16 +24,20 @@ export interface PodFacts {
 	createdAt: number | null;
 	/** GPUs the pod's containers ask for (`nvidia.com/gpu` and other `…/gpu` limits), null when none is named */
 	gpus?: number | null;
-	containers: {
-		name: string;
-		state: 'running' | 'waiting' | 'terminated' | null;
-		reason: string | null;
-		restarts: number;
-		exitCode: number | null;
-		lastTerminationReason: string | null;
-		lastExitCode: number | null;
-		startedAt: number | null;
-	}[];
+	containers: ContainerFacts[];
+}
+
+/** One container's status as the API gives it (the state's ContainerState is this). */
+export interface ContainerFacts {
+	name: string;
+	/** running | waiting | terminated | null (files) */
+	state: 'running' | 'waiting' | 'terminated' | null;
+	reason: string | null;
+	restarts: number;
+	exitCode: number | null;
+	lastTerminationReason: string | null;
+	lastExitCode: number | null;
+	startedAt: number | null;
 }
 
 export type SourceEvent =

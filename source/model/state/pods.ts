@@ -1,16 +1,9 @@
 /** The pods slice: Kubernetes facts about each pod and the health of its log streams (model/pods.ts folds them). */
 
-export interface ContainerState {
-	name: string;
-	/** running | waiting | terminated | null (files) */
-	state: 'running' | 'waiting' | 'terminated' | null;
-	reason: string | null;
-	restarts: number;
-	exitCode: number | null;
-	lastTerminationReason: string | null;
-	lastExitCode: number | null;
-	startedAt: number | null;
-}
+import type {ContainerFacts} from '../../parse/events.js';
+
+/** A container as the pod facts give it: one definition, the source's (parse/events.ts). */
+export type ContainerState = ContainerFacts;
 
 export interface StreamHealth {
 	/** container name this stream reads */
