@@ -201,6 +201,37 @@ describe('fast path = full path', () => {
 		}
 	});
 
+	// journald's and compose's heads are looked for on a stream's first 32 lines: the same lines
+	// whichever path read them (a fast path that counted only its misses kept looking further)
+	it('a compose-like line after the first 32 lines is shown whole, on both paths', () => {
+		const first = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO cudaDriverVersion 13000';
+		const noise = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO proxyProgressAsync opId=0x3eacd780 op.type=1 op.reqBuff=0x7f9700000000';
+		const late = '2026-11-26T22:02:06.000000000Z svc-1  | a line that only looks like docker compose wrote it';
+		const bytes = Buffer.from(`${first}\n${`${noise}\n`.repeat(40)}${late}\n`);
+		const fast = run(bytes, false, 64 * 1024);
+		const full = run(bytes, true, 64 * 1024);
+		expect(fast.lines.at(-1)!.text).toBe('svc-1  | a line that only looks like docker compose wrote it');
+		expect(fast.lines).toEqual(full.lines);
+		expect(fast.events).toBe(full.events);
+	});
+
+	// a per-collective line is told by its first colon, and redaction may move it: a token shape
+	// or an Authorization value before it is read as the full path reads it once redacted
+	it('per-collective lines are counted as the full path counts them once redacted', () => {
+		const first = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO cudaDriverVersion 13000';
+		const stamp = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO ';
+		const counted = (json: string) => (JSON.parse(json) as {type: string; collectiveLines?: number}[]).reduce((n, e) => n + (e.type === 'log-progress' ? e.collectiveLines! : 0), 0);
+		// redacted: "Send <redacted>: opCount 2 …" (a collective), "A Authorization=<redacted> opCount 1 …" (none)
+		for (const [msg, collectives] of [
+			['Send sk-abcdefghijklmnopqrstu: opCount 2 sendbuff 0x1', 1],
+			['A Authorization=x: opCount 1 sendbuff 0x1', 0],
+		] as const) {
+			const bytes = Buffer.from(`${first}\n${stamp}${msg}\n`);
+			expect([msg, counted(eventsOnly(bytes, true))]).toEqual([msg, collectives]);
+			expect([msg, counted(eventsOnly(bytes, false))]).toEqual([msg, collectives]);
+		}
+	});
+
 	it('a glued second head in a noise line is still parsed', () => {
 		const head = '2026-11-26T22:02:05.259366674Z vm:965:965 [0] NCCL INFO channel.cc:42 Cuda Alloc Size 1216 pointer 0x7f975c600000';
 		const glued = '2026-11-26T22:02:05.364834749Z vm:965:965 [0] NCCL INFO proxyProgressAsync opId=0x3eacd780 donevm:965:965 [0] NCCL INFO cudaDriverVersion 13000';
