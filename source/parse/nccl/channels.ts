@@ -8,7 +8,6 @@ import type {LogEvent, ParsedLink} from '../log-events.js';
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 import {commForLink, emitCommScoped, initScoped, unknownComm} from './comms.js';
 import {parseRing, parseRingOrder, parseTrees} from './rings.js';
-import {indexIn} from '../range.js';
 
 // e.g. "Channel 00/0 : 0[0] -> 1[1] via P2P/CUMEM", "Channel 00 : 0[0] -> 1[1] via SHM/direct/direct",
 //      "Channel 00/0 : 3[3] -> 0[0] [receive] via NET/Socket/0", "Channel 01/0 : 0[1b000] -> 1[1c000] via P2P/direct pointer/read" (2.18)
@@ -98,11 +97,6 @@ export function treeLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): 
 		for (const x of t.trees) for (const r of x.down) size = Math.max(size, r + 1, (x.up ?? 0) + 1);
 		initScoped(ctx, proc, {type: 'comm-tree', pod: ctx.pod, at: at(), proc: proc.key, comm: '', rank: t.rank, trees: t.trees}, t.rank, size);
 	}
-}
-
-/** `2 coll channels, …` (a digit first; else e.g. the ring order dump "0 : 1 2 3", which is noise). */
-export function hasChannelCounts(t: string, m: number, end: number): boolean {
-	return indexIn(t, ' coll channels, ', m, end) !== -1;
 }
 
 export function channelCounts(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {

@@ -12,16 +12,24 @@
  * their first characters before any regex runs.
  */
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
-import {channelCounts, channelLine, hasChannelCounts, patternLine, ringLine, ringsConnected, treeLine} from './channels.js';
+import {channelCounts, channelLine, patternLine, ringLine, ringsConnected, treeLine} from './channels.js';
 import {diagLine} from './diag.js';
-import {cudaDriverLine, env, envSetTo, gitVersionLine, hasSetByEnv, isEnvLine, isEnvSetTo, versionLine} from './env.js';
-import {commLine, endsWithInit, initLine, initTimings, isRankedInitLine} from './init.js';
+import {cudaDriverLine, env, envSetTo, gitVersionLine, versionLine} from './env.js';
+import {commLine, initLine, initTimings} from './init.js';
 import {bootstrapLine, gdrPerGpu, handleNet, pluginAssigned, pluginFailed, pluginInitialized, usingNetwork} from './net.js';
 import {feedTopology, finishTopology, topologyStart} from './topology.js';
 import {warn} from './warn.js';
 
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
+	Tab = 9,
+	Cr = 13,
+	Space = 32,
+	Digit0 = 48,
+	Digit9 = 57,
+	A = 65,
+	Z = 90,
+	Underscore = 95, // '_'
 	NonAscii = 128,
 }
 
@@ -58,6 +66,74 @@ function starts(prefix: string, handle: InfoHandler, when: InfoTest | null = nul
 /** A rule for every message whose first character is one of `first` (after the rules for its prefixes). */
 function startsWithAny(first: string, when: InfoTest, handle: InfoHandler): InfoRule {
 	return {prefix: '', first, second: -1, when, handle};
+}
+
+// ---- the tests a rule may add. Here, beside the table: tried on every noise line, they stay
+// local calls the compiler inlines (an imported function is a cell load and a target check
+// at every call) ----
+
+/** The message t[m, end) ends with an Init START/COMPLETE (initLine's lines). */
+function endsWithInit(t: string, _m: number, end: number): boolean {
+	return t.startsWith('- Init START', end - 12) || t.startsWith(' - Init COMPLETE', end - 16);
+}
+
+/** `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+): an init line behind its rank tag. */
+function isRankedInitLine(t: string, m: number, end: number): boolean {
+	return indexIn(t, '- Init ', m, end) !== -1;
+}
+
+/** `2 coll channels, …` (a digit first; else e.g. the ring order dump "0 : 1 2 3", which is noise). */
+function hasChannelCounts(t: string, m: number, end: number): boolean {
+	return indexIn(t, ' coll channels, ', m, end) !== -1;
+}
+
+/** The ` set by environment to ` of an env line, e.g. "NCCL_P2P_LEVEL set by environment to NVL". */
+const SET_BY_ENV = ' set by environment to ';
+
+/** [A-Z0-9_], the characters of an env name (env()'s key test). */
+function isEnvKeyChar(c: number): boolean {
+	return (c >= Ch.A && c <= Ch.Z) || (c >= Ch.Digit0 && c <= Ch.Digit9) || c === Ch.Underscore;
+}
+
+/** End of the [A-Z0-9_] run that starts the message at m (its first character is upper case). */
+function keyEnd(t: string, m: number, end: number): number {
+	let e = m + 1;
+	while (e < end && isEnvKeyChar(t.charCodeAt(e))) e++;
+	return e;
+}
+
+/**
+ * A message env() may take: `IDENT<spaces>set by environment to …`. env() takes only a key
+ * of [A-Z0-9_] (its key test), so a message whose leading [A-Z0-9_] run is followed by
+ * another printable ASCII character, e.g. "ProxyCall UDS …", is none.
+ */
+function isEnvLine(t: string, m: number, end: number): boolean {
+	const e = keyEnd(t, m, end);
+	if (e === end) return false;
+	const after = t.charCodeAt(e);
+	if (after < Ch.NonAscii && after !== Ch.Space && (after < Ch.Tab || after > Ch.Cr)) return false;
+	return indexIn(t, SET_BY_ENV, m, end) !== -1;
+}
+
+/** `NCCL_… set by environment to …` anywhere in the message */
+function hasSetByEnv(t: string, m: number, end: number): boolean {
+	return indexIn(t, SET_BY_ENV, m, end) !== -1;
+}
+
+/** "NCCL_IB_HCA set to mlx5_4" (ENV_SET_TO's shape: the name, then ` set to `) */
+function isEnvSetTo(t: string, m: number, end: number): boolean {
+	return t.startsWith(' set to ', keyEnd(t, m, end));
+}
+
+/**
+ * indexOf within t[from, end), or -1. `t` may go on past the message (the fast path's
+ * chunk): a search of the whole rest would cost O(chunk) per line, so a line inside a
+ * longer string is searched as a slice (a view, no copy).
+ */
+function indexIn(t: string, s: string, from: number, end: number): number {
+	if (end === t.length) return t.indexOf(s, from);
+	const i = t.slice(from, end).indexOf(s);
+	return i === -1 ? -1 : from + i;
 }
 
 /** The first colon of the message isCollective looked at last (-1: none in it). */

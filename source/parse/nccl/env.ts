@@ -4,63 +4,11 @@
  * version) and the CUDA driver version.
  */
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
-import {indexIn} from '../range.js';
-
-/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
-const enum Ch {
-	Tab = 9,
-	Cr = 13,
-	Space = 32,
-	Digit0 = 48,
-	Digit9 = 57,
-	A = 65,
-	Z = 90,
-	Underscore = 95, // '_'
-	NonAscii = 128,
-}
 
 // NCCL_IB_HCA is reported only this way, whenever the user set it (transport/net_ib.cc, 2.18 → 2.30):
 // e.g. "NCCL_IB_HCA set to mlx5_4" (public excerpt, NVIDIA/nccl#1052, NCCL 2.18.5), also
 // "NCCL_SOCKET_IFNAME set to enp9s0np0" beside its "set by environment to" line (NVIDIA/nccl#1866, 2.27.6)
 const ENV_SET_TO = /^(NCCL_[A-Z0-9_]+) set to (\S.*)$/;
-
-/** The ` set by environment to ` of an env line, e.g. "NCCL_P2P_LEVEL set by environment to NVL". */
-const SET_BY_ENV = ' set by environment to ';
-
-/** [A-Z0-9_], the characters of an env name (env()'s key test). */
-function isEnvKeyChar(c: number): boolean {
-	return (c >= Ch.A && c <= Ch.Z) || (c >= Ch.Digit0 && c <= Ch.Digit9) || c === Ch.Underscore;
-}
-
-/** End of the [A-Z0-9_] run that starts the message at m (its first character is upper case). */
-function keyEnd(t: string, m: number, end: number): number {
-	let e = m + 1;
-	while (e < end && isEnvKeyChar(t.charCodeAt(e))) e++;
-	return e;
-}
-
-/**
- * A message env() may take: `IDENT<spaces>set by environment to …`. env() takes only a key
- * of [A-Z0-9_] (its key test), so a message whose leading [A-Z0-9_] run is followed by
- * another printable ASCII character, e.g. "ProxyCall UDS …", is none.
- */
-export function isEnvLine(t: string, m: number, end: number): boolean {
-	const e = keyEnd(t, m, end);
-	if (e === end) return false;
-	const after = t.charCodeAt(e);
-	if (after < Ch.NonAscii && after !== Ch.Space && (after < Ch.Tab || after > Ch.Cr)) return false;
-	return indexIn(t, SET_BY_ENV, m, end) !== -1;
-}
-
-/** `NCCL_… set by environment to …` anywhere in the message */
-export function hasSetByEnv(t: string, m: number, end: number): boolean {
-	return indexIn(t, SET_BY_ENV, m, end) !== -1;
-}
-
-/** "NCCL_IB_HCA set to mlx5_4" (ENV_SET_TO's shape: the name, then ` set to `) */
-export function isEnvSetTo(t: string, m: number, end: number): boolean {
-	return t.startsWith(' set to ', keyEnd(t, m, end));
-}
 
 export function env(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
 	// e.g. "NCCL_NVLS_ENABLE set by environment to 0." (params end in '.'), "NCCL_SOCKET_IFNAME set by environment to net1"

@@ -6,7 +6,6 @@
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 import {mergeUnknown, pointerComm, sealUnknown} from './comms.js';
 import {parseInitTimings} from './rings.js';
-import {indexIn} from '../range.js';
 
 // e.g. "ncclCommInitRankConfig comm 0x2eaa44e0 rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 60 commId 0xe5be1de28bddac49 - Init START"
 // e.g. "[Rank 0] ncclCommInitRankConfig comm 0x… rank 0 nranks 2 cudaDev 0 nvmlDev 0 busId 1b000 commId 0x… - Init START" (2.29+)
@@ -20,16 +19,6 @@ const COMM_INFO = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) l
 
 // e.g. "comm 0x3dd742d0 rank 1 nranks 4 cudaDev 1 busId 70 - Destroy COMPLETE", "… nRanks 4 … - Abort COMPLETE"
 const COMM_END = /^comm (0x[0-9a-fA-F]+) rank (\d+) n[Rr]anks (\d+) cudaDev (\d+) busId ([0-9a-fA-F]+) - (Destroy|Abort) COMPLETE/;
-
-/** The message t[m, end) ends with an Init START/COMPLETE (initLine's lines). */
-export function endsWithInit(t: string, _m: number, end: number): boolean {
-	return t.startsWith('- Init START', end - 12) || t.startsWith(' - Init COMPLETE', end - 16);
-}
-
-/** `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+): an init line behind its rank tag. */
-export function isRankedInitLine(t: string, m: number, end: number): boolean {
-	return indexIn(t, '- Init ', m, end) !== -1;
-}
 
 /**
  * `comm 0x…` lines: Destroy/Abort COMPLETE, the `comm 0x… rank R nRanks N nNodes …` line of a
@@ -53,7 +42,7 @@ export function commLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): 
 		ctx.events.push({type: 'comm-info', pod: ctx.pod, at: at(), proc: proc.key, comm, rank, nranks, nNodes: Number(i[4]), localRanks: Number(i[5]), ptr});
 		return;
 	}
-	if (endsWithInit(msg, 0, msg.length)) initLine(ctx, proc, msg, at);
+	if (msg.endsWith('- Init START') || msg.endsWith(' - Init COMPLETE')) initLine(ctx, proc, msg, at);
 }
 
 /**
