@@ -9,6 +9,11 @@
  * never held in memory.
  */
 
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Cr = 13,
+}
+
 export interface LineSplitter {
 	/** complete lines in this chunk (without `\n`, trailing `\r` removed) */
 	push(chunk: Uint8Array | string): string[];
@@ -75,7 +80,7 @@ export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
 			const at = safeCut(line, maxLineChars);
 			cutBytes += utf8Length(line.slice(at));
 			line = line.slice(0, at);
-		} else if (cutBytes === 0 && line.charCodeAt(line.length - 1) === 13) {
+		} else if (cutBytes === 0 && line.charCodeAt(line.length - 1) === Ch.Cr) {
 			line = line.slice(0, -1);
 		}
 		return cutBytes > 0 ? `${line}…[cut ${cutBytes} bytes]` : line;
@@ -139,7 +144,7 @@ export function createLineSplitter(maxLineChars = 64 * 1024): LineSplitter {
 
 	/** A line within the cap: its trailing `\r` dropped, as finish() does. */
 	function range(s: string, start: number, end: number, each: LineRange): void {
-		each(s, start, end > start && s.charCodeAt(end - 1) === 13 ? end - 1 : end);
+		each(s, start, end > start && s.charCodeAt(end - 1) === Ch.Cr ? end - 1 : end);
 	}
 
 	function capCarry(): void {

@@ -10,13 +10,33 @@
  * on lines that already look like the format.
  */
 
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Space = 32,
+	OpenParen = 40, // '('
+	CloseParen = 41, // ')'
+	Minus = 45, // '-'
+	Digit0 = 48,
+	Digit9 = 57,
+	Colon = 58, // ':'
+	C = 67,
+	D = 68,
+	E = 69,
+	I = 73,
+	T = 84,
+	W = 87,
+	Z = 90,
+	OpenBracket = 91, // '['
+	CloseBracket = 93, // ']'
+}
+
 /** Length of a leading RFC3339(Nano) stamp plus its space, or 0. */
 // e.g. "2026-11-26T22:05:02.718062268Z vm:1574:1574 [0] NCCL INFO …" → 31
 export function k8sStampLength(line: string, from = 0): number {
 	if (line.length < from + 21) return 0;
-	if (line.charCodeAt(from + 4) !== 45 || line.charCodeAt(from + 10) !== 84 || line.charCodeAt(from + 13) !== 58) return 0;
+	if (line.charCodeAt(from + 4) !== Ch.Minus || line.charCodeAt(from + 10) !== Ch.T || line.charCodeAt(from + 13) !== Ch.Colon) return 0;
 	const c0 = line.charCodeAt(from);
-	if (c0 < 48 || c0 > 57) return 0;
+	if (c0 < Ch.Digit0 || c0 > Ch.Digit9) return 0;
 	const sp = line.indexOf(' ', from + 19);
 	if (sp === -1 || sp - from > 36) return sp === -1 && line.length - from <= 36 && isStampEnd(line, line.length) ? line.length - from : 0;
 	return isStampEnd(line, sp) ? sp + 1 - from : 0;
@@ -25,7 +45,7 @@ export function k8sStampLength(line: string, from = 0): number {
 function isStampEnd(line: string, end: number): boolean {
 	const z = line.charCodeAt(end - 1);
 	// `Z` or a numeric offset `+00:00`
-	return z === 90 || (z >= 48 && z <= 57 && line.charCodeAt(end - 3) === 58);
+	return z === Ch.Z || (z >= Ch.Digit0 && z <= Ch.Digit9 && line.charCodeAt(end - 3) === Ch.Colon);
 }
 
 // e.g. "2026-11-26T22:05:02.718062268Z" — a second stamp glued into a line by a partial write
@@ -40,16 +60,18 @@ export interface ProcPrefix {
 	length: number;
 }
 
+const IP_END = /[,\s)]/;
+
 /** vLLM/Ray process prefix at the start of an (ANSI-stripped) line. */
 // e.g. "(VllmWorker TP0 pid=5) ", "(pid=328, ip=10.244.1.18) ", "(Worker (TP1)) "
 export function procPrefix(text: string): ProcPrefix | null {
-	if (text.charCodeAt(0) !== 40) return null;
+	if (text.charCodeAt(0) !== Ch.OpenParen) return null;
 	let depth = 0;
 	let end = -1;
 	for (let i = 0; i < text.length && i < 200; i++) {
 		const c = text.charCodeAt(i);
-		if (c === 40) depth++;
-		else if (c === 41 && --depth === 0) {
+		if (c === Ch.OpenParen) depth++;
+		else if (c === Ch.CloseParen && --depth === 0) {
 			end = i;
 			break;
 		}
@@ -66,18 +88,24 @@ export function procPrefix(text: string): ProcPrefix | null {
 		let any = false;
 		for (; j < name.length; j++) {
 			const c = name.charCodeAt(j);
-			if (c < 48 || c > 57) break;
-			v = v * 10 + c - 48;
+			if (c < Ch.Digit0 || c > Ch.Digit9) break;
+			v = v * 10 + c - Ch.Digit0;
 			any = true;
 		}
 		pid = any ? v : null;
 	}
 	const ipAt = name.indexOf('ip=');
-	const ip = ipAt === -1 ? null : (name.slice(ipAt + 3).split(/[,\s)]/)[0] ?? null);
+	let ip: string | null = null;
+	if (ipAt !== -1) {
+		// up to a `,`, a space or `)`: "ip=10.244.1.18", "ip=10.0.0.2, …"
+		ip = name.slice(ipAt + 3);
+		const cut = ip.search(IP_END);
+		if (cut !== -1) ip = ip.slice(0, cut);
+	}
 	let length = end + 1;
-	if (text.charCodeAt(length) === 32) length++;
+	if (text.charCodeAt(length) === Ch.Space) length++;
 	// 0.10's nested `(EngineCore_0 pid=1) (VllmWorker TP0 pid=2) `: the inner one wrote the line
-	if (text.charCodeAt(length) === 40 && pidAt !== -1) {
+	if (text.charCodeAt(length) === Ch.OpenParen && pidAt !== -1) {
 		const inner = procPrefix(text.slice(length));
 		if (inner && inner.pid !== null) return {...inner, length: length + inner.length};
 	}
@@ -87,7 +115,7 @@ export function procPrefix(text: string): ProcPrefix | null {
 /** NCCL 2.26+ `[%F %T] ` stamp (default NCCL_DEBUG_TIMESTAMP_FORMAT), optionally with sub-seconds. */
 // e.g. "[2026-11-26 22:05:13] vm:1622:1622 [0] bootstrap.cc:114 NCCL WARN …"
 export function ncclStampLength(text: string, from: number): number {
-	if (text.charCodeAt(from) !== 91 || text.charCodeAt(from + 5) !== 45 || text.charCodeAt(from + 11) !== 32) return 0;
+	if (text.charCodeAt(from) !== Ch.OpenBracket || text.charCodeAt(from + 5) !== Ch.Minus || text.charCodeAt(from + 11) !== Ch.Space) return 0;
 	const close = text.indexOf('] ', from + 19);
 	return close !== -1 && close - from < 34 ? close + 2 - from : 0;
 }
@@ -117,8 +145,8 @@ function readInt(text: string, i: number): number {
 	const s = i;
 	for (; i < text.length; i++) {
 		const c = text.charCodeAt(i);
-		if (c < 48 || c > 57) break;
-		v = v * 10 + c - 48;
+		if (c < Ch.Digit0 || c > Ch.Digit9) break;
+		v = v * 10 + c - Ch.Digit0;
 	}
 	intEnd = i;
 	return i === s ? -1 : v;
@@ -128,23 +156,23 @@ function readInt(text: string, i: number): number {
 export function ncclHead(text: string, from: number): NcclHead | null {
 	const c1 = text.indexOf(':', from);
 	if (c1 <= from || c1 - from > 256) return null;
-	for (let i = from; i < c1; i++) if (text.charCodeAt(i) === 32) return null;
+	for (let i = from; i < c1; i++) if (text.charCodeAt(i) === Ch.Space) return null;
 	const pid = readInt(text, c1 + 1);
 	const p1 = intEnd;
 	if (pid < 0) return null;
-	if (text.charCodeAt(p1) !== 58) return text.charCodeAt(p1) === 32 ? diagHead(text, from, c1, pid, p1) : null;
+	if (text.charCodeAt(p1) !== Ch.Colon) return text.charCodeAt(p1) === Ch.Space ? diagHead(text, from, c1, pid, p1) : null;
 	const tid = readInt(text, p1 + 1);
 	const p2 = intEnd;
-	if (tid < 0 || text.charCodeAt(p2) !== 32) return null;
+	if (tid < 0 || text.charCodeAt(p2) !== Ch.Space) return null;
 	let p = p2 + 1;
 	let dev: number | null = null;
-	if (text.charCodeAt(p) === 91) {
+	if (text.charCodeAt(p) === Ch.OpenBracket) {
 		const d = readInt(text, p + 1);
 		const q = intEnd;
-		if (d < 0 || text.charCodeAt(q) !== 93) return null;
+		if (d < 0 || text.charCodeAt(q) !== Ch.CloseBracket) return null;
 		dev = d;
 		p = q + 1;
-		if (text.charCodeAt(p) === 32) p++;
+		if (text.charCodeAt(p) === Ch.Space) p++;
 	}
 	let where: string | null = null;
 	if (!text.startsWith('NCCL ', p)) {
@@ -161,7 +189,7 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 		if (tok.indexOf(':') === -1) return null;
 		where = tok;
 		p = sp + 1;
-		if (text.charCodeAt(p) === 40) {
+		if (text.charCodeAt(p) === Ch.OpenParen) {
 			const close = text.indexOf(') ', p);
 			if (close === -1) return null;
 			p = close + 2;
@@ -176,7 +204,7 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 	else if (text.startsWith('CALL', p)) level = 'CALL';
 	else return null;
 	p += level.length;
-	if (text.charCodeAt(p) === 32) p++;
+	if (text.charCodeAt(p) === Ch.Space) p++;
 	return {hostEnd: c1, pid, tid, dev, where, level, msgStart: p, start: from};
 }
 
@@ -190,8 +218,8 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 function diagHead(text: string, from: number, colon: number, pid: number, sp: number): NcclHead | null {
 	if (!text.startsWith(' NCCL DIAG', sp)) return null;
 	let p = sp + 10;
-	if (p < text.length && text.charCodeAt(p) !== 32) return null;
-	if (text.charCodeAt(p) === 32) p++;
+	if (p < text.length && text.charCodeAt(p) !== Ch.Space) return null;
+	if (text.charCodeAt(p) === Ch.Space) p++;
 	const dot = text.indexOf('.', from);
 	const hostEnd = dot !== -1 && dot > from && dot < colon ? dot : colon;
 	return {hostEnd, pid, tid: -1, dev: null, where: null, level: 'DIAG', msgStart: p, start: from};
@@ -223,22 +251,19 @@ export interface VllmHead {
 	msgStart: number;
 }
 
-const LEVELS = ['INFO ', 'WARNING ', 'ERROR ', 'DEBUG ', 'CRITICAL '];
-
 /** vLLM logger head at `from` (docs/log-formats/vllm.md §2.1). */
 // e.g. "INFO 04-14 16:07:56 [api_server.py:1034] vLLM API server version 0.8.3"
 // e.g. "INFO 03-26 14:53:09 core.py:50] Initializing a V1 LLM engine (v0.7.3) with config: …"
 export function vllmHead(text: string, from: number): VllmHead | null {
+	// the level word, told by its first character: INFO, WARNING, ERROR, DEBUG, CRITICAL
 	const c = text.charCodeAt(from);
-	if (c !== 73 && c !== 87 && c !== 69 && c !== 68 && c !== 67) return null;
-	let level: string | null = null;
-	for (const l of LEVELS) if (text.startsWith(l, from)) level = l;
-	if (!level) return null;
+	const level = c === Ch.I ? 'INFO ' : c === Ch.W ? 'WARNING ' : c === Ch.E ? 'ERROR ' : c === Ch.D ? 'DEBUG ' : c === Ch.C ? 'CRITICAL ' : null;
+	if (level === null || !text.startsWith(level, from)) return null;
 	const d = from + level.length;
-	if (text.charCodeAt(d + 2) !== 45 || text.charCodeAt(d + 5) !== 32 || text.charCodeAt(d + 8) !== 58) return null;
+	if (text.charCodeAt(d + 2) !== Ch.Minus || text.charCodeAt(d + 5) !== Ch.Space || text.charCodeAt(d + 8) !== Ch.Colon) return null;
 	const stamp = text.slice(d, d + 14);
 	let p = d + 15;
-	if (text.charCodeAt(p) === 91) p++;
+	if (text.charCodeAt(p) === Ch.OpenBracket) p++;
 	const close = text.indexOf('] ', p);
 	if (close === -1 || close - p > 200) {
 		// a bare `] ` at the end of line (empty message)

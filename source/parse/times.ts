@@ -4,11 +4,24 @@
  * lines share it).
  */
 
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Space = 32,
+	Plus = 43, // '+'
+	Comma = 44, // ','
+	Minus = 45, // '-'
+	Dot = 46, // '.'
+	Digit0 = 48,
+	Digit9 = 57,
+	Colon = 58, // ':'
+	T = 84,
+}
+
 let cachedSecond = '';
 let cachedMs = 0;
 
 function d2(s: string, i: number): number {
-	return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+	return (s.charCodeAt(i) - Ch.Digit0) * 10 + s.charCodeAt(i + 1) - Ch.Digit0;
 }
 
 /**
@@ -28,19 +41,19 @@ export function parseRfc3339(stamp: string, from = 0): number | null {
 	}
 	let ms = 0;
 	let i = from + 19;
-	if (stamp.charCodeAt(i) === 46 || stamp.charCodeAt(i) === 44) {
+	if (stamp.charCodeAt(i) === Ch.Dot || stamp.charCodeAt(i) === Ch.Comma) {
 		let scale = 100;
 		for (i = from + 20; i < stamp.length; i++) {
 			const c = stamp.charCodeAt(i);
-			if (c < 48 || c > 57) break;
-			if (scale >= 1) ms += (c - 48) * scale;
+			if (c < Ch.Digit0 || c > Ch.Digit9) break;
+			if (scale >= 1) ms += (c - Ch.Digit0) * scale;
 			scale /= 10;
 		}
 	}
 	const tz = stamp.charCodeAt(i);
-	if (tz === 43 || tz === 45) {
+	if (tz === Ch.Plus || tz === Ch.Minus) {
 		const off = (d2(stamp, i + 1) * 60 + d2(stamp, i + 4)) * 60_000;
-		return base + Math.floor(ms) - (tz === 43 ? off : -off);
+		return base + Math.floor(ms) - (tz === Ch.Plus ? off : -off);
 	}
 	return base + Math.floor(ms);
 }
@@ -64,13 +77,13 @@ export function parseMonthDay(stamp: string, year: number | null): number | null
  * e.g. "2025-01-02T03:04:05+0000" → "2025-01-02T03:04:05+00:00"; "2025-01-02T03:04:05.123456789Z" as it is
  */
 export function isoToRfc3339(s: string): string | null {
-	if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(13) !== 58 || (s.charCodeAt(10) !== 84 && s.charCodeAt(10) !== 32)) return null;
+	if (s.length < 19 || s.charCodeAt(4) !== Ch.Minus || s.charCodeAt(13) !== Ch.Colon || (s.charCodeAt(10) !== Ch.T && s.charCodeAt(10) !== Ch.Space)) return null;
 	let i = 19;
-	if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
+	if (s.charCodeAt(i) === Ch.Dot || s.charCodeAt(i) === Ch.Comma) {
 		i++;
-		while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+		while (i < s.length && s.charCodeAt(i) >= Ch.Digit0 && s.charCodeAt(i) <= Ch.Digit9) i++;
 	}
-	const head = s.charCodeAt(10) === 32 ? `${s.slice(0, 10)}T${s.slice(11, i)}` : s.slice(0, i);
+	const head = s.charCodeAt(10) === Ch.Space ? `${s.slice(0, 10)}T${s.slice(11, i)}` : s.slice(0, i);
 	const z = s.slice(i);
 	let out: string;
 	if (z === '') out = `${head}Z`;

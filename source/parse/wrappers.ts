@@ -8,6 +8,37 @@
  */
 import {isoToRfc3339, epochToRfc3339} from './times.js';
 
+/** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
+const enum Ch {
+	Tab = 9,
+	Lf = 10,
+	Cr = 13,
+	Space = 32,
+	Minus = 45, // '-'
+	Dot = 46, // '.'
+	Digit0 = 48,
+	Digit9 = 57,
+	Colon = 58, // ':'
+	Semicolon = 59, // ';'
+	Greater = 62, // '>'
+	A = 65,
+	E = 69,
+	F = 70,
+	P = 80,
+	T = 84,
+	Z = 90,
+	OpenBracket = 91, // '['
+	CloseBracket = 93, // ']'
+	Underscore = 95, // '_'
+	a = 97,
+	m = 109,
+	s = 115,
+	z = 122,
+	Pipe = 124, // '|'
+	CloseBrace = 125, // '}'
+	NonAscii = 128,
+}
+
 /** A line's message inside a wrapper, and the wrapper's time (RFC3339, parseRfc3339 reads it) if it has one. */
 export interface Unwrapped {
 	text: string;
@@ -30,7 +61,7 @@ const TIME_KEYS = ['time', 'timestamp', 'date', '@timestamp', 'ts', '__REALTIME_
  * e.g. `{"log":"vm:1:1 [0] NCCL INFO …\n","stream":"stderr","time":"2025-01-02T03:04:05.123456789Z"}`
  */
 export function unwrapJson(line: string): Unwrapped | null {
-	if (line.charCodeAt(line.length - 1) !== 125 || line.indexOf('":') === -1) return null;
+	if (line.charCodeAt(line.length - 1) !== Ch.CloseBrace || line.indexOf('":') === -1) return null;
 	let o: unknown;
 	try {
 		o = JSON.parse(line);
@@ -50,7 +81,7 @@ export function unwrapJson(line: string): Unwrapped | null {
 	if (text === null) return null;
 	// docker json-file keeps the line's own `\n` (and a `\r` before it)
 	let end = text.length;
-	while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+	while (end > 0 && (text.charCodeAt(end - 1) === Ch.Lf || text.charCodeAt(end - 1) === Ch.Cr)) end--;
 	if (end !== text.length) text = text.slice(0, end);
 	let time: string | null = null;
 	for (const k of TIME_KEYS) {
@@ -67,8 +98,8 @@ function wrapperTime(v: unknown, unit: 'us' | null): string | null {
 	if (typeof v === 'number' && Number.isFinite(v)) return epochToRfc3339(byMagnitude(v));
 	if (typeof v !== 'string' || v.length === 0) return null;
 	const c = v.charCodeAt(0);
-	if (c < 48 || c > 57) return null;
-	if (v.charCodeAt(4) === 45) return isoToRfc3339(v);
+	if (c < Ch.Digit0 || c > Ch.Digit9) return null;
+	if (v.charCodeAt(4) === Ch.Minus) return isoToRfc3339(v);
 	if (/^\d+(?:\.\d+)?$/.test(v)) {
 		const n = Number(v);
 		return epochToRfc3339(unit === 'us' ? n / 1000 : byMagnitude(n));
@@ -98,11 +129,11 @@ export interface CriRecord {
  * e.g. "stderr F vm:1:1 [0] NCCL INFO …" → {partial: false, msgStart: 9}
  */
 export function criTag(text: string): CriRecord | null {
-	if (text.charCodeAt(0) !== 115 || text.charCodeAt(6) !== 32 || text.charCodeAt(8) !== 32) return null;
+	if (text.charCodeAt(0) !== Ch.s || text.charCodeAt(6) !== Ch.Space || text.charCodeAt(8) !== Ch.Space) return null;
 	if (!text.startsWith('stderr', 0) && !text.startsWith('stdout', 0)) return null;
 	const t = text.charCodeAt(7);
-	if (t !== 70 && t !== 80) return null;
-	return {partial: t === 80, msgStart: 9};
+	if (t !== Ch.F && t !== Ch.P) return null;
+	return {partial: t === Ch.P, msgStart: 9};
 }
 
 // ---- kubectl logs --prefix: `[pod/<name>/<container>] ` ----
@@ -113,7 +144,7 @@ export function kubectlPrefixLength(text: string): number {
 	const close = text.indexOf('] ', 5);
 	if (close === -1 || close > 300) return 0;
 	// name/container: no space inside
-	for (let i = 5; i < close; i++) if (text.charCodeAt(i) === 32) return 0;
+	for (let i = 5; i < close; i++) if (text.charCodeAt(i) === Ch.Space) return 0;
 	return close + 2;
 }
 
@@ -135,14 +166,14 @@ export function unwrapSyslog(line: string): Unwrapped | null {
 	const c0 = line.charCodeAt(0);
 	// a month named in the host's locale (`авг 18 14:15:04 llm python3[28059]: `, `mai`, `déc.`):
 	// the same shape after a 3–5 letter word; no month number, so no time from it
-	if (c0 > 127 || (c0 >= 97 && c0 <= 122)) {
+	if (c0 >= Ch.NonAscii || (c0 >= Ch.a && c0 <= Ch.z)) {
 		const sp = line.indexOf(' ');
-		if (sp < 3 || sp > 5 || line.charCodeAt(sp + 3) !== 32 || line.charCodeAt(sp + 6) !== 58 || line.charCodeAt(sp + 9) !== 58) return null;
+		if (sp < 3 || sp > 5 || line.charCodeAt(sp + 3) !== Ch.Space || line.charCodeAt(sp + 6) !== Ch.Colon || line.charCodeAt(sp + 9) !== Ch.Colon) return null;
 		const m = SYSLOG_LOCAL.exec(line);
 		return m ? {text: line.slice(m[0].length), time: null, monthDay: null} : null;
 	}
-	if (c0 >= 65 && c0 <= 90) {
-		if (line.charCodeAt(3) !== 32 || line.charCodeAt(6) !== 32 || line.charCodeAt(9) !== 58) return null;
+	if (c0 >= Ch.A && c0 <= Ch.Z) {
+		if (line.charCodeAt(3) !== Ch.Space || line.charCodeAt(6) !== Ch.Space || line.charCodeAt(9) !== Ch.Colon) return null;
 		const mi = MONTHS.indexOf(line.slice(0, 3));
 		if (mi === -1 || mi % 3 !== 0) return null;
 		const m = SYSLOG.exec(line);
@@ -151,7 +182,7 @@ export function unwrapSyslog(line: string): Unwrapped | null {
 		const dd = m[2]!.replace(' ', '0');
 		return {text: line.slice(m[0].length), time: null, monthDay: `${mm}-${dd} ${m[3]}`};
 	}
-	if (c0 >= 48 && c0 <= 57 && line.charCodeAt(4) === 45 && line.charCodeAt(10) === 84) {
+	if (c0 >= Ch.Digit0 && c0 <= Ch.Digit9 && line.charCodeAt(4) === Ch.Minus && line.charCodeAt(10) === Ch.T) {
 		const m = SYSLOG_ISO.exec(line);
 		if (!m) return null;
 		return {text: line.slice(m[0].length), time: isoToRfc3339(m[1]!), monthDay: null};
@@ -167,13 +198,13 @@ const COMPOSE = /^[\w.-]*[ ]+\| /;
 
 /** Length of a docker compose service prefix, or 0. `col` is the stream's last `|` column (checked first). */
 export function composePrefixLength(text: string, col: number): number {
-	if (col > 0 && text.charCodeAt(col) === 124 && text.charCodeAt(col - 1) === 32 && text.charCodeAt(col + 1) === 32) {
+	if (col > 0 && text.charCodeAt(col) === Ch.Pipe && text.charCodeAt(col - 1) === Ch.Space && text.charCodeAt(col + 1) === Ch.Space) {
 		let ok = true;
-		for (let i = 0; i < col - 1 && ok; i++) ok = isNameChar(text.charCodeAt(i)) || text.charCodeAt(i) === 32;
+		for (let i = 0; i < col - 1 && ok; i++) ok = isNameChar(text.charCodeAt(i)) || text.charCodeAt(i) === Ch.Space;
 		if (ok) return col + 2;
 	}
 	const c = text.charCodeAt(0);
-	if (!isNameChar(c) && c !== 32) return 0;
+	if (!isNameChar(c) && c !== Ch.Space) return 0;
 	// the service column is at most ~80 wide: search there, not the whole line
 	if (text.lastIndexOf(' | ', 80) === -1) return 0;
 	const m = COMPOSE.exec(text);
@@ -181,7 +212,7 @@ export function composePrefixLength(text: string, col: number): number {
 }
 
 function isNameChar(c: number): boolean {
-	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+	return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || (c >= Ch.Digit0 && c <= Ch.Digit9) || c === Ch.Underscore || c === Ch.Minus || c === Ch.Dot;
 }
 
 // an SGR sequence whose ESC byte was lost (pasted issue text, `cat -v`-less copies) or written out as `ESC`:
@@ -194,7 +225,7 @@ const SGR_REMNANT = /(?:ESC|\^\[)?\[\d{1,3}(?:;\d{1,3})*m/g;
  */
 export function hasSgrRemnant(text: string): boolean {
 	const c = text.charCodeAt(0);
-	if ((c === 91 && isSgrAt(text, 1)) || (c === 69 && text.startsWith('ESC[', 0) && isSgrAt(text, 4))) return true;
+	if ((c === Ch.OpenBracket && isSgrAt(text, 1)) || (c === Ch.E && text.startsWith('ESC[', 0) && isSgrAt(text, 4))) return true;
 	// a reset ends a coloured prefix or level word near the start: look there, not along the whole line
 	return (text.length > 320 ? text.slice(0, 320) : text).indexOf('[0m') !== -1;
 }
@@ -203,8 +234,8 @@ function isSgrAt(text: string, i: number): boolean {
 	let any = false;
 	for (; i < text.length && i < 16; i++) {
 		const c = text.charCodeAt(i);
-		if (c === 109) return any;
-		if ((c < 48 || c > 57) && c !== 59) return false;
+		if (c === Ch.m) return any;
+		if ((c < Ch.Digit0 || c > Ch.Digit9) && c !== Ch.Semicolon) return false;
 		any = true;
 	}
 	return false;
@@ -273,11 +304,11 @@ export function isLearnablePrefix(p: string): boolean {
 	// and never the start of a line fastLine could take: that one begins with an NCCL host (no space,
 	// no `[`), so a learned prefix ends with a space or begins with a space or `[`
 	const c0 = p.charCodeAt(0);
-	if (p.charCodeAt(p.length - 1) !== 32 && c0 !== 32 && c0 !== 91) return false;
+	if (p.charCodeAt(p.length - 1) !== Ch.Space && c0 !== Ch.Space && c0 !== Ch.OpenBracket) return false;
 	return p.length <= 96 && LEARNABLE.test(p) && !HEADISH.test(p);
 }
 
 /** A character a wrapper's prefix ends with: space, `:`, `|`, `>`, `]`. */
 export function prefixEnd(c: number): boolean {
-	return c === 32 || c === 58 || c === 124 || c === 62 || c === 93 || c === 9;
+	return c === Ch.Space || c === Ch.Colon || c === Ch.Pipe || c === Ch.Greater || c === Ch.CloseBracket || c === Ch.Tab;
 }

@@ -112,8 +112,20 @@ export class Router {
 			clock.takeFull(text.slice(i + 1, i + ns - 2), 'nccl');
 			i += ns;
 		}
+		const vh = vllmHead(text, i);
+		if (vh) {
+			clock.takeVllm(vh.stamp);
+			const end = secondHead(text, vh.msgStart);
+			const msg = end === text.length ? text.slice(vh.msgStart) : text.slice(vh.msgStart, end);
+			if (!handleVllmMessage(ctx, vh.level, msg, pid, clock.at, prefixKey || undefined)) {
+				// vLLM repeats the logger head on every traceback line (NewLineFormatter)
+				if ((vh.level === 'ERROR' || vh.level === 'CRITICAL') && !feedTraceback(ctx, prefixKey, msg, rank, clock.at)) handleTorchLine(ctx, msg, rank, clock.at);
+			}
+			return end !== text.length ? this.glued(text.slice(end), true, undefined, false) : null;
+		}
 		const c = text.charCodeAt(i);
-		// NCCL head: `host:pid:tid [dev] NCCL INFO …`
+		// NCCL head: `host:pid:tid [dev] NCCL INFO …` (a vLLM head, whose level word a space
+		// follows, is never one: told first, by fixed positions, it spares its line this search)
 		if (c !== Ch.Space && text.indexOf(' NCCL ', i) !== -1) {
 			const head = ncclHead(text, i);
 			if (head) return this.ncclWrite(text, head, hasPrefix, remote);
@@ -134,17 +146,6 @@ export class Router {
 				},
 			});
 			return null;
-		}
-		const vh = vllmHead(text, i);
-		if (vh) {
-			clock.takeVllm(vh.stamp);
-			const end = secondHead(text, vh.msgStart);
-			const msg = end === text.length ? text.slice(vh.msgStart) : text.slice(vh.msgStart, end);
-			if (!handleVllmMessage(ctx, vh.level, msg, pid, clock.at, prefixKey || undefined)) {
-				// vLLM repeats the logger head on every traceback line (NewLineFormatter)
-				if ((vh.level === 'ERROR' || vh.level === 'CRITICAL') && !feedTraceback(ctx, prefixKey, msg, rank, clock.at)) handleTorchLine(ctx, msg, rank, clock.at);
-			}
-			return end !== text.length ? this.glued(text.slice(end), true, undefined, false) : null;
 		}
 		const rest = i ? text.slice(i) : text;
 		// uvicorn `INFO:     Application startup complete.`
