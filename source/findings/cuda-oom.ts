@@ -8,7 +8,9 @@ export const cudaOom: Rule = state => {
 	for (const g of groupRecords(state, ['cuda-oom'], f => f.proc ?? `${f.pod ?? ''}|${f.rank ?? ''}`)) {
 		const f = g.records[0]!;
 		const proc = f.proc ? state.procs[f.proc] : undefined;
-		const subject = proc ? rankLabel(state, proc) : f.rank !== null ? `rank ${f.rank} (${f.pod ?? 'unknown pod'})` : `pod ${joinList(g.pods) || 'unknown'}`;
+		// the process the line came from, as its prefix named it (`EngineCore pid=112`), when no GPU process is known for it
+		const who = f.procName ? `, ${f.procName}` : '';
+		const subject = proc ? rankLabel(state, proc) : f.rank !== null ? `rank ${f.rank} (${f.pod ?? 'unknown pod'}${who})` : `pod ${joinList(g.pods) || 'unknown'}${f.procName ? ` (${f.procName})` : ''}`;
 		out.push({
 			id: 'cuda-oom',
 			severity: 'error',

@@ -84,8 +84,9 @@ export function procForRecord(state: RolloutState, f: FailureRecord): ProcState 
 export function labelForRecord(state: RolloutState, f: FailureRecord): string {
 	const p = procForRecord(state, f);
 	if (p) return rankLabel(state, p, f.rank);
-	if (f.rank !== null) return `rank ${f.rank} (${f.pod ?? 'unknown pod'})`;
-	return `pod ${f.pod ?? 'unknown'}`;
+	// no GPU process known for it: the process vLLM's prefix or message named (`EngineCore_DP0 pid=269`, `ApiServer_0 pid=359`)
+	if (f.rank !== null) return `rank ${f.rank} (${f.pod ?? 'unknown pod'}${f.procName ? `, ${f.procName}` : ''})`;
+	return `pod ${f.pod ?? 'unknown'}${f.procName ? ` (${f.procName})` : ''}`;
 }
 
 function minTime(a: number | null, b: number | null): number | null {
@@ -167,6 +168,9 @@ export function analyzeFailures(state: RolloutState): FailureAnalysis {
 	}
 	for (const s of subjects.values()) {
 		const own = s.records.filter(f => !isRemote(f) && !isTeardown(f));
+		// no GPU process known for it: name the process vLLM's prefix or message named (`EngineCore_DP0 pid=269`, `ApiServer_0 pid=359`)
+		const named = s.proc ? undefined : (own.find(f => f.procName) ?? s.records.find(f => f.procName));
+		if (named?.procName) s.label = s.rank !== null ? `rank ${s.rank} (${s.pod ?? 'unknown pod'}, ${named.procName})` : `pod ${s.pod ?? 'unknown'} (${named.procName})`;
 		// A launcher's exit report (even one flagged remote) is not evidence of what the rank saw.
 		const remote = s.records.filter(f => isRemote(f) && f.kind !== 'rank-exit');
 		const exitRemote = s.records.filter(f => isRemote(f) && f.kind === 'rank-exit');

@@ -104,7 +104,9 @@ function progressPhase(state: RolloutState): Phase {
 	if (comms.length > 0) return comms.some(c => c.state === 'initializing' && commInitSeen(c)) ? 'nccl-init' : 'initialized';
 	const procs = Object.values(state.procs);
 	if (procs.some(initializing)) return 'nccl-init';
-	if (procs.length > 0 || has(state, 'configSeen')) return 'starting';
+	// the engine announced itself (its banner's version, `vLLM API server version`, an `(APIServer pid=N)` line) before any milestone
+	const e = state.engine;
+	if (procs.length > 0 || has(state, 'configSeen') || (e !== null && (e.vllmVersion !== null || e.apiServer === true))) return 'starting';
 	const pods = Object.values(state.pods).filter(p => !p.deleted);
 	const running = pods.some(p => p.phase === 'Running' || p.containers.some(c => c.state === 'running'));
 	if (running) return 'starting';

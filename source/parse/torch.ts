@@ -5,6 +5,7 @@
  */
 import type {AtFn, StreamCtx} from './context.js';
 import {isRemoteText} from './nccl/warn.js';
+import {workerRanks} from './vllm/ranks.js';
 
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
@@ -30,11 +31,22 @@ function procByPid(ctx: StreamCtx, pid: number): string | null {
 	return list && list.length ? list[0]!.key : null;
 }
 
+/** CUDA OOM; `writer`: the process prefix of the line (`EngineCore pid=112`, `Worker_TP1 pid=9`), named in the failure. */
+function cudaOom(ctx: StreamCtx, text: string, rank: number | null, at: AtFn, writer: string | undefined): void {
+	let r = rank;
+	let procName: string | null = null;
+	if (writer) {
+		procName = writer.replace(/,? ?ip=\S+$/, '');
+		if (r === null) r = workerRanks(writer, ctx.vllmSizes ?? undefined)?.worldRank ?? null;
+	}
+	ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'cuda-oom', proc: null, rank: r, message: clip(text), remote: false, ...(procName ? {procName} : {})});
+}
+
 /**
  * Returns true when the line was a torch/launcher fact. `rank` is the `[rankN]:`
- * prefix's world rank, if any.
+ * prefix's world rank, if any; `writer` the line's process prefix, if any.
  */
-export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | null, at: AtFn): boolean {
+export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | null, at: AtFn, writer?: string): boolean {
 	const pod = ctx.pod;
 	const ev = ctx.events;
 	const c0 = text.charCodeAt(0);
@@ -65,7 +77,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 			return true;
 		}
 		if (text.startsWith('torch.OutOfMemoryError') || text.startsWith('torch.cuda.OutOfMemoryError')) {
-			ev.push({type: 'failure', pod, at: at(), kind: 'cuda-oom', proc: null, rank, message: clip(text), remote: false});
+			cudaOom(ctx, text, rank, at, writer);
 			return true;
 		}
 	}
@@ -78,7 +90,7 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 		}
 	}
 	if (text.indexOf('CUDA error: out of memory') !== -1 || text.indexOf("Cuda failure 2 'out of memory'") !== -1) {
-		ev.push({type: 'failure', pod, at: at(), kind: 'cuda-oom', proc: null, rank, message: clip(text), remote: false});
+		cudaOom(ctx, text, rank, at, writer);
 		return true;
 	}
 	// torch.distributed.elastic

@@ -36,7 +36,7 @@ export function feedTraceback(ctx: StreamCtx, key: string, text: string, rank: n
 	}
 	ctx.tracebacks.delete(key);
 	if (FINAL.test(text)) {
-		if (!handleTorchLine(ctx, text, rank, at) && !((text.indexOf('Engine') !== -1 || text.indexOf('died') !== -1) && handleVllmMessage(ctx, 'ERROR', text, undefined, at, key || undefined))) {
+		if (!handleTorchLine(ctx, text, rank, at, key || undefined) && !((text.indexOf('Engine') !== -1 || text.indexOf('died') !== -1) && handleVllmMessage(ctx, 'ERROR', text, undefined, at, key || undefined))) {
 			// the process prefix names who raised it (`Worker_TP1 pid=77`); no proc key: a bare traceback may be survivable
 			const procName = key ? key.replace(/,? ?ip=\S+$/, '') : null;
 			ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'traceback', proc: null, rank: null, message: clip(text), remote: isRemoteText(text), ...(procName ? {procName} : {})});

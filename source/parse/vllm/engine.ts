@@ -4,9 +4,11 @@
  * these; each check is a `startsWith`/`indexOf` gate before its regex.
  */
 import type {AtFn, StreamCtx} from '../context.js';
+import type {EnginePatch} from '../event-values.js';
 import {ENGINE_CONFIG, engineFromConfig, splitConfig} from './config.js';
-import {engineFailure, isEngineFailure} from './failures.js';
+import {engineFailure, isEngineFailure, isWorkerFailure} from './failures.js';
 import {assignRanks} from './ranks.js';
+import {handleTorchLine} from '../torch.js';
 
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
@@ -17,9 +19,20 @@ const enum Ch {
 	E = 69,
 	I = 73,
 	L = 76,
+	W = 87,
 	i = 105,
+	n = 110,
+	t = 116,
 	v = 118,
 	w = 119,
+	Space = 32,
+	Quote = 39, // "'"
+	OpenBracket = 91, // '['
+	OpenBrace = 123, // '{'
+	CloseBrace = 125, // '}'
+	// the banner's block characters (entrypoints/utils.py, later serve/utils/api_utils.py `log_version_and_model`)
+	LowerHalfBlock = 0x2584, // '▄'
+	FullBlock = 0x2588, // '█'
 }
 
 // what the rules that look anywhere in the message need, one of (each checks its own after this gate):
@@ -64,6 +77,14 @@ const WORLD_RANK = /^world_size=(\d+) rank=(\d+) local_rank=(\d+) distributed_in
 // V0 "Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 37.3 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 0.3%, CPU KV cache usage: 0.0%."
 const STATS =
 	/^(?:Engine (\d+): )?Avg prompt throughput: ([\d.]+) tokens\/s, Avg generation throughput: ([\d.]+) tokens\/s, Running: (\d+) reqs?(?:, Swapped: (\d+) reqs?)?, (?:Waiting|Pending): (\d+) reqs?, GPU KV cache usage: ([\d.]+)%(?:, Prefix cache hit rate: ([\d.]+)%)?/;
+// the 0.15+ start banner (one logger.info, one head per line): " ▄▄ ▄█ █     █     █ ▀▄▀ █  version 0.23.1rc1.dev197+g01192139b" and
+// "  █▄█▀ █     █     █     █  model   Qwen/Qwen3.6-35B-A3B-FP8" (template `…█  version %s` / `…█  model   %s`, read in
+// vllm/entrypoints/utils.py as stored by the code index; seen as utils.py:325 in 0.15.1, api_utils.py:345 in 0.26.0)
+const BANNER_VERSION = '█  version ';
+const BANNER_MODEL = '█  model   ';
+// `non-default args: {'model_tag': 'm', …, 'tensor_parallel_size': 2, 'served_model_name': ['a']}` (entrypoints/utils.py
+// `log_non_default_args`: logger.info("non-default args: %s", dict), 0.9+): a Python dict repr, only the flags that differ from the default
+const ARG = /'(model|served_model_name|tensor_parallel_size|pipeline_parallel_size|data_parallel_size|max_model_len|dtype|quantization)': ('[^']*'|\[[^\]]*\]|[^,}]+)/g;
 /**
  * `pid`: the process prefix's pid; null = no prefix (the driver / API server);
  * undefined = unknown (a write glued into another line: its process is not known).
@@ -79,6 +100,23 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 	if (writer !== undefined && writer.charCodeAt(0) === Ch.A && !ctx.apiServerSeen && writer.startsWith('APIServer')) {
 		ctx.apiServerSeen = true;
 		ev.push({type: 'engine', pod, at: at(), patch: {apiServer: true}});
+	}
+	// the banner's version and model lines start with a space and a block character (a fixed-position test: traceback lines start with spaces too)
+	if (c0 === Ch.Space && (msg.charCodeAt(1) === Ch.LowerHalfBlock || msg.charCodeAt(2) === Ch.FullBlock)) {
+		const v = msg.indexOf(BANNER_VERSION);
+		if (v !== -1) {
+			ev.push({type: 'engine', pod, at: at(), patch: {vllmVersion: msg.slice(v + BANNER_VERSION.length).trim()}});
+			return true;
+		}
+		const m = msg.indexOf(BANNER_MODEL);
+		if (m !== -1) {
+			ev.push({type: 'engine', pod, at: at(), patch: {model: msg.slice(m + BANNER_MODEL.length).trim()}});
+			return true;
+		}
+	}
+	if (c0 === Ch.n && msg.startsWith('non-default args: {')) {
+		nonDefaultArgs(ctx, msg, at);
+		return true;
 	}
 	if (c0 === Ch.I && msg.startsWith('Initializing a')) {
 		const m = ENGINE_CONFIG.exec(msg);
@@ -165,6 +203,11 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		const w = WEIGHTS_TOOK.exec(msg);
 		if (w) {
 			ev.push({type: 'engine', pod, at: at(), patch: {weightsLoadSeconds: Number(w[1])}, milestone: 'weightsDone'});
+			return true;
+		}
+		// V1 gpu_model_runner.py / V2 model_runner.py `load_model`: logger.info("Loading model from scratch...") (0.10+, after `Starting to load model`)
+		if (msg.startsWith('Loading model from scratch')) {
+			ev.push({type: 'engine', pod, at: at(), patch: {}, milestone: 'weightsStart'});
 			return true;
 		}
 		if (msg.startsWith('Loading model weights took')) {
@@ -261,6 +304,16 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		ev.push({type: 'nccl-fact', pod, at: at(), proc: null, fact: {kind: 'torch-threads', text: m ? `${m[1]} -> ${m[2]}` : msg.trim()}});
 		return true;
 	}
+	// a GPU worker's own fatal error, told by the message's first word (isWorkerFailure): the writer is who failed
+	if ((c0 === Ch.W || c0 === Ch.E) && isWorkerFailure(msg)) {
+		engineFailure(ctx, msg, pid, writer, at);
+		return true;
+	}
+	// CUDA OOM as a vLLM logger line (the last line of `logger.exception`'s traceback): torch's reading, naming the writer
+	if (c0 === Ch.t && anywhere && (msg.startsWith('torch.OutOfMemoryError') || msg.startsWith('torch.cuda.OutOfMemoryError'))) {
+		ctx.tracebacks.delete(writer ?? '');
+		return handleTorchLine(ctx, msg, null, at, writer);
+	}
 	if (anywhere && isEngineFailure(msg)) {
 		engineFailure(ctx, msg, pid, writer, at);
 		return true;
@@ -274,6 +327,66 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		return true;
 	}
 	return false;
+}
+
+/** The engine's size and model from `non-default args: {…}` (a log cut before the config line still says them). */
+function nonDefaultArgs(ctx: StreamCtx, msg: string, at: AtFn): void {
+	const patch: EnginePatch = {};
+	let any = false;
+	ARG.lastIndex = 0;
+	for (let m = ARG.exec(msg); m; m = ARG.exec(msg)) {
+		// only the dict's own keys: `'speculative_config': {'model': …}` nests another model
+		if (depthAt(msg, m.index) !== 1) continue;
+		let v = m[2]!.trim();
+		// `['BredaAI']`: the first served name
+		if (v.charCodeAt(0) === Ch.OpenBracket) v = v.slice(1, -1).split(',')[0]!.trim();
+		if (v.charCodeAt(0) === Ch.Quote && v.endsWith("'")) v = v.slice(1, -1);
+		if (v === 'None' || v === '') continue;
+		const n = Number(v);
+		switch (m[1]) {
+			case 'model':
+				patch.model = v;
+				break;
+			case 'served_model_name':
+				patch.servedModelName = v;
+				break;
+			case 'dtype':
+				patch.dtype = v;
+				break;
+			case 'quantization':
+				patch.quantization = v;
+				break;
+			case 'tensor_parallel_size':
+				if (Number.isInteger(n)) patch.tensorParallelSize = n;
+				break;
+			case 'pipeline_parallel_size':
+				if (Number.isInteger(n)) patch.pipelineParallelSize = n;
+				break;
+			case 'data_parallel_size':
+				if (Number.isInteger(n)) patch.dataParallelSize = n;
+				break;
+			default:
+				if (Number.isInteger(n)) patch.maxSeqLen = n;
+		}
+		any = true;
+	}
+	if (!any) return;
+	// the sizes for world ranks until the config line says them (a flag left out is at its default, 1)
+	if (!ctx.vllmSizes && (patch.tensorParallelSize != null || patch.pipelineParallelSize != null)) {
+		ctx.vllmSizes = {tp: patch.tensorParallelSize ?? 1, pp: patch.pipelineParallelSize ?? 1, pcp: 1, dp: patch.dataParallelSize ?? 1};
+	}
+	ctx.events.push({type: 'engine', pod: ctx.pod, at: at(), patch});
+}
+
+/** `{` minus `}` before `end` (quotes not counted: the args line is read once a run). */
+function depthAt(s: string, end: number): number {
+	let d = 0;
+	for (let i = 0; i < end; i++) {
+		const c = s.charCodeAt(i);
+		if (c === Ch.OpenBrace) d++;
+		else if (c === Ch.CloseBrace) d--;
+	}
+	return d;
 }
 
 function num(v: string | undefined): number | null {

@@ -14,13 +14,34 @@ const WORKER_PID_DIED = /Worker (\S+) pid (\d+) died, exit code: (-?\d+)/;
 const ENGINE_PROC_DIED = /Engine core proc (\S+) died unexpectedly/;
 // Ray V2 executor "RayWorkerProc rank=[3] died unexpectedly, shutting down executor."
 const RAY_PROC_DIED = /RayWorkerProc rank=\[(\d+)[^\]]*\] died unexpectedly/;
+// v1/utils.py `wait_for_completion_or_failure` (API server scale-out, DP): RuntimeError(f"Process {proc.name} (PID: {proc.pid}) died with
+// exit code {proc.exitcode}"), logged as "Exception occurred while running API servers: Process ApiServer_0 (PID: 359) died with exit code 1"
+const PROCESS_DIED = /Process (\S+) \(PID: (\d+)\) died with exit code (-?\d+)/;
 // "RuntimeError: Engine core initialization failed. See root cause above. Failed core proc(s): {'EngineCore_DP0': 1}"
 const FAILED_CORE_PROCS = /Failed core proc\(s\): \{'([^']+)': (-?\d+)/;
+
+/**
+ * A GPU worker's own fatal line, by its first words (the caller checked the first character is `W` or `E`):
+ *   v1/executor/multiproc_executor.py `WorkerProc.worker_busy_loop`: logger.exception("WorkerProc hit an exception.") — the
+ *     FAILURE reply makes the executor shut the engine down; `worker_main`: "WorkerProc failed to start." / "WorkerProc failed."
+ *   `WorkerProc.wait_for_ready` (in the engine core): Exception("WorkerProc initialization failed due to an exception in a
+ *     background process. See stack trace for root cause."), the last line of EngineCore's "EngineCore failed to start." traceback
+ *   v1/worker/worker_base.py `execute_method` (Ray workers): logger.exception("Error executing method %r. This might cause
+ *     deadlock in distributed execution.", method)
+ * (read in multiproc_executor.py at vllm-project/vllm 00f6c9bf, 0.10; the same words in 0.19.0 logs, vllm#39788)
+ */
+export function isWorkerFailure(msg: string): boolean {
+	return (
+		(msg.startsWith('WorkerProc ') && (msg.startsWith('hit an exception', 11) || msg.startsWith('failed', 11))) ||
+		msg.startsWith('Exception: WorkerProc initialization failed') ||
+		(msg.startsWith('Error executing method ') && msg.indexOf('This might cause deadlock') !== -1)
+	);
+}
 
 /** A fatal engine/worker line: most messages are none, so one scan for what they share (`died`, `ngine`) comes first. */
 export function isEngineFailure(msg: string): boolean {
 	return (
-		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)))) ||
+		(msg.indexOf('died') !== -1 && (msg.indexOf('died unexpectedly') !== -1 || (msg.indexOf(' died, exit code: ') !== -1 && WORKER_PID_DIED.test(msg)) || (msg.indexOf(') died with exit code ') !== -1 && PROCESS_DIED.test(msg)))) ||
 		(msg.indexOf('ngine') !== -1 &&
 			(msg.indexOf('Engine core initialization failed') !== -1 || msg.indexOf('EngineDeadError') !== -1 || msg.startsWith('EngineCore failed to start') || msg.startsWith('EngineCore encountered a fatal error')))
 	);
@@ -66,6 +87,9 @@ export function engineFailure(ctx: StreamCtx, msg: string, pid: number | null | 
 	} else if ((m = RAY_PROC_DIED.exec(msg))) {
 		rank = Number(m[1]);
 		procName = `RayWorkerProc rank=${m[1]}`;
+	} else if ((m = PROCESS_DIED.exec(msg))) {
+		procName = `${m[1]} pid=${m[2]}`;
+		exitCode = Number(m[3]);
 	} else if ((m = FAILED_CORE_PROCS.exec(msg))) {
 		procName = m[1]!;
 		exitCode = Number(m[2]);
