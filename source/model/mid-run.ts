@@ -20,10 +20,17 @@ export interface InitNotSeen {
 /** Milestones vLLM prints while starting: one of them seen means the engine's start is in the log. */
 const startup: readonly EngineMilestone[] = ['configSeen', 'weightsStart', 'weightsDone', 'profilingStart'];
 
-/** A communicator whose init some member logged (an Init START, or 2.18's COMPLETE), stamped or not. */
+/**
+ * A communicator whose init some member logged (an Init START, or 2.18's COMPLETE), stamped or not;
+ * or one whose init-only lines the log holds: rank 0's ring order (`Channel 17/32 : 0 1 2 3`,
+ * src/graph/rings.cc `INFO(NCCL_INIT, "%s", line)`) and `comm %p rank %d nRanks %d nNodes %d …`
+ * (src/init.cc initTransportsRank) are printed inside ncclCommInitRank only, at the INIT subsystem
+ * that prints `Init COMPLETE` too (v2.18.3-1 → v2.30.7-1). A log that starts at them (real:
+ * NVIDIA/nccl#1769, a GB200 log cut at `Channel 17/32`) ends inside that init unless a COMPLETE follows.
+ */
 export function commInitSeen(comm: CommState): boolean {
 	for (const m of Object.values(comm.members)) if (m.initSeen || m.startAt !== null || m.completeAt !== null) return true;
-	return false;
+	return (comm.ringOrders?.length ?? 0) > 0 || comm.nNodes !== null;
 }
 
 export function initNotSeen(state: RolloutState): InitNotSeen | null {

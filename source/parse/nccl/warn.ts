@@ -32,8 +32,20 @@ export function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: s
 	const remote = isRemoteText(message);
 	const error = isErrorWarn(message) && !isRasBindNoise(where, message);
 	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
-	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use
-	if (where !== null && where.startsWith('transport/net_ib')) ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
+	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use. A net
+	// plugin's own IB code says it with the same `NET/IB` words from its own file: HPC-X's nccl-rdma-sharp plugin
+	// "ib_plugin.c:1105 NCCL WARN NET/IB : Got completion from peer 10.0.35.1<49189> with error 4, …" (real, NVIDIA/nccl-tests#252)
+	// ("NET/IB : No IP interface found." / "No device found." say the opposite: IB did not come up)
+	if (((where !== null && where.startsWith('transport/net_ib')) || message.startsWith('NET/IB')) && !/No (IP interface|device) found/.test(message)) {
+		ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
+	}
+	// CUDA out of memory inside NCCL: src/include/checks.h CUDACHECK `WARN("Cuda failure '%s'", cudaGetErrorString(err))`,
+	// src/include/cudawrap.h CUCHECK `WARN("Cuda failure %d '%s'", err, errStr)` (v2.18.3-1 → v2.30.7-1 unchanged), e.g.
+	// "include/alloc.h:178 NCCL WARN Cuda failure 'out of memory'" (real, NVIDIA/nccl#1235): this process failed first,
+	// its peers' "Connection closed by remote peer" follow from it
+	if (message.startsWith('Cuda failure ') && message.endsWith("'out of memory'")) {
+		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'cuda-oom', proc: proc.key, rank: null, message, remote: false, where});
+	}
 	// NCCL_SOCKET_IFNAME matching nothing: "Bootstrap : no socket interface found", "NET/Socket : No usable listening interface found"
 	if (/no socket interface found|No usable listening interface/i.test(message)) {
 		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'socket-ifname', proc: proc.key, rank: null, message, remote: false, where});
