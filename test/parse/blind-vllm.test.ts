@@ -113,7 +113,9 @@ describe('formats that were already read right (regression guards)', () => {
 	it('vLLM 0.25 multi-node: `Engine core initialization failed … Failed core proc(s): {}` (gpustack/gpustack#6019)', () => {
 		const state = read('vllm-0.25-multinode-mp-engine-core-init-failed.log');
 		expect(derivePhase(state)).toBe('failed');
-		expect(state.failures.some(f => f.kind === 'engine-dead' && f.message.startsWith('RuntimeError: Engine core initialization failed'))).toBe(true);
+		const dead = state.failures.find(f => f.kind === 'engine-dead' && f.message.startsWith('RuntimeError: Engine core initialization failed'));
+		// the traceback's lines are the API server's: `(APIServer pid=1) RuntimeError: …`
+		expect(dead?.procName).toBe('APIServer pid=1');
 	});
 
 	it('offline DP rollout: `Engine core proc EngineCore_DP1 died unexpectedly` names DP engine 1 (modelscope/ms-swift#7933)', () => {

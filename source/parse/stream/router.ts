@@ -119,7 +119,7 @@ export class Router {
 			const msg = end === text.length ? text.slice(vh.msgStart) : text.slice(vh.msgStart, end);
 			if (!handleVllmMessage(ctx, vh.level, msg, pid, clock.at, prefixKey || undefined)) {
 				// vLLM repeats the logger head on every traceback line (NewLineFormatter)
-				if ((vh.level === 'ERROR' || vh.level === 'CRITICAL') && !feedTraceback(ctx, prefixKey, msg, rank, clock.at)) handleTorchLine(ctx, msg, rank, clock.at);
+				if ((vh.level === 'ERROR' || vh.level === 'CRITICAL') && !feedTraceback(ctx, prefixKey, msg, rank, clock.at)) handleTorchLine(ctx, msg, rank, clock.at, prefixKey || undefined);
 			}
 			return end !== text.length ? this.glued(text.slice(end), true, undefined, false) : null;
 		}
@@ -150,7 +150,7 @@ export class Router {
 		const rest = i ? text.slice(i) : text;
 		// uvicorn `INFO:     Application startup complete.`
 		if (c === Ch.I && rest.startsWith('INFO:')) {
-			handleVllmMessage(ctx, 'INFO', rest.slice(5).trimStart(), pid, clock.at);
+			handleVllmMessage(ctx, 'INFO', rest.slice(5).trimStart(), pid, clock.at, prefixKey || undefined);
 			return null;
 		}
 		// Python logging / Ray `2025-04-14 16:07:42,252\tINFO …`: a full stamp gives the year vLLM's lack
@@ -161,9 +161,9 @@ export class Router {
 			return null;
 		}
 		if (feedTraceback(ctx, prefixKey, rest, rank, clock.at)) return null;
-		if (handleTorchLine(ctx, rest, rank, clock.at)) return null;
+		if (handleTorchLine(ctx, rest, rank, clock.at, prefixKey || undefined)) return null;
 		// un-headed vLLM text: tqdm bars on stderr, continuation lines
-		if (handleVllmMessage(ctx, 'INFO', rest, pid, clock.at)) return null;
+		if (handleVllmMessage(ctx, 'INFO', rest, pid, clock.at, prefixKey || undefined)) return null;
 		// a head after other text: a write glued to the previous one (its writer is unknown), or an
 		// unknown tool's prefix (`[vllm]: `, mpirun's `[1,0]<stdout>:`, stern's `pod container `).
 		// The earliest head wins; a process prefix or torch head counts only after a prefix's end.
