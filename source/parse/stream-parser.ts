@@ -64,8 +64,8 @@ export function createStreamParser(options: StreamParserOptions): StreamParser {
 	const clock = new StampClock();
 	const procs = new Processes(ctx, clock.at);
 	const router = new Router(ctx, clock, procs);
-	const fastLine = createFastLine({ctx, clock, procs, pod, container, onLine});
 	const full = createFullLine({ctx, clock, procs, router, pod, container, onLine, reread: line});
+	const fastLine = createFastLine({ctx, clock, procs, pod, container, onLine, bare: full.bare});
 
 	function line(raw: string): void {
 		if (fast && fastLine(raw, 0, raw.length)) return;

@@ -6,7 +6,7 @@
  * `\r`, C1 and bidi controls, secrets, a glued second NCCL head, a glued k8s stamp,
  * Ray's repeat folding, a glued vLLM head.
  */
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
@@ -58,6 +58,8 @@ const PLANTS = [
 	' NCCL_P2P_LEVEL set by environment to NVL',
 	' - Init START',
 	'Z ',
+	'[0m',
+	'[36m',
 ];
 
 // messages with a handler (log-formats.md §1), put in place of a noise line's message:
@@ -99,6 +101,11 @@ const MESSAGES = [
 	'Channel 01/0 : 0[0] -> 1[1] via P2P/CUMEM api_key=sk-PLANTED4',
 ];
 
+/** The log as `kubectl logs` without --timestamps shows it: each line's k8s stamp cut off. */
+function unstamped(text: string): string {
+	return text.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) /gm, '');
+}
+
 function plant(text: string, picks: [number, number, number][]): Buffer {
 	const lines = text.split('\n');
 	for (const [li, at, what] of picks) {
@@ -128,27 +135,58 @@ describe('fast path = full path', () => {
 		});
 	}
 
-	const hostile = files.find(f => f.name.startsWith('tp2x2-two-pods-all/pod0'))!;
-	it(`${hostile.name}: planted escapes, secrets, glued heads, handled messages — 40 random plantings`, () => {
-		const text = readFileSync(hostile.file, 'utf8').slice(0, 96 * 1024);
-		fc.assert(
-			fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), {minLength: 1, maxLength: 200}), fc.integer({min: 64, max: 8192}), (picks, chunk) => {
-				const bytes = plant(text, picks);
-				const fast = run(bytes, false, chunk);
-				const full = run(bytes, true, chunk);
-				expect(fast.events).toBe(full.events);
-				expect(fast.lines).toEqual(full.lines);
-				expect(fast.state).toBe(full.state);
-				expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
-				// and what reaches the log pane is clean
-				for (const l of fast.lines) {
-					expect(l.text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
-					expect(l.text).not.toMatch(/PLANTED/);
-				}
-			}),
-			{numRuns: 40},
-		);
+	// `kubectl logs` without --timestamps, a saved file: the same logs with no k8s stamp
+	for (const {name, file} of files) {
+		it(`${name}: without its k8s stamps, events/lines/state identical`, () => {
+			const bytes = Buffer.from(unstamped(readFileSync(file, 'utf8')));
+			const fast = run(bytes, false, 64 * 1024);
+			const full = run(bytes, true, 64 * 1024);
+			expect(fast.events).toBe(full.events);
+			expect(fast.lines).toEqual(full.lines);
+			expect(fast.state).toBe(full.state);
+			expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+		});
+	}
+
+	// every public excerpt and recorded wrapper capture (their own hosts, versions and wrappers)
+	it('every public excerpt and wrapper capture: identical', () => {
+		const dir = path.join(import.meta.dirname, '../fixtures/public');
+		const logs = readdirSync(dir).filter(f => f.endsWith('.log'));
+		expect(logs.length).toBeGreaterThan(40);
+		for (const f of logs) {
+			const bytes = readFileSync(path.join(dir, f));
+			const fast = run(bytes, false, 4096);
+			const full = run(bytes, true, 4096);
+			expect([f, fast.events]).toEqual([f, full.events]);
+			expect([f, fast.lines]).toEqual([f, full.lines]);
+			expect([f, fast.state]).toEqual([f, full.state]);
+		}
 	});
+
+	const hostile = files.find(f => f.name.startsWith('tp2x2-two-pods-all/pod0'))!;
+	for (const [how, text] of [
+		['', readFileSync(hostile.file, 'utf8').slice(0, 96 * 1024)],
+		[' without k8s stamps', unstamped(readFileSync(hostile.file, 'utf8').slice(0, 96 * 1024))],
+	] as const)
+		it(`${hostile.name}${how}: planted escapes, secrets, glued heads, handled messages — 40 random plantings`, () => {
+			fc.assert(
+				fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), {minLength: 1, maxLength: 200}), fc.integer({min: 64, max: 8192}), (picks, chunk) => {
+					const bytes = plant(text, picks);
+					const fast = run(bytes, false, chunk);
+					const full = run(bytes, true, chunk);
+					expect(fast.events).toBe(full.events);
+					expect(fast.lines).toEqual(full.lines);
+					expect(fast.state).toBe(full.state);
+					expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+					// and what reaches the log pane is clean
+					for (const l of fast.lines) {
+						expect(l.text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+						expect(l.text).not.toMatch(/PLANTED/);
+					}
+				}),
+				{numRuns: 40},
+			);
+		});
 
 	it('a planted secret in a noise line never reaches onLine', () => {
 		const line = '2026-11-26T22:02:05.364834749Z vm:965:1009 [0] NCCL INFO Allocated shareable buffer 0x7f9719200000 size 10485760 api_key=sk-PLANTED9';

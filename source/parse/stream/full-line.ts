@@ -50,6 +50,12 @@ export interface FullLineDeps {
 
 export interface FullLine {
 	line(raw: string): void;
+	/**
+	 * Whether a line with no k8s stamp would reach the router as it stands: the stream is past
+	 * the wrapper probes' first lines and showed no wrapper (compose's column, journald's head,
+	 * a learned prefix, a CRI part waiting). The fast path reads such a line only then.
+	 */
+	bare(): boolean;
 	/** A CRI `P` part the stream ended on (no `F` came): read as a line, at its own stamp. */
 	end(): void;
 }
@@ -216,7 +222,10 @@ export function createFullLine({ctx, clock, procs, router, pod, container, onLin
 		if (onLine) onLine({pod, container, at: clock.lineTime(), text, proc: procs.lineProc});
 	}
 
-	return {line, end};
+	function bare(): boolean {
+		return clock.streamLines >= WRAP_PROBE_LINES && composeCol === 0 && !syslogSeen && criPartial === null && router.learned.length === 0;
+	}
+	return {line, end, bare};
 }
 
 /** A first character a journald/syslog head may start with: a month name's (any locale) or short-iso's digit. */
