@@ -23,6 +23,7 @@ const enum Ch {
 	D = 68,
 	E = 69,
 	I = 73,
+	N = 78,
 	T = 84,
 	W = 87,
 	Z = 90,
@@ -123,6 +124,7 @@ export function ncclStampLength(text: string, from: number): number {
 export interface NcclHead {
 	/** host is text.slice(start, hostEnd) */
 	hostEnd: number;
+	/** -1: a pasted line that lost its `host:pid:tid` (headlessNcclHead) */
 	pid: number;
 	tid: number;
 	dev: number | null;
@@ -174,6 +176,11 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 		p = q + 1;
 		if (text.charCodeAt(p) === Ch.Space) p++;
 	}
+	return ncclHeadTail(text, p, from, c1, pid, tid, dev);
+}
+
+/** The rest of an NCCL head after `[dev] `, at p: `[file:line [(func)] ]NCCL LEVEL `. */
+function ncclHeadTail(text: string, p: number, from: number, hostEnd: number, pid: number, tid: number, dev: number | null): NcclHead | null {
 	let where: string | null = null;
 	if (!text.startsWith('NCCL ', p)) {
 		// WARN/TRACE call site: `misc/socket.cc:72 ` (+ 2.30.7+ WARN `(func) `); TRACE also has `%f ` before it
@@ -205,7 +212,7 @@ export function ncclHead(text: string, from: number): NcclHead | null {
 	else return null;
 	p += level.length;
 	if (text.charCodeAt(p) === Ch.Space) p++;
-	return {hostEnd: c1, pid, tid, dev, where, level, msgStart: p, start: from};
+	return {hostEnd, pid, tid, dev, where, level, msgStart: p, start: from};
 }
 
 /**
@@ -223,6 +230,36 @@ function diagHead(text: string, from: number, colon: number, pid: number, sp: nu
 	const dot = text.indexOf('.', from);
 	const hostEnd = dot !== -1 && dot > from && dot < colon ? dot : colon;
 	return {hostEnd, pid, tid: -1, dev: null, where: null, level: 'DIAG', msgStart: p, start: from};
+}
+
+/**
+ * An NCCL line whose `host:pid:tid ` was lost, as users paste them into issues (the head cut
+ * off by a grep, an editor, a log shipper's column): `[dev] NCCL INFO `, `[dev] file.cc:72
+ * [(func) ]NCCL WARN `, or a bare `NCCL INFO ` / `NCCL WARN ` (docs/log-formats/nccl.md §1.12).
+ * What is left is the 2.26+ prefix from its `[%d]` on (src/debug.cc). Told by fixed positions:
+ * `[` and a digit, or `NCCL INFO `/`NCCL WARN ` at `from`; torch's `[rank0]:`, NCCL's
+ * `[2026-…] ` stamp and kubectl's `[pod/…] ` never get this far (the router peels them first,
+ * and none is `[digits] `). The head has no host (hostEnd = start), pid and tid -1.
+ */
+// e.g. "[3] NCCL INFO comm 0x563cb890f420 rank 3 nRanks 8 nNodes 1 localRanks 8 localRank 3 MNNVL 0" (NVIDIA/nccl#2094)
+export function headlessNcclHead(text: string, from: number): NcclHead | null {
+	const c0 = text.charCodeAt(from);
+	if (c0 === Ch.N) {
+		// `NCCL INFO ` / `NCCL WARN `, nothing before it
+		if (text.charCodeAt(from + 4) !== Ch.Space || text.charCodeAt(from + 9) !== Ch.Space || !text.startsWith('NCCL ', from)) return null;
+		const w = text.charCodeAt(from + 5);
+		if (!(w === Ch.I ? text.startsWith('INFO', from + 5) : w === Ch.W && text.startsWith('WARN', from + 5))) return null;
+		return {hostEnd: from, pid: -1, tid: -1, dev: null, where: null, level: w === Ch.I ? 'INFO' : 'WARN', msgStart: from + 10, start: from};
+	}
+	if (c0 !== Ch.OpenBracket) return null;
+	const d = readInt(text, from + 1);
+	const q = intEnd;
+	if (d < 0 || text.charCodeAt(q) !== Ch.CloseBracket || text.charCodeAt(q + 1) !== Ch.Space) return null;
+	const head = ncclHeadTail(text, q + 2, from, from, -1, -1, d);
+	if (head === null || (head.level !== 'INFO' && head.level !== 'WARN')) return null;
+	// a call site is `file.cc:72`: `[0] host:pid:tid …` (nccl-tests' `[rank] ` before a whole head) is not one
+	if (head.where !== null && head.where.indexOf(':') !== head.where.lastIndexOf(':')) return null;
+	return head;
 }
 
 // e.g. "…0   1   2   3llama-3-3-70b-instruct-0:5941:5941 [0] " before " NCCL INFO" — a head glued into a line

@@ -3,7 +3,8 @@
  * (`host:pid:tid [dev] NCCL …`), one ProcCtx each keyed `${pod}|${host}|${pid}` (several per
  * stream under Ray, several hosts per pid), made once with a proc-seen event; which pid is
  * the driver's (NCCL lines with no process prefix); the pids of vLLM/Ray prefixes; and which
- * process the line being read is attributed to (the log pane's RawLine.proc).
+ * process the line being read is attributed to (the log pane's RawLine.proc). Pasted NCCL
+ * lines that lost their head are kept apart, one process per `[dev]` (headless()).
  */
 import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 import {assignRanks, notePrefixRanks} from '../vllm/ranks.js';
@@ -53,6 +54,30 @@ export class Processes {
 			assignRanks(ctx, pid, pending);
 		}
 		return (this.last = p);
+	}
+
+	/**
+	 * The process of a pasted NCCL line that lost its `host:pid:tid` (prefix.ts headlessNcclHead):
+	 * one per `[dev]` of the stream, and one for lines with no device either. NCCL's `[%d]` is the
+	 * cudaDev of the thread that wrote the line (src/debug.cc), and a GPU is driven by one process:
+	 * two devices are two processes unless a pid says otherwise, and a pasted line has none. The
+	 * common paste is one process per GPU (torchrun, vLLM, mpirun -np N); one process driving
+	 * several GPUs (ncclCommInitAll, nccl-tests -g N) also holds one rank per GPU in each comm,
+	 * so a process per device still gives each rank its own row and each comm its right size,
+	 * where one process for all would fold every rank of a comm into one (ProcCtx holds one rank
+	 * per comm). Keyed `${pod}|||dev${d}` (`${pod}|||nodev`): no host and no pid in the key, so
+	 * the Ranks pane and the snapshot read them as unknown (proc-seen host and pid null), never as
+	 * a host or pid the log did not print; not in byPid, so no full head ever finds one.
+	 */
+	headless(dev: number | null): ProcCtx {
+		const ctx = this.ctx;
+		const key = dev === null ? `${ctx.pod}|||nodev` : `${ctx.pod}|||dev${dev}`;
+		const known = ctx.procs.get(key);
+		if (known) return known;
+		const p: ProcCtx = {key, host: '', pid: -1, remote: false, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, unknown: null, provisional: null, topo: null, fastHead: false};
+		ctx.procs.set(key, p);
+		ctx.events.push({type: 'proc-seen', pod: ctx.pod, at: this.at(), proc: key, host: null, pid: null, dev});
+		return p;
 	}
 
 	/**

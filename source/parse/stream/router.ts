@@ -4,16 +4,17 @@
  * an unknown tool's prefix before a head): each is read in turn, once. Per write:
  *   peel    a vLLM/Ray process prefix `(Worker_TP1 pid=77) `, Ray's `[repeated 3x across
  *           cluster]`, torch's `[rank1]:`, NCCL 2.26+'s `[2026-11-26 22:05:13] ` stamp;
- *   classify by its head: NCCL (`host:pid:tid [dev] NCCL INFO `), a bare `NCCL version`,
+ *   classify by its head: NCCL (`host:pid:tid [dev] NCCL INFO `, or a pasted `[dev] NCCL INFO ` that
+ *           lost its `host:pid:tid`), a bare `NCCL version`,
  *           vLLM's logger (`INFO 04-14 16:07:56 [file.py:12] `), uvicorn's `INFO:`, Python
  *           logging's full stamp, or no head (tracebacks, torch, un-headed vLLM text);
  *   read    with that format's reader (nccl/dispatch.ts, vllm/engine.ts, torch.ts, traceback.ts),
  *           whose events go to the stream's list.
  */
-import type {StreamCtx} from '../context.js';
+import type {ProcCtx, StreamCtx} from '../context.js';
 import {isDigit} from '../chars.js';
 import {ncclMessage} from '../nccl/dispatch.js';
-import {embeddedNcclHead, embeddedVllmHead, ncclHead, type NcclHead, ncclStampLength, procPrefix, vllmHead} from '../prefix.js';
+import {embeddedNcclHead, embeddedVllmHead, headlessNcclHead, ncclHead, type NcclHead, ncclStampLength, procPrefix, vllmHead} from '../prefix.js';
 import {handleTorchLine} from '../torch.js';
 import {feedTraceback} from '../traceback.js';
 import {handleVllmMessage} from '../vllm/engine.js';
@@ -30,6 +31,7 @@ const enum Ch {
 	Colon = 58, // ':'
 	I = 73,
 	N = 78,
+	OpenBracket = 91, // '['
 }
 
 // e.g. "… INFO 04-14 16:08:16 [__init__.py:239] Automatically detected platform cuda. [repeated 4x across cluster]"
@@ -130,6 +132,11 @@ export class Router {
 			const head = ncclHead(text, i);
 			if (head) return this.ncclWrite(text, head, hasPrefix, remote);
 		}
+		// a pasted NCCL line that lost its `host:pid:tid `: `[3] NCCL INFO …`, `NCCL INFO …` (fixed positions first)
+		if (c === Ch.OpenBracket || c === Ch.N) {
+			const head = headlessNcclHead(text, i);
+			if (head) return this.ncclWrite(text, head, hasPrefix, remote);
+		}
 		// v2.18–2.21 and VERSION level: a raw `NCCL version 2.21.5+cuda12.4` (rank 0 only)
 		if (c === Ch.N && text.startsWith('NCCL version ', i)) {
 			ctx.events.push({
@@ -190,8 +197,12 @@ export class Router {
 	private ncclWrite(text: string, head: NcclHead, hasPrefix: boolean, remote: boolean): string | null {
 		const end = mayBeGlued(text, head.msgStart) ? secondHead(text, head.msgStart) : text.length;
 		const procs = this.procs;
-		procs.sawHead(head.pid, hasPrefix);
-		const proc = procs.ofHead(text, head.start, head.hostEnd, head.pid, remote, head.dev);
+		let proc: ProcCtx;
+		if (head.pid === -1) proc = procs.headless(head.dev);
+		else {
+			procs.sawHead(head.pid, hasPrefix);
+			proc = procs.ofHead(text, head.start, head.hostEnd, head.pid, remote, head.dev);
+		}
 		procs.lineProc = proc.key;
 		this.clock.procWrote(proc.key, this.clock.k8s, 0);
 		const msg = end === text.length ? text.slice(head.msgStart) : text.slice(head.msgStart, end);
