@@ -76,7 +76,9 @@ export function initNotSeenText(x: InitNotSeen): string {
 export function commName(id: string): string {
 	const at = id.indexOf('@');
 	if (at === -1) return id;
-	const [pod, , pid] = id.slice(0, at).split('|');
+	const [pod, , pid, dev] = id.slice(0, at).split('|');
 	const ptr = id.slice(at + 1);
-	return `${ptr.startsWith('0x') ? `ptr ${ptr}` : 'unnamed'} in ${pod ?? '?'} pid ${pid ?? '?'}`;
+	// a pasted line without its host:pid:tid head is keyed by its [dev] (`pod|||dev3`, stream/processes.ts)
+	const writer = pid ? `pid ${pid}` : dev?.startsWith('dev') ? `dev ${dev.slice(3)}` : 'pid ?';
+	return `${ptr.startsWith('0x') ? `ptr ${ptr}` : 'unnamed'} in ${pod || '?'} ${writer}`;
 }

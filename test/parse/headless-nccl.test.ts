@@ -14,6 +14,7 @@ import {parseInto, publicDir} from '../helpers/load-scenario.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {derivePhase} from '../../source/model/phase.js';
+import {commName} from '../../source/model/mid-run.js';
 
 function load(file: string): RolloutState {
 	const state = parseInto(emptyState({kind: 'files', files: [file]}), 'pod0', [readFileSync(path.join(publicDir, file))]);
@@ -85,6 +86,12 @@ describe('NCCL 2.29, `comm … nRanks 8 nNodes 1` and Trees lines with only `[de
 			expect(c.state).toBe('initializing');
 		}
 		expect(derivePhase(s)).toBe('nccl-init');
+	});
+
+	it('names a comm known only by its pointer after the device that printed it (no pid in a pasted line)', () => {
+		const names = Object.keys(s.comms).map(commName);
+		expect(names).toContain('ptr 0x563cb86a9c40 in pod0 dev 1');
+		expect(names.join('\n')).not.toMatch(/pid\s*$|pid \n/m);
 	});
 
 	it('keeps devices 2, 1 and 3 apart: three processes, none with a host', () => {
