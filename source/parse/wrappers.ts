@@ -46,6 +46,13 @@ export interface Unwrapped {
 	time: string | null;
 	/** vLLM-style `MM-DD HH:MM:SS` (syslog/journald `short` has no year) */
 	monthDay: string | null;
+	/**
+	 * A part of a longer line: docker's json-file writes a line over 16 KiB as several
+	 * records, and only the last one's `log` ends with the line's `\n` (daemon/logger
+	 * copier.go, jsonfilelog). Only a docker-shaped record (`log`, `stream`, `time`) is one,
+	 * or a Fluent Bit CRI record tagged `"logtag":"P"`.
+	 */
+	partial?: boolean;
 }
 
 // ---- JSON-per-line: docker json-file, Fluent Bit, Loki / logcli, journalctl -o json ----
@@ -82,6 +89,10 @@ export function unwrapJson(line: string): Unwrapped | null {
 	// docker json-file keeps the line's own `\n` (and a `\r` before it)
 	let end = text.length;
 	while (end > 0 && (text.charCodeAt(end - 1) === Ch.Lf || text.charCodeAt(end - 1) === Ch.Cr)) end--;
+	// docker json-file's own record is exactly `log`, `stream`, `time`: a shipper that re-wraps lines
+	// (Fluent Bit's `date`, its CRI parser's `logtag`) says a part otherwise, or not at all
+	const tag = rec['logtag'];
+	const partial = typeof tag === 'string' ? tag === 'P' : end === text.length && typeof rec['log'] === 'string' && typeof rec['stream'] === 'string' && typeof rec['time'] === 'string' && rec['date'] === undefined;
 	if (end !== text.length) text = text.slice(0, end);
 	let time: string | null = null;
 	for (const k of TIME_KEYS) {
@@ -90,7 +101,7 @@ export function unwrapJson(line: string): Unwrapped | null {
 		time = wrapperTime(v, k === '__REALTIME_TIMESTAMP' ? 'us' : null);
 		if (time !== null) break;
 	}
-	return {text, time, monthDay: null};
+	return partial ? {text, time, monthDay: null, partial} : {text, time, monthDay: null};
 }
 
 /** A wrapper's time value: an RFC3339 string, epoch seconds (Fluent Bit `date`), or a digit string (Loki ns, journald µs). */

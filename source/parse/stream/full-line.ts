@@ -16,6 +16,7 @@ import type {StampClock} from './clock.js';
 import type {Processes} from './processes.js';
 import type {Router} from './router.js';
 import {CONTROL} from './scans.js';
+import {utf8Length} from '../line-splitter.js';
 
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
@@ -35,6 +36,8 @@ const enum Ch {
 // journald and compose put their head on every line of what they write: looked for on a
 // stream's first lines (and on all of them once seen), not on every line of a plain log
 const WRAP_PROBE_LINES = 32;
+// a line joined from docker's 16 KiB parts is capped as the splitter caps one (stream-parser.ts's default)
+const JOIN_MAX = 64 * 1024;
 
 export interface FullLineDeps {
 	ctx: StreamCtx;
@@ -66,6 +69,10 @@ export function createFullLine({ctx, clock, procs, router, pod, container, onLin
 	let syslogSeen = false;
 	let criPartial: string | null = null;
 	let criPartialRaw = '';
+	// docker json-file parts of one long line, their first part's time, and what the cap dropped
+	let jsonPartial: string | null = null;
+	let jsonPartialTime: string | null = null;
+	let jsonPartialCut = 0;
 
 	function startLine(): void {
 		// one clock per stream, reset per line (no allocation on the hot path)
@@ -89,6 +96,21 @@ export function createFullLine({ctx, clock, procs, router, pod, container, onLin
 		if (c0 === Ch.OpenBrace) {
 			// `{"log":"…","stream":"stderr","time":"…"}` (docker json-file, Fluent Bit, Loki, journalctl -o json)
 			const u = unwrapJson(text);
+			if (u?.partial) {
+				// docker's json-file cut a line over 16 KiB into records: joined before it is read, at the
+				// time of its first part, capped as the splitter caps a line
+				if (jsonPartial === null) {
+					jsonPartial = u.text;
+					jsonPartialTime = u.time;
+				} else if (jsonPartial.length < JOIN_MAX) jsonPartial += u.text;
+				else jsonPartialCut += utf8Length(u.text);
+				return;
+			}
+			if (u && jsonPartial !== null) {
+				u.text = joined(jsonPartial + u.text);
+				u.time = jsonPartialTime ?? u.time;
+				jsonPartial = null;
+			}
 			if (u) {
 				if (u.time !== null && clock.k8s === null) clock.takeK8s(u.time);
 				if (u.text.indexOf('\n') !== -1) {
@@ -146,7 +168,27 @@ export function createFullLine({ctx, clock, procs, router, pod, container, onLin
 		inner(raw, text, text.length === raw.length - n ? n : 0);
 	}
 
+	/** A joined docker line, capped at JOIN_MAX characters with the splitter's marker. */
+	function joined(t: string): string {
+		let cut = jsonPartialCut;
+		jsonPartialCut = 0;
+		if (t.length > JOIN_MAX) {
+			cut += utf8Length(t.slice(JOIN_MAX));
+			t = t.slice(0, JOIN_MAX);
+		}
+		return cut > 0 ? `${t}…[cut ${cut} bytes]` : t;
+	}
+
 	function end(): void {
+		if (jsonPartial !== null) {
+			// the stream ended inside a docker line (its last part never came): read what came
+			const t = joined(jsonPartial);
+			jsonPartial = null;
+			clock.lines++;
+			startLine();
+			if (jsonPartialTime !== null) clock.takeK8s(jsonPartialTime);
+			inner(t, t, 0);
+		}
 		if (criPartial === null) return;
 		const t = criPartial;
 		criPartial = null;
@@ -223,7 +265,7 @@ export function createFullLine({ctx, clock, procs, router, pod, container, onLin
 	}
 
 	function bare(): boolean {
-		return clock.streamLines >= WRAP_PROBE_LINES && composeCol === 0 && !syslogSeen && criPartial === null && router.learned.length === 0;
+		return clock.streamLines >= WRAP_PROBE_LINES && composeCol === 0 && !syslogSeen && criPartial === null && jsonPartial === null && router.learned.length === 0;
 	}
 	return {line, end, bare};
 }
