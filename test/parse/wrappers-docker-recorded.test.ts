@@ -122,3 +122,27 @@ describe('parts said by a shipper', () => {
 		expect(lines.map(l => l.text)).toEqual(['vm:1:1 [0] NCCL INFO Using network IB', 'vm:1:1 [0] NCCL INFO cudaDriverVersion 12080']);
 	});
 });
+
+// docker-compose 1.29.2 over the same daemon: two services, `vllm-head` cats the vLLM worker-died
+// excerpt, `nccl` (a second later) the bad-ifname NCCL log; `up --no-color` and `logs --no-color -t`
+describe('docker-compose v1 of two services (vLLM worker-died, NCCL bad-ifname)', () => {
+	const vllm = inputLines(readFileSync(path.join(publicDir, 'vllm-0.14.0rc1-worker-died.log'), 'utf8'));
+	const nccl = inputLines(readFileSync(path.join(corpusDir, 'bad-socket-ifname', 'pod0.log'), 'utf8')).map(l => l.slice(l.indexOf(' ') + 1));
+	const alone = [...failures(parseBytes(vllm.map(l => `${l}\n`).join('')).s), ...failures(parseBytes(nccl.map(l => `${l}\n`).join('')).s)];
+	for (const name of ['up-two-services', 'logs-timestamps-two-services']) {
+		it(`${name}: each service's lines shown without the \`name_1  | \` column, and both services' failures, as each read alone`, () => {
+			const {s, lines} = parseBytes(readFileSync(path.join(publicDir, `recorded-wrapper-compose-v1-${name}.log`)));
+			const texts = lines.map(l => l.text);
+			// compose's own lines stay as they are
+			expect(texts[0]).toBe('Attaching to rec_vllm-head_1, rec_nccl_1');
+			expect(texts.filter(t => vllm.includes(t))).toEqual(vllm);
+			expect(texts.filter(t => nccl.includes(t) && !vllm.includes(t)).length).toBe(nccl.filter(t => !vllm.includes(t)).length);
+			expect([...failures(s)].sort()).toEqual([...alone].sort());
+			expect(s.engine?.dead?.message).toBe('Worker proc VllmWorker-0 died unexpectedly, shutting down executor.');
+		});
+	}
+	it('logs -t: each line at the stamp compose put after its column (the first NCCL line at 2026-12-02T06:51:58.699Z)', () => {
+		const {lines} = parseBytes(readFileSync(path.join(publicDir, 'recorded-wrapper-compose-v1-logs-timestamps-two-services.log')));
+		expect(iso(lines.find(l => l.text.startsWith('vm:1622:1622 [0] NCCL INFO ENV/Plugin'))!.at)).toBe('2026-12-02T06:51:58.699Z');
+	});
+});
