@@ -9,6 +9,8 @@ import type {Finding, Rule} from './types.js';
 import {followOnOf} from './follow-on.js';
 import {groupRecords, oneLine} from './group-records.js';
 import {fmtTime, joinList} from './subject.js';
+import {ibCompletionAdvice} from './nccl-warn.js';
+import {ibCompletion} from '../parse/nccl/warn.js';
 
 // `ncclRemoteError: A call failed …` → the NCCL result name.
 const ncclResultName = /\bnccl[A-Z][A-Za-z]+Error\b/;
@@ -16,6 +18,8 @@ const ncclResultName = /\bnccl[A-Z][A-Za-z]+Error\b/;
 const closedByPeer = /Connection closed by remote peer/i;
 
 function advice(message: string): string {
+	const ib = ibCompletion(message);
+	if (ib) return `the IB transport failed a transfer to or from peer ${ib.peer} and returned ncclRemoteError, which ends the communicator; ${ibCompletionAdvice(ib.status)}`;
 	if (/ncclRemoteError|remote process exited/i.test(message)) return 'a peer process exited or the network dropped: find the rank that failed first (rank-exited).';
 	if (/ncclSystemError|system error/i.test(message)) return 'a system call failed: check /dev/shm size, ulimits (memlock), and the network interface NCCL chose.';
 	if (/ncclInvalidUsage|invalid usage/i.test(message)) return 'NCCL refused the setup: read the NCCL WARN just before it (interface, env, rank count).';
@@ -35,6 +39,9 @@ const resultTexts: [RegExp, string][] = [
 ];
 
 function resultName(message: string): string | null {
+	// `NET/IB : Got completion from peer 10.0.35.1<49189> with error 4, …` (parse/nccl/warn.ts ibCompletion)
+	const ib = ibCompletion(message);
+	if (ib) return `IB completion error ${ib.status}`;
 	const m = message.match(ncclResultName)?.[0];
 	if (m) return m;
 	for (const [re, name] of resultTexts) if (re.test(message)) return name;

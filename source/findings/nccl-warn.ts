@@ -2,15 +2,14 @@
 import type {Finding, Rule} from './types.js';
 import {oneLine} from './group-records.js';
 import {fmtTime, joinList} from './subject.js';
-import {isRasBindNoise} from '../parse/nccl/warn.js';
+import {ibCompletion, isRasBindNoise} from '../parse/nccl/warn.js';
 
 // NCCL's IB transport on a failed work completion (net_ib.cc / HPC-X ib_plugin.c, 2.18+), e.g.
 // "NET/IB : Got completion from peer 10.1.32.3<54891> with error 5, opcode 0, len 0, vendor err 249"
-// (NVIDIA/nccl#1737); the error is libibverbs' enum ibv_wc_status.
-const IB_COMPLETION = /Got completion from peer .*? with (?:error|status=?)\s*(\d+)/;
+// (NVIDIA/nccl#1737), 2.28+ "status=IBV_WC_RETRY_EXC_ERR(12)"; the error is libibverbs' enum ibv_wc_status (parse/nccl/warn.ts ibCompletion).
 
 /** What an ibv_wc_status in an IB completion error means for an NCCL job, and what to check. */
-function ibCompletionAdvice(status: number): string {
+export function ibCompletionAdvice(status: number): string {
 	switch (status) {
 		case 5:
 			return 'error 5 is IBV_WC_WR_FLUSH_ERR: the queue pair was already broken, so these follow an earlier failure — look for the first completion error (often on the peer, e.g. 12) or the rank that failed first.';
@@ -28,8 +27,8 @@ function ibCompletionAdvice(status: number): string {
 }
 
 function advice(message: string, where: string | null): string {
-	const ib = IB_COMPLETION.exec(message);
-	if (ib) return ibCompletionAdvice(Number(ib[1]));
+	const ib = ibCompletion(message);
+	if (ib) return ibCompletionAdvice(ib.status);
 	if (/bind failed|Binding to socket/i.test(message) && /Address already in use/i.test(message)) {
 		// e.g. "ras/client_support.cc:160 … Call to bind failed: Address already in use" (2.26, vllm-project/vllm#19204)
 		// 2.30.7+: "ras/client_support.cc:179 (rasClientInitSocket) NCCL WARN …" (the head's where is still file:line)

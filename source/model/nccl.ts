@@ -102,3 +102,36 @@ export function reduceTopology(state: RolloutState, e: TopologyEvent): RolloutSt
 	if (old && jsonEqual(old, e.topology)) return state;
 	return {...state, topology: {...state.topology, [e.key]: e.topology}};
 }
+
+/** The network NCCL uses, and whether a line named it (`line`) or it was read off the channel transports (`transports`). */
+export interface NetworkInUse {
+	name: string;
+	from: 'line' | 'transports';
+	/** the transports it was read from (`NET/IBext_v8/GDRDMA`), empty when a line named it */
+	transports: string[];
+}
+
+/**
+ * `Using network IB` (src/init.cc, every version; a net plugin's name in its place, `Using network IBext_v8`) names it; a log
+ * without that line (one that starts later, NCCL_DEBUG_SUBSYS without INIT) still says it in every NET channel connection:
+ * `Channel %02d/%d : %d[%d] -> %d[%d] [send|receive] via NET/%s/%d%s%s` (src/transport/net.cc, 2.18 → 2.30), where `%s` is the
+ * same network's name (`comm->ncclNet->name`), e.g. `via NET/IBext_v8/0/GDRDMA` (real, NVIDIA/nccl#1605). Several names
+ * (communicators on different networks) are all listed, the most used first.
+ */
+export function networkInUse(state: RolloutState): NetworkInUse | null {
+	if (state.nccl.netPlugin !== null) return {name: state.nccl.netPlugin, from: 'line', transports: []};
+	const count = new Map<string, number>();
+	const transports = new Set<string>();
+	for (const c of Object.values(state.comms)) {
+		for (const t of c.transports) {
+			if (!t.startsWith('NET/')) continue;
+			const name = t.split('/')[1];
+			if (!name || name === '?') continue;
+			count.set(name, (count.get(name) ?? 0) + 1);
+			transports.add(t);
+		}
+	}
+	if (count.size === 0) return null;
+	const names = [...count].sort((a, b) => b[1] - a[1]).map(([n]) => n);
+	return {name: names.join(', '), from: 'transports', transports: [...transports]};
+}

@@ -4,6 +4,7 @@
  * said as "not used (TCP)", not as a red "disabled".
  */
 import type {RolloutState} from '../model/state.js';
+import {networkInUse} from '../model/nccl.js';
 
 export interface GdrRow {
 	where: string;
@@ -63,7 +64,10 @@ export function buildGdr(state: RolloutState): GdrModel {
 	const settings: {name: string; value: string}[] = [];
 	const env = state.nccl.env;
 	for (const n of settingNames) if (env[n] !== undefined) settings.push({name: n, value: env[n]!});
-	settings.push({name: 'net plugin', value: state.nccl.netPlugin ?? (state.nccl.ibInUse ? 'IB (in use)' : '?')});
+	// no `Using network X` line: the channel transports name it (model/nccl.ts networkInUse)
+	const net = networkInUse(state);
+	const derived = net?.from === 'transports' ? `${net.name} (derived from channels via ${net.transports.join(', ')})` : null;
+	settings.push({name: 'net plugin', value: derived ?? state.nccl.netPlugin ?? (state.nccl.ibInUse ? 'IB (in use)' : '?')});
 	if (state.nccl.externalNetPlugin === false) settings.push({name: 'libnccl-net.so', value: 'not found (built-in transport)'});
 	return {rows, summary, settings};
 }

@@ -25,6 +25,13 @@ function palette(color: boolean): {ok: Paint; warn: Paint; error: Paint; muted: 
 
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '-' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
 
+/** The NET transports of the communicators, each with whether GDR is in use on that path: `/GDRDMA` yes, NET/Socket TCP (null), else staged. */
+function gdrFromChannels(comms: SnapshotCommunicator[]): {transport: string; comms: string[]; gdr: boolean | null}[] {
+	const by = new Map<string, string[]>();
+	for (const m of comms) for (const t of m.transports) if (t.startsWith('NET/')) by.set(t, [...(by.get(t) ?? []), commName(m.id)]);
+	return [...by].map(([transport, ids]) => ({transport, comms: ids, gdr: transport.includes('/GDRDMA') ? true : transport.startsWith('NET/Socket') ? null : false}));
+}
+
 /** Fixed-width columns; the last column is not padded (no trailing spaces). */
 function table(header: string[], rows: string[][], paint?: (row: number, col: number, padded: string) => string): string[] {
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)));
@@ -186,7 +193,10 @@ export function formatReport(snapshot: Snapshot, opts: ReportOptions): string {
 	out.push(...heading('NCCL'));
 	out.push(`  version: ${show(n.version)}`);
 	out.push(`  cuda driver: ${show(n.cudaDriverVersion)}`);
-	out.push(`  net: ${show(n.netPlugin)}${n.ibInUse ? `  (IB/RoCE in use${n.ibInUse.linkLayer ? `, ${n.ibInUse.linkLayer}` : ''}: ${n.ibInUse.evidence.slice(0, 100)})` : ''}`);
+	// no `Using network X` line: read off the channel transports (snapshot.ts), and said so
+	const netTransports = [...new Set(s.communicators.flatMap(m => m.transports).filter(t => t.startsWith('NET/')))];
+	const derived = n.netPluginFrom === 'transports' ? ` (derived from channel transports ${netTransports.join(', ')}; no "Using network" line)` : '';
+	out.push(`  net: ${show(n.netPlugin)}${derived}${n.ibInUse ? `  (IB/RoCE in use${n.ibInUse.linkLayer ? `, ${n.ibInUse.linkLayer}` : ''}: ${n.ibInUse.evidence.slice(0, 100)})` : ''}`);
 	out.push(`  external net plugin (libnccl-net.so): ${n.externalNetPlugin === null ? '-' : n.externalNetPlugin ? 'found' : 'not found'}`);
 	out.push(`  bootstrap interface: ${show(n.bootstrapInterface)}`);
 	if (n.netDevices.length === 0) out.push('  net devices: -');
@@ -213,8 +223,16 @@ export function formatReport(snapshot: Snapshot, opts: ReportOptions): string {
 	}
 
 	out.push(...heading('GPU Direct RDMA'));
-	if (s.gdr.length === 0) out.push('  not reported');
 	for (const g of s.gdr) out.push(`  ${show(g.pod)} host=${show(g.host)} gpu=${g.gpu} hca=${g.hca} ${g.enabled ? c.ok('enabled') : c.warn('disabled')}`);
+	// no `GPU Direct RDMA …` line (printed once per GPU/HCA at NET setup; a log that starts later lacks it): a NET channel
+	// connection says it, `via NET/IB/0/GDRDMA` (RDMA straight from GPU memory) or `via NET/IB/0` (staged through host memory)
+	const paths = s.gdr.length ? [] : gdrFromChannels(s.communicators);
+	for (const p of paths) {
+		const status = p.gdr === true ? c.ok('enabled') : p.gdr === false ? c.warn('disabled (staged through host memory)') : c.muted('not used (TCP)');
+		const ids = p.comms.length > 4 ? `${p.comms.slice(0, 4).join(', ')} +${p.comms.length - 4} more` : p.comms.join(', ');
+		out.push(`  channels via ${p.transport}: ${status}  (communicator${p.comms.length === 1 ? '' : 's'} ${ids}; no GPU Direct RDMA line read)`);
+	}
+	if (s.gdr.length === 0 && paths.length === 0) out.push('  not reported');
 
 	out.push(...heading('Engine (vLLM)'));
 	if (!s.engine) out.push('  not seen');

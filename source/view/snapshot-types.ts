@@ -98,6 +98,11 @@ export interface SnapshotNccl {
 	env: Record<string, string>;
 	/** addition: the NCCL_* values each pod's processes reported (pods may differ; `env` keeps the first seen) */
 	envByPod: Record<string, Record<string, string>>;
+	/**
+	 * addition: where `netPlugin` came from: `line` (`Using network X`), or `transports` when no line named it and it was
+	 * read off the communicators' NET channel transports (`NET/IBext_v8/GDRDMA` → `IBext_v8`); null while nothing names one
+	 */
+	netPluginFrom?: 'line' | 'transports' | null;
 	/** addition: NCCL's IB transport (InfiniBand or RoCE) is in use, and the line that says so (`NET/IB : Using …`, `via NET/IB/…`, a net_ib WARN); null while nothing says so */
 	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
 	/** addition: NCCL 2.31+ `NCCL DIAG` report lines (NCCL_RUN_DIAGNOSTICS=1), the failing ones marked `problem` */

@@ -12,6 +12,7 @@ import {initNotSeen, initNotSeenText} from '../model/mid-run.js';
 import {ringOrdersOf} from '../model/comm-graph.js';
 import {shownComms} from '../model/comms.js';
 import {withJoinedComms} from '../model/comm-join.js';
+import {networkInUse} from '../model/nccl.js';
 import type {CommState, EndpointMetrics, LinkType, PodState, ProcState, RolloutState, SourceInfo} from '../model/state.js';
 import {podNameForFile} from '../core/pod-name.js';
 
@@ -225,10 +226,13 @@ function nccl(state: RolloutState): SnapshotNccl {
 				.map(k => [k, vars[k]!]),
 		);
 	}
+	// no `Using network X` line: the NET channel transports name it (model/nccl.ts networkInUse), and netPluginFrom says so
+	const net = networkInUse(state);
 	return {
 		version: n.version,
 		cudaDriverVersion: n.cudaDriverVersion,
-		netPlugin: n.netPlugin,
+		netPlugin: net?.name ?? null,
+		netPluginFrom: net?.from ?? null,
 		externalNetPlugin: n.externalNetPlugin,
 		bootstrapInterface: n.bootstrapInterface,
 		netDevices: uniqueBy(

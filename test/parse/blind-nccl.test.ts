@@ -168,6 +168,15 @@ describe('NCCL 2.21+ with HPC-X’s IB plugin: an IB completion error on one of 
 		const w = computeFindings(s, s.lastTs ?? 0).find(f => f.id === 'nccl-warn');
 		expect(w?.message).toMatch(/IBV_WC_LOC_PROT_ERR/);
 	});
+
+	it('fails pid 25146 there: the transport returns ncclRemoteError and `-> 6 [Progress Thread]` makes it the comm’s async error', () => {
+		// `kolyoz2:25146:25854 [0] NCCL INFO proxy.cc:878 -> 6 [Progress Thread]` (src/proxy.cc: proxyState->asyncResult)
+		const err = s.failures.filter(f => f.kind === 'nccl-error');
+		expect(err.map(f => [f.proc, f.remote])).toEqual([['pod0|kolyoz2|25146', false]]);
+		expect(err[0]!.message).toContain('peer 10.0.35.1<49189>');
+		expect(s.procs['pod0|kolyoz2|25146']!.state).toBe('failed');
+		expect(derivePhase(s)).toBe('failed');
+	});
 });
 
 describe('NCCL 2.18-era: CUDA out of memory in one process, “Connection closed by remote peer” in its neighbour (NVIDIA/nccl#1235)', () => {

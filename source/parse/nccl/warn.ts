@@ -27,6 +27,25 @@ export function isRasBindNoise(where: string | null, message: string): boolean {
 	return where !== null && where.startsWith('ras/') && message.includes('Address already in use');
 }
 
+// An IB work completion with an error status (docs/log-formats/nccl.md §1.8 "IB completion"), every wording:
+//   2.18–2.19 and HPC-X's ib_plugin.c "NET/IB : Got completion from peer 10.0.35.1<49189> with error 4, opcode 5327, len 5327, vendor err 81 (Send)" (real, NVIDIA/nccl-tests#252)
+//   2.20–2.27 "NET/IB : Got completion from peer %s with status=%d opcode=%d len=%d vendor err %d (%s)…" (2.22+ "NET/IB: …", "… hca %s")
+//   2.28+ "NET/IB: Got completion from peer %s with status=%s(%d) opcode=%s(%d) vendor_err=%u …" (status = ibvWcStatusStr, "IBV_WC_RETRY_EXC_ERR(12)")
+//   2.29+ GIN "NET/IB/GIN: Got completion from peer %s with status=%d opcode=%d …"
+// The transport returns ncclRemoteError right after it (transport/net_ib.cc ncclIbTest v2.21.5-1, net_ib/p2p.cc HEAD: "cannot recover
+// from any error"); the proxy's progress thread stores it as the communicator's async error ("proxy.cc:878 -> 6 [Progress Thread]",
+// src/proxy.cc progressService; ncclCommGetAsyncError reads proxyState->asyncResult, src/init.cc): that communicator is dead.
+const IB_COMPLETION = /Got completion from peer (\S+) with (?:error|status)[= ]?\s*(?:[^()\d\s]*\()?(\d+)/;
+
+/** The peer and libibverbs' ibv_wc_status of an IB completion-error WARN, or null for any other text. */
+export function ibCompletion(message: string): {peer: string; status: number} | null {
+	const m = IB_COMPLETION.exec(message);
+	return m ? {peer: m[1]!, status: Number(m[2])} : null;
+}
+
+/** IBV_WC_WR_FLUSH_ERR: the queue pair had already gone to the error state; the completion follows an earlier failure. */
+export const IBV_WC_WR_FLUSH_ERR = 5;
+
 export function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, at: AtFn): void {
 	const message = msg.trim();
 	const remote = isRemoteText(message);
@@ -38,6 +57,13 @@ export function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: s
 	// ("NET/IB : No IP interface found." / "No device found." say the opposite: IB did not come up)
 	if (((where !== null && where.startsWith('transport/net_ib')) || message.startsWith('NET/IB')) && !/No (IP interface|device) found/.test(message)) {
 		ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: proc.key, fact: {kind: 'ib-in-use', from: 'warn', evidence: message}});
+	}
+	// an IB completion error fails this process's communicator (see IB_COMPLETION): a failure of this process, naming the
+	// peer; a flush (5) only drains work posted before an earlier error, here or on the peer, so it is that error's follow-on
+	const ib = ibCompletion(message);
+	if (ib) {
+		const remote = ib.status === IBV_WC_WR_FLUSH_ERR;
+		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: proc.key, rank: null, message, remote, where});
 	}
 	// CUDA out of memory inside NCCL: src/include/checks.h CUDACHECK `WARN("Cuda failure '%s'", cudaGetErrorString(err))`,
 	// src/include/cudawrap.h CUCHECK `WARN("Cuda failure %d '%s'", err, errStr)` (v2.18.3-1 → v2.30.7-1 unchanged), e.g.

@@ -176,7 +176,10 @@ export function ncclFacts(s: Snapshot): string {
 	const rows: [string, string][] = [
 		['NCCL', nc.version ?? '-'],
 		['CUDA driver', nc.cudaDriverVersion === null ? '-' : String(nc.cudaDriverVersion)],
-		['network', `${nc.netPlugin ?? '-'}${nc.ibInUse ? ` (IB/RoCE in use${nc.ibInUse.linkLayer ? `, ${nc.ibInUse.linkLayer}` : ''})` : ''}`],
+		[
+			'network',
+			`${nc.netPlugin ?? '-'}${nc.netPluginFrom === 'transports' ? ' (derived from the channel transports; no "Using network" line)' : ''}${nc.ibInUse ? ` (IB/RoCE in use${nc.ibInUse.linkLayer ? `, ${nc.ibInUse.linkLayer}` : ''})` : ''}`,
+		],
 		['external net plugin', nc.externalNetPlugin === null ? '-' : nc.externalNetPlugin ? 'found' : 'not found (built-in transports)'],
 		['bootstrap interface', nc.bootstrapInterface ?? '-'],
 		[
