@@ -254,9 +254,11 @@ describe('NCCL lines of other versions', () => {
 			[2, 'misc/socket.cc:72', ['pod0']],
 			[1, 'transport/net_ib.cc:1000', ['pod0']],
 		]);
+		// an IB completion error fails the comm (NCCL returns ncclRemoteError from the progress thread): an nccl-error of that process
 		expect(state.failures.map(f => [f.kind, f.remote])).toEqual([
 			['remote-error', true],
 			['nccl-warn', false],
+			['nccl-error', false],
 		]);
 	});
 });
