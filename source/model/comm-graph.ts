@@ -9,7 +9,7 @@ import type {CommInitTimingsEvent, CommRingEvent, CommRingOrderEvent, CommTreeEv
 import type {CommMember, CommState, RingOrder, RolloutState} from './state.js';
 import {initSecondsOf, withComm} from './comms.js';
 import {jsonEqual} from './json-equal.js';
-import {withProc} from './procs.js';
+import {ofProcess, withProc} from './procs.js';
 import {withEntry, writable} from './batch.js';
 
 /** NCCL's MAXCHANNELS (64 since 2.23, 32 before): a bound on every per-channel list. */
@@ -47,7 +47,8 @@ function appendsInOrder(list: readonly {channel: number}[] | undefined, items: r
 function memberOf(state: RolloutState, comm: string, rank: number, proc: string): {c: CommState; m: CommMember} | null {
 	const c = state.comms[comm];
 	const m = c?.members[rank];
-	return c && m && m.proc === proc ? {c, m} : null;
+	// a rank of one of the process's GPU rows (procs.ts gpuProcKey) is the process's too
+	return c && m && ofProcess(m.proc, proc) ? {c, m} : null;
 }
 
 function withMember(state: RolloutState, c: CommState, m: CommMember): RolloutState {
@@ -60,7 +61,7 @@ export function reduceCommInitTimings(state: RolloutState, e: CommInitTimingsEve
 	const at = memberOf(state, e.comm, e.rank, e.proc);
 	if (!at || (at.m.initTimings && jsonEqual(at.m.initTimings, e.timings))) return state;
 	const s = withMember(state, at.c, {...at.m, initTimings: {...e.timings}});
-	const p = s.procs[e.proc];
+	const p = s.procs[at.m.proc];
 	if (!p) return s;
 	const init = initSecondsOf(s, p);
 	if (init.seconds === p.initSeconds && init.from === (p.initSecondsFrom ?? null)) return s;

@@ -4,7 +4,7 @@
  */
 import type {CommChannelsEvent, CommEndEvent, CommInfoEvent, CommInitEvent, CommLinkEvent, CommMergeEvent, CommPatternEvent, CommRingsEvent, CommSeenEvent} from '../parse/log-events.js';
 import type {CommMember, CommState, ProcState, RolloutState} from './state.js';
-import {procOf, withProc} from './procs.js';
+import {gpuProcKey, ofProcess, procOf, withProc} from './procs.js';
 import {fresh, withEntry, writable} from './batch.js';
 
 export function emptyComm(id: string, nranks: number, at: number | null): CommState {
@@ -81,19 +81,31 @@ export function initSecondsOf(state: RolloutState, proc: ProcState): {seconds: n
 /** A proc's world rank: logged (vLLM/torch) wins; else its rank in the largest comm containing it. */
 function deriveWorldRank(state: RolloutState, proc: ProcState): ProcState {
 	if (proc.worldRankFrom === 'log') return proc;
-	let best: {n: number; rank: number} | null = null;
+	let best: {n: number; rank: number; seen: boolean} | null = null;
 	for (const id of proc.comms) {
 		const c = state.comms[id];
 		if (!c) continue;
 		for (const m of Object.values(c.members)) {
-			if (m.proc === proc.key && (!best || c.nranks > best.n)) best = {n: c.nranks, rank: m.rank};
+			// in a comm, the rank its Init line names beats ranks only channel lines placed (a log cut mid-init)
+			const seen = m.initSeen === true;
+			if (m.proc === proc.key && (!best || c.nranks > best.n || (c.nranks === best.n && seen && !best.seen))) best = {n: c.nranks, rank: m.rank, seen};
 		}
 	}
 	if (!best || (best.rank === proc.worldRank && proc.worldRankFrom === 'comm')) return proc;
 	return {...proc, worldRank: best.rank, worldRankFrom: 'comm'};
 }
 
-export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutState {
+export function reduceCommInit(state: RolloutState, e0: CommInitEvent): RolloutState {
+	const gpu = gpuProcKey(state, e0.proc, e0.cudaDev);
+	let e = e0;
+	if (gpu !== e0.proc) {
+		// another GPU of this process: its own row, with the process's pod, host and pid
+		if (!state.procs[gpu]) {
+			const parent = state.procs[e0.proc]!;
+			state = withProc(state, {...procOf(state, gpu, e0.at), pod: parent.pod, host: parent.host, pid: parent.pid, firstSeenAt: parent.firstSeenAt});
+		}
+		e = {...e0, proc: gpu};
+	}
 	const comm0 = state.comms[e.comm] ?? emptyComm(e.comm, e.nranks, e.at);
 	const old = comm0.members[e.rank];
 	let member: CommMember;
@@ -128,7 +140,9 @@ export function reduceCommInit(state: RolloutState, e: CommInitEvent): RolloutSt
 	} else {
 		const allReady = comms.every(id => {
 			const c = s.comms[id];
-			const m = c && Object.values(c.members).find(x => x.proc === e.proc);
+			// the process's rank whose Init line was read (a log cut mid-init may also hold ranks placed only by channel lines)
+			const ms = c ? Object.values(c.members) : [];
+			const m = ms.find(x => x.proc === e.proc && x.initSeen) ?? ms.find(x => x.proc === e.proc);
 			return !m || m.completeAt !== null || m.state !== 'initializing';
 		});
 		if (allReady && (proc.state === 'starting' || proc.state === 'initializing')) proc.state = 'ready';
@@ -366,8 +380,8 @@ export function reduceCommEnd(state: RolloutState, e: CommEndEvent): RolloutStat
 		const s = withMember(state, base, {proc: e.proc, rank: e.rank, ptr: e.ptr ?? '', startAt: null, completeAt: null, state: 'destroyed'}, e.at);
 		return withEndFacts(s, e);
 	}
-	if (!c || !m || m.proc !== e.proc || m.state === 'destroyed') return state;
-	return withEndFacts(withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}})), e);
+	if (!c || !m || !ofProcess(m.proc, e.proc) || m.state === 'destroyed') return state;
+	return withEndFacts(withComm(state, recount({...c, members: {...c.members, [e.rank]: {...m, state: 'destroyed'}}})), m.proc === e.proc ? e : {...e, proc: m.proc});
 }
 
 /**

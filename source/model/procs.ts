@@ -39,7 +39,30 @@ export function procOf(state: RolloutState, key: string, at: number | null): Pro
 	const p = state.procs[key];
 	if (p) return p;
 	const [pod, host, pid] = key.split('|');
-	return emptyProc(key, pod ?? null, host || null, pid ? Number(pid) : null, at);
+	// a GPU of a process that drives several is `pod|host|pid#dev` (gpuProcKey): the pid before `#`
+	const n = pid ? Number.parseInt(pid, 10) : Number.NaN;
+	return emptyProc(key, pod ?? null, host || null, Number.isNaN(n) ? null : n, at);
+}
+
+/**
+ * The GPU row an Init line of process `key` on `cudaDev` belongs to. A process is one row
+ * per GPU: nccl-tests `-g N` and `ncclCommInitAll` drive several GPUs from one pid, and NCCL
+ * prints an Init line per GPU, each with its own rank, cudaDev and bus id. The first GPU an
+ * Init line names keeps the process's key; another one is `key#cudaDev`. Only Init lines
+ * decide it: a head's [dev] is the printing thread's current device (a single-GPU process's
+ * RAS or proxy thread prints [0]), not the process's GPU.
+ */
+export function gpuProcKey(state: RolloutState, key: string, cudaDev: number | null): string {
+	if (cudaDev === null) return key;
+	const gpu = `${key}#${cudaDev}`;
+	if (state.procs[gpu]) return gpu;
+	const p = state.procs[key];
+	return p && p.initSeen === true && p.cudaDev !== null && p.cudaDev !== cudaDev ? gpu : key;
+}
+
+/** Whether `member` (a comm member's proc key) is process `proc` or one of its GPU rows. */
+export function ofProcess(member: string, proc: string): boolean {
+	return member === proc || (member.length > proc.length && member.charCodeAt(proc.length) === 35 /* # */ && member.startsWith(proc));
 }
 
 export function withProc(state: RolloutState, proc: ProcState): RolloutState {

@@ -212,6 +212,11 @@ describe('NCCL 2.26.2, ncclCommInitAll: one process drives both ranks on two RTX
 		expect(s.nccl.ibInUse ?? null).toBeNull();
 	});
 
-	// procs are keyed by host+pid (model/procs.ts): rank 1 (busId ca000, cudaDev 1) folds into rank 0's process, rank 0's bus id c3000 is lost
-	it.todo('shows two ranks of pid 28273: rank 0 busId c3000 cudaDev 0 and rank 1 busId ca000 cudaDev 1');
+	// one row per GPU (model/procs.ts gpuProcKey): each Init line names its own rank, cudaDev and bus id
+	it('shows two ranks of pid 28273: rank 0 busId c3000 cudaDev 0 and rank 1 busId ca000 cudaDev 1', () => {
+		const rows = Object.values(s.procs)
+			.map(p => `${p.host}:${p.pid} rank ${p.worldRank} cudaDev ${p.cudaDev} busId ${p.busId}`)
+			.sort();
+		expect(rows).toEqual(['lam-MU72-SU0-00:28273 rank 0 cudaDev 0 busId c3000', 'lam-MU72-SU0-00:28273 rank 1 cudaDev 1 busId ca000']);
+	});
 });

@@ -166,7 +166,19 @@ describe('NCCL 2.22, one process driving 8 GPUs of a 16-rank IB job (NVIDIA/nccl
 	});
 
 	// 2017630 is one pid with cudaDev 0,1,4,5,6 (nccl-tests `-g 8` style): each GPU is a rank
-	it.todo('shows one rank per GPU when one process drives several GPUs (busIds 7000, b000, 88000, 8b000, c8000) — procs are keyed by host+pid, so they fold into one');
+	it('shows one rank per GPU of that one process: ranks 0, 1, 4, 5, 6 on busIds 7000, b000, 88000, 8b000, c8000, each ready', () => {
+		const rows = Object.values(s.procs)
+			.filter(p => p.pid === 2017630)
+			.map(p => [p.worldRank, p.cudaDev, p.busId, p.state])
+			.sort((a, b) => (a[0] as number) - (b[0] as number));
+		expect(rows).toEqual([
+			[0, 0, '7000', 'ready'],
+			[1, 1, 'b000', 'ready'],
+			[4, 4, '88000', 'ready'],
+			[5, 5, '8b000', 'ready'],
+			[6, 6, 'c8000', 'ready'],
+		]);
+	});
 });
 
 describe('NCCL 2.24+ in a vLLM worker: IB with GPU Direct RDMA, lazy channel setup (vllm-project/vllm#27521)', () => {
