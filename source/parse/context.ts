@@ -58,6 +58,8 @@ export interface ProcCtx {
 	topo: TopoAcc | null;
 	/** the host can take the stream parser's fast path (decided once, when created) */
 	fastHead: boolean;
+	/** it printed an error WARN or an error back trace: later `file:line -> N` lines are that error's chain (nccl/warn.ts) */
+	failed: boolean;
 }
 
 export interface TracebackAcc {

@@ -177,6 +177,14 @@ describe('NCCL 2.21+ with HPC-X’s IB plugin: an IB completion error on one of 
 		expect(s.procs['pod0|kolyoz2|25146']!.state).toBe('failed');
 		expect(derivePhase(s)).toBe('failed');
 	});
+
+	it('pid 27255 on kolyoz1 printed no WARN, only `proxy.cc:878 -> 6 [Progress Thread]`: ncclRemoteError, a peer’s failure, not the root cause', () => {
+		// `kolyoz1:27255:27934 [0] NCCL INFO proxy.cc:698 -> 6`, then `… proxy.cc:878 -> 6 [Progress Thread]`
+		const mine = s.failures.filter(f => f.proc === 'pod0|kolyoz1|27255');
+		expect(mine.map(f => [f.kind, f.remote, f.rank, f.message])).toEqual([['remote-error', true, 0, 'ncclRemoteError (6) at proxy.cc:878 [Progress Thread]']]);
+		// the process whose IB completion failed is still the first failure of its own
+		expect(s.failures.find(f => !f.remote)?.proc).toBe('pod0|kolyoz2|25146');
+	});
 });
 
 describe('NCCL 2.18-era: CUDA out of memory in one process, “Connection closed by remote peer” in its neighbour (NVIDIA/nccl#1235)', () => {

@@ -97,6 +97,11 @@ const MESSAGES = [
 	'Ring 00 : 3 -> 0 -> 1',
 	'Trees [0] 1/-1/-1->0->-1 [1] 1/-1/-1->0->-1',
 	'Tree 0 : -1 -> 0 -> 1/-1/-1',
+	// NCCL's error back trace (checks.h NCCLCHECK, proxy.cc's progress thread)
+	'proxy.cc:878 -> 6 [Progress Thread]',
+	'init.cc:126 -> 5',
+	'channel.cc:42 -> 2',
+	'proxy.cc:878 (progressService) -> 6 [Progress Thread]',
 	// a handled message with a secret in it: redaction runs on the full path only
 	'Channel 01/0 : 0[0] -> 1[1] via P2P/CUMEM api_key=sk-PLANTED4',
 ];

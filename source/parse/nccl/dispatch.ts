@@ -18,7 +18,7 @@ import {cudaDriverLine, env, envSetTo, gitVersionLine, versionLine} from './env.
 import {commLine, initLine, initTimings} from './init.js';
 import {bootstrapLine, gdrPerGpu, handleNet, pluginAssigned, pluginFailed, pluginInitialized, usingNetwork} from './net.js';
 import {feedTopology, finishTopology, topologyStart} from './topology.js';
-import {warn} from './warn.js';
+import {errorTrace, warn} from './warn.js';
 
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
@@ -27,6 +27,7 @@ const enum Ch {
 	Space = 32,
 	Digit0 = 48,
 	Digit9 = 57,
+	Colon = 58, // ':'
 	A = 65,
 	Z = 90,
 	Underscore = 95, // '_'
@@ -55,6 +56,7 @@ const NOISE: InfoHandler = () => {};
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 /** AllReduce, AllGather, AlltoAll, Broadcast, Reduce, ReduceScatter, Recv, Send, Gather, Scatter */
 const COLLECTIVE_FIRST = 'ABRSG';
 
@@ -75,6 +77,37 @@ function startsWithAny(first: string, when: InfoTest, handle: InfoHandler): Info
 /** The message t[m, end) ends with an Init START/COMPLETE (initLine's lines). */
 function endsWithInit(t: string, _m: number, end: number): boolean {
 	return t.startsWith('- Init START', end - 12) || t.startsWith(' - Init COMPLETE', end - 16);
+}
+
+/**
+ * NCCL's error back trace t[m, end): `init.cc:126 -> 5`, `proxy.cc:878 -> 6 [Progress Thread]`,
+ * `misc/socket.cc:484 -> 2 (Connection refused)`, 2.30.7+ `init.cc:126 (ncclCommInitRankDev) -> 5` — a
+ * source path (no space), `:`, the line, the function in 2.30.7+, ` -> `,
+ * the ncclResult_t (src/include/checks.h NCCLCHECK / NCCLCHECKGOTO / SYSCHECKGOTO
+ * `INFO(NCCL_ALL,"%s:%d -> %d", …)`, src/proxy.cc `"%s:%d -> %d [Progress Thread]"`, 2.18 → 2.30).
+ * A fixed scan: a noise line fails at its first space ("channel.cc:42 Cuda Alloc …" at the one after 42).
+ */
+function isErrorTrace(t: string, m: number, end: number): boolean {
+	const lim = end < m + 96 ? end : m + 96;
+	let i = m;
+	for (; i < lim; i++) {
+		const c = t.charCodeAt(i);
+		if (c === Ch.Colon) break;
+		if (c === Ch.Space) return false;
+	}
+	if (i === m || i >= lim) return false;
+	let j = i + 1;
+	while (j < end && t.charCodeAt(j) >= Ch.Digit0 && t.charCodeAt(j) <= Ch.Digit9) j++;
+	if (j === i + 1) return false;
+	// 2.30.7+ names the function: `init.cc:126 (ncclCommInitRankDev) -> 5`
+	if (t.startsWith(' (', j)) {
+		const close = t.indexOf(')', j);
+		if (close === -1 || close >= end || close - j > 96) return false;
+		j = close + 1;
+	}
+	if (!t.startsWith(' -> ', j) || j + 4 >= end) return false;
+	const r = t.charCodeAt(j + 4);
+	return r >= Ch.Digit0 && r <= Ch.Digit9;
 }
 
 /** `[Rank 0] ncclCommInitRankConfig … - Init START` (2.29+): an init line behind its rank tag. */
@@ -180,6 +213,9 @@ const RULES: InfoRule[] = [
 	starts('Connected to proxy', NOISE),
 	starts('CC ', NOISE),
 	starts('Check P2P', NOISE),
+	// e.g. "init.cc:126 -> 5", "proxy.cc:878 -> 6 [Progress Thread]": before the lower-case noise
+	// prefixes ("channel.cc:"), whose files print traces too
+	startsWithAny(LOWER, isErrorTrace, errorTrace),
 	// e.g. "comm 0x39a819d0 rank 0 nRanks 4 nNodes 2 localRanks 2 …", "comm 0x… - Destroy COMPLETE"
 	starts('comm ', commLine),
 	// e.g. "cudaDriverVersion 12080"

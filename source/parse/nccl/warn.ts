@@ -46,10 +46,44 @@ export function ibCompletion(message: string): {peer: string; status: number} | 
 /** IBV_WC_WR_FLUSH_ERR: the queue pair had already gone to the error state; the completion follows an earlier failure. */
 export const IBV_WC_WR_FLUSH_ERR = 5;
 
+/** ncclResult_t by value (src/nccl.h.in, 2.18 → 2.30): 7 is ncclInProgress, a non-blocking call still running, not an error. */
+const RESULT_NAMES = ['ncclSuccess', 'ncclUnhandledCudaError', 'ncclSystemError', 'ncclInternalError', 'ncclInvalidArgument', 'ncclInvalidUsage', 'ncclRemoteError', 'ncclInProgress'];
+const NCCL_REMOTE_ERROR = 6;
+const NCCL_IN_PROGRESS = 7;
+
+// e.g. "proxy.cc:878 -> 6 [Progress Thread]", "init.cc:126 -> 5", "misc/socket.cc:484 -> 2 (Connection refused)"
+// (2.30.7+ `proxy.cc:878 (progressService) -> 6 [Progress Thread]`: the function is left out of `where`)
+const TRACE = /^(\S+:\d+)(?: \([^)]*\))? -> (\d+)(.*)$/;
+// e.g. " [Progress Thread]", " [Async thread]"
+const THREAD_END = /^ \[[\w ]* [Tt]hread\]/;
+
+/**
+ * NCCL's error back trace (`file:line -> N`, one line per call it returns through; dispatch.ts
+ * isErrorTrace). Where a chain ends in a thread of NCCL's own (`[Progress Thread]`, `[Async
+ * thread]`: the error is stored as the comm's async error, src/proxy.cc, src/group.cc) and the
+ * process printed no error WARN before it, that is its failure: nothing warned (the proxy's
+ * ncclRemoteError) or the WARN was cut off. A chain with no such end is an API call's, whose
+ * WARN (or the caller's exception) says more; a log cut inside one (`--tail`) shows the same
+ * error again whole.
+ */
+export function errorTrace(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const m = TRACE.exec(msg.trim());
+	if (!m) return;
+	const code = Number(m[2]);
+	if (code === 0 || code === NCCL_IN_PROGRESS || proc.failed || !THREAD_END.test(m[3]!)) return;
+	proc.failed = true;
+	const remote = code === NCCL_REMOTE_ERROR;
+	const name = RESULT_NAMES[code] ?? `ncclResult ${code}`;
+	const message = `${name} (${code}) at ${m[1]}${m[3]!.trimEnd()}`;
+	ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: proc.key, rank: null, message, remote, where: m[1]!});
+}
+
 export function warn(ctx: StreamCtx, proc: ProcCtx, where: string | null, msg: string, at: AtFn): void {
 	const message = msg.trim();
 	const remote = isRemoteText(message);
 	const error = isErrorWarn(message) && !isRasBindNoise(where, message);
+	// the back trace that follows an error WARN is that error's (errorTrace)
+	if (error) proc.failed = true;
 	ctx.events.push({type: 'nccl-warn', pod: ctx.pod, at: at(), proc: proc.key, where, message, error, remote});
 	// e.g. "transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer …": the IB transport is in use. A net
 	// plugin's own IB code says it with the same `NET/IB` words from its own file: HPC-X's nccl-rdma-sharp plugin
