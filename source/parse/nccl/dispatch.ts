@@ -88,7 +88,7 @@ function endsWithInit(t: string, _m: number, end: number): boolean {
  * A fixed scan: a noise line fails at its first space ("channel.cc:42 Cuda Alloc …" at the one after 42).
  */
 function isErrorTrace(t: string, m: number, end: number): boolean {
-	const lim = end < m + 96 ? end : m + 96;
+	const lim = Math.min(end, m + 96);
 	let i = m;
 	for (; i < lim; i++) {
 		const c = t.charCodeAt(i);

@@ -42,7 +42,23 @@ export class Processes {
 		}
 		const key = `${ctx.pod}|${host}|${pid}`;
 		// every field set here, none added later: one object shape for the hot path's reads
-		const p: ProcCtx = {key, host, pid, remote, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, unknown: null, provisional: null, topo: null, fastHead: fastHeadHost(host), failed: false};
+		const p: ProcCtx = {
+			key,
+			host,
+			pid,
+			remote,
+			busId: null,
+			cudaDev: null,
+			ptrToComm: new Map(),
+			commRanks: new Map(),
+			initComm: null,
+			lastComm: null,
+			unknown: null,
+			provisional: null,
+			topo: null,
+			fastHead: fastHeadHost(host),
+			failed: false,
+		};
 		ctx.procs.set(key, p);
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);
@@ -74,7 +90,23 @@ export class Processes {
 		const key = dev === null ? `${ctx.pod}|||nodev` : `${ctx.pod}|||dev${dev}`;
 		const known = ctx.procs.get(key);
 		if (known) return known;
-		const p: ProcCtx = {key, host: '', pid: -1, remote: false, busId: null, cudaDev: null, ptrToComm: new Map(), commRanks: new Map(), initComm: null, lastComm: null, unknown: null, provisional: null, topo: null, fastHead: false, failed: false};
+		const p: ProcCtx = {
+			key,
+			host: '',
+			pid: -1,
+			remote: false,
+			busId: null,
+			cudaDev: null,
+			ptrToComm: new Map(),
+			commRanks: new Map(),
+			initComm: null,
+			lastComm: null,
+			unknown: null,
+			provisional: null,
+			topo: null,
+			fastHead: false,
+			failed: false,
+		};
 		ctx.procs.set(key, p);
 		ctx.events.push({type: 'proc-seen', pod: ctx.pod, at: this.at(), proc: key, host: null, pid: null, dev});
 		return p;
