@@ -226,9 +226,10 @@ function isNameChar(c: number): boolean {
 	return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || (c >= Ch.Digit0 && c <= Ch.Digit9) || c === Ch.Underscore || c === Ch.Minus || c === Ch.Dot;
 }
 
-// an SGR sequence whose ESC byte was lost (pasted issue text, `cat -v`-less copies) or written out as `ESC`:
-// "[36m", "[0m", "[1;36m", "ESC[36m"
-const SGR_REMNANT = /(?:ESC|\^\[)?\[\d{1,3}(?:;\d{1,3})*m/g;
+// an SGR sequence whose ESC byte was lost (pasted issue text, `cat -v`-less copies), written out as `ESC`, or
+// shown as a space: "[36m", "[0m", "[1;36m", "ESC[36m", " [36m(RayWorkerVllm pid=5310) [0m host:…" (vllm-project/vllm#2734:
+// Ray's `ESC[36m(…)ESC[0m ` pasted with each ESC a space; the space goes with the code, or the prefix is not at 0)
+const SGR_REMNANT = /(?:ESC|\^\[| )?\[\d{1,3}(?:;\d{1,3})*m/g;
 
 /**
  * True when the text has SGR remnants to strip: one at the start, or a reset `[0m`
@@ -237,6 +238,8 @@ const SGR_REMNANT = /(?:ESC|\^\[)?\[\d{1,3}(?:;\d{1,3})*m/g;
 export function hasSgrRemnant(text: string): boolean {
 	const c = text.charCodeAt(0);
 	if ((c === Ch.OpenBracket && isSgrAt(text, 1)) || (c === Ch.E && text.startsWith('ESC[', 0) && isSgrAt(text, 4))) return true;
+	// its ESC shown as a space: ` [36m(RayWorkerVllm pid=5310) [0m …`
+	if (c === Ch.Space && text.charCodeAt(1) === Ch.OpenBracket && isSgrAt(text, 2)) return true;
 	// a reset ends a coloured prefix or level word near the start: look there, not along the whole line
 	return (text.length > 320 ? text.slice(0, 320) : text).indexOf('[0m') !== -1;
 }

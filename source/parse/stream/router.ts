@@ -34,8 +34,10 @@ const enum Ch {
 	OpenBracket = 91, // '['
 }
 
-// e.g. "… INFO 04-14 16:08:16 [__init__.py:239] Automatically detected platform cuda. [repeated 4x across cluster]"
-const RAY_REPEATED = / ?\[repeated \d+x across cluster\]/;
+// e.g. "… INFO 04-14 16:08:16 [__init__.py:239] Automatically detected platform cuda. [repeated 4x across cluster]"; the
+// first folded line of a job also carries Ray's note " (Ray deduplicates logs by default. Set RAY_DEDUP_LOGS=0 to disable
+// log deduplication[, or see https://docs.ray.io/…#log-deduplication for more options].)" (Ray's logging docs; vllm-project/vllm#2734)
+const RAY_REPEATED = / ?\[repeated \d+x across cluster\](?: \(Ray deduplicates logs by default\.[^)]*\))?/;
 // e.g. "[rank1]:[E1126 22:03:48.455398836 ProcessGroupNCCL.cpp:612] …"
 const TORCH_RANK = /^\[rank(\d+)\]:/;
 
