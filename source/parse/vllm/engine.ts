@@ -20,6 +20,7 @@ const enum Ch {
 	I = 73,
 	L = 76,
 	W = 87,
+	a = 97,
 	i = 105,
 	n = 110,
 	t = 116,
@@ -27,6 +28,8 @@ const enum Ch {
 	w = 119,
 	Space = 32,
 	Quote = 39, // "'"
+	OpenParen = 40, // '('
+	CloseParen = 41, // ')'
 	OpenBracket = 91, // '['
 	OpenBrace = 123, // '{'
 	CloseBrace = 125, // '}'
@@ -85,6 +88,10 @@ const BANNER_MODEL = '█  model   ';
 // `non-default args: {'model_tag': 'm', …, 'tensor_parallel_size': 2, 'served_model_name': ['a']}` (entrypoints/utils.py
 // `log_non_default_args`: logger.info("non-default args: %s", dict), 0.9+): a Python dict repr, only the flags that differ from the default
 const ARG = /'(model|served_model_name|tensor_parallel_size|pipeline_parallel_size|data_parallel_size|max_model_len|dtype|quantization)': ('[^']*'|\[[^\]]*\]|[^,}]+)/g;
+// `args: Namespace(host=None, …, model='deepseek-ai/DeepSeek-V2.5', …, pipeline_parallel_size=2, tensor_parallel_size=8, …)` (≤ 0.8:
+// entrypoints/openai/api_server.py `run_server`: logger.info("args: %s", args) after `vLLM API server version`, every flag, defaults too;
+// read in 0.6.1's api_server.py, real in 0.8.3's LWS logs as `[api_server.py:1035] args: Namespace(…)`; 0.9 prints `non-default args` instead)
+const NS_ARG = /\b(model|served_model_name|tensor_parallel_size|pipeline_parallel_size|data_parallel_size|max_model_len|dtype|quantization)=('[^']*'|\[[^\]]*\]|[^,)]+)/g;
 /**
  * `pid`: the process prefix's pid; null = no prefix (the driver / API server);
  * undefined = unknown (a write glued into another line: its process is not known).
@@ -115,7 +122,12 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 		}
 	}
 	if (c0 === Ch.n && msg.startsWith('non-default args: {')) {
-		nonDefaultArgs(ctx, msg, at);
+		nonDefaultArgs(ctx, msg, at, ARG, Ch.OpenBrace, Ch.CloseBrace);
+		return true;
+	}
+	// a log cut after `Initializing a … engine` but keeping the API server's args still says the model and its sizes
+	if (c0 === Ch.a && msg.startsWith('args: Namespace(')) {
+		nonDefaultArgs(ctx, msg, at, NS_ARG, Ch.OpenParen, Ch.CloseParen);
 		return true;
 	}
 	if (c0 === Ch.I && msg.startsWith('Initializing a')) {
@@ -329,19 +341,23 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 	return false;
 }
 
-/** The engine's size and model from `non-default args: {…}` (a log cut before the config line still says them). */
-function nonDefaultArgs(ctx: StreamCtx, msg: string, at: AtFn): void {
+/**
+ * The engine's size and model from `non-default args: {…}` (a dict repr, `re` = ARG) or `args: Namespace(…)` (NS_ARG), the
+ * flags the server was started with: a log cut before the config line still says them.
+ */
+function nonDefaultArgs(ctx: StreamCtx, msg: string, at: AtFn, re: RegExp, open: number, close: number): void {
 	const patch: EnginePatch = {};
 	let any = false;
-	ARG.lastIndex = 0;
-	for (let m = ARG.exec(msg); m; m = ARG.exec(msg)) {
+	re.lastIndex = 0;
+	for (let m = re.exec(msg); m; m = re.exec(msg)) {
 		// only the dict's own keys: `'speculative_config': {'model': …}` nests another model
-		if (depthAt(msg, m.index) !== 1) continue;
+		if (depthAt(msg, m.index, open, close) !== 1) continue;
 		let v = m[2]!.trim();
 		// `['BredaAI']`: the first served name
 		if (v.charCodeAt(0) === Ch.OpenBracket) v = v.slice(1, -1).split(',')[0]!.trim();
 		if (v.charCodeAt(0) === Ch.Quote && v.endsWith("'")) v = v.slice(1, -1);
-		if (v === 'None' || v === '') continue;
+		// `None`: not set; `dtype='auto'`: the Namespace's default, resolved by the config line
+		if (v === 'None' || v === '' || (v === 'auto' && m[1] === 'dtype')) continue;
 		const n = Number(v);
 		switch (m[1]) {
 			case 'model':
@@ -378,13 +394,13 @@ function nonDefaultArgs(ctx: StreamCtx, msg: string, at: AtFn): void {
 	ctx.events.push({type: 'engine', pod: ctx.pod, at: at(), patch});
 }
 
-/** `{` minus `}` before `end` (quotes not counted: the args line is read once a run). */
-function depthAt(s: string, end: number): number {
+/** `open` minus `close` (`{` `}` or `(` `)`) before `end` (quotes not counted: the args line is read once a run). */
+function depthAt(s: string, end: number, open: number, close: number): number {
 	let d = 0;
 	for (let i = 0; i < end; i++) {
 		const c = s.charCodeAt(i);
-		if (c === Ch.OpenBrace) d++;
-		else if (c === Ch.CloseBrace) d--;
+		if (c === open) d++;
+		else if (c === close) d--;
 	}
 	return d;
 }
