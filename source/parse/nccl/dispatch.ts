@@ -15,7 +15,7 @@ import type {AtFn, ProcCtx, StreamCtx} from '../context.js';
 import {channelCounts, channelLine, patternLine, ringLine, ringsConnected, treeLine} from './channels.js';
 import {diagLine} from './diag.js';
 import {cudaDriverLine, env, envSetTo, gitVersionLine, versionLine} from './env.js';
-import {commLine, initLine, initTimings} from './init.js';
+import {bootstrapSplitLine, commLine, initLine, initTimings} from './init.js';
 import {bootstrapLine, gdrPerGpu, handleNet, pluginAssigned, pluginFailed, pluginInitialized, usingNetwork} from './net.js';
 import {feedTopology, finishTopology, topologyStart} from './topology.js';
 import {errorTrace, warn} from './warn.js';
@@ -246,6 +246,8 @@ const RULES: InfoRule[] = [
 	// ≤2.23 "Bootstrap : Using eth0:10.0.0.1<0>", 2.24+ "Bootstrap: Using eth0:192.0.2.2<0>"
 	starts('Bootstrap : Using', bootstrapLine),
 	starts('Bootstrap: Using', bootstrapLine),
+	// 2.20–2.22 "bootstrapSplit: comm 0x… parent 0x… rank 1 nranks 4 color … - DONE" (before its Init START)
+	starts('bootstrapSplit: comm ', bootstrapSplitLine),
 	// e.g. "Using network IB"
 	starts('Using network ', usingNetwork),
 	// e.g. "GPU Direct RDMA Enabled for GPU 81000 / HCA 0 (distance 4 <= 4), read 1"

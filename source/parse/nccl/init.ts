@@ -20,6 +20,29 @@ const COMM_INFO = /^comm (0x[0-9a-fA-F]+) rank (\d+) nRanks (\d+) nNodes (\d+) l
 // e.g. "comm 0x3dd742d0 rank 1 nranks 4 cudaDev 1 busId 70 - Destroy COMPLETE", "… nRanks 4 … - Abort COMPLETE"
 const COMM_END = /^comm (0x[0-9a-fA-F]+) rank (\d+) n[Rr]anks (\d+) cudaDev (\d+) busId ([0-9a-fA-F]+) - (Destroy|Abort) COMPLETE/;
 
+// e.g. "bootstrapSplit: comm 0x7f8298e6e1d0 parent 0x5575f8179cf0 rank 1 nranks 4 color 116666945 key 1 prev 0 next 2 - DONE"
+// (src/bootstrap.cc bootstrapSplit, INFO(NCCL_INIT, "bootstrapSplit: comm %p parent %p rank %d nranks %d color %d key %d prev %d next %d - DONE")
+// in v2.20.3-1 … v2.22.3-1; v2.19 prints no comm/parent, v2.23.4-1+ prints it at TRACE(NCCL_BOOTSTRAP) only)
+const BOOTSTRAP_SPLIT = /^bootstrapSplit: comm (0x[0-9a-fA-F]+) parent (?:0x[0-9a-fA-F]+|\(nil\)) rank (\d+) nranks (\d+) color (-?\d+)/;
+
+/**
+ * `bootstrapSplit: comm 0x… parent 0x… rank R nranks N color C …` (2.20–2.22): printed in the
+ * process before that comm's Init START (src/init.cc ncclCommInitRankFunc calls bootstrapSplit,
+ * then prints the START), so it places the process at rank R of an N-rank comm known by its
+ * pointer; the START that names the commId for the pointer takes it (initLine's provisional).
+ * A log cut between the two (NVIDIA/nccl#1609) still has each process's rank.
+ */
+export function bootstrapSplitLine(ctx: StreamCtx, proc: ProcCtx, msg: string, at: AtFn): void {
+	const m = BOOTSTRAP_SPLIT.exec(msg);
+	if (!m) return;
+	const ptr = m[1]!;
+	const rank = Number(m[2]);
+	const nranks = Number(m[3]);
+	if (proc.ptrToComm.has(ptr)) return;
+	const comm = pointerComm(proc, ptr, rank, nranks, true);
+	ctx.events.push({type: 'comm-seen', pod: ctx.pod, at: at(), proc: proc.key, comm, rank, nranks});
+}
+
 /**
  * `comm 0x…` lines: Destroy/Abort COMPLETE, the `comm 0x… rank R nRanks N nNodes …` line of a
  * comm's setup, or (≤2.20, no caller name) `comm 0x… rank 0 nranks 2 … - Init COMPLETE`.
