@@ -14,7 +14,9 @@ function resolveProc(state: RolloutState, pod: string, proc: string | null, rank
 }
 
 export function addFailure(state: RolloutState, f: FailureRecord): RolloutState {
-	if (state.failures.some(x => x.kind === f.kind && x.pod === f.pod && x.proc === f.proc && x.message === f.message)) return state;
+	// the same words from another process are its own failure: two DP engine cores each log `MulitprocExecutor got fatal signal …`
+	// (no proc key, told apart by the prefix vLLM names them by)
+	if (state.failures.some(x => x.kind === f.kind && x.pod === f.pod && x.proc === f.proc && x.message === f.message && (x.procName ?? null) === (f.procName ?? null))) return state;
 	let failures = [...state.failures, f];
 	if (failures.length > MAX_FAILURES) failures = [...failures.slice(0, MAX_FAILURES / 2), ...failures.slice(failures.length - MAX_FAILURES / 2)];
 	let s: RolloutState = {...state, failures};

@@ -79,7 +79,7 @@ const NAMED = [
 // fatal lines written by the process that failed (named by its prefix)
 const BY_WRITER = new RegExp(
 	AT_MSG +
-		String.raw`(?:[\w.]*EngineDeadError|EngineCore encountered a fatal error|EngineCore failed to start|WorkerProc hit an exception|WorkerProc failed|WorkerProc initialization failed|Engine core initialization failed|Error executing method '\w+'\. This might cause deadlock|(?:torch\.(?:cuda\.)?)?OutOfMemoryError: CUDA out of memory|CUDA error: out of memory|(?:\[Rank \d+\] )?Watchdog caught collective operation timeout)`,
+		String.raw`(?:[\w.]*EngineDeadError|EngineCore encountered a fatal error|EngineCore failed to start|WorkerProc hit an exception|WorkerProc failed|WorkerProc initialization failed|Engine core initialization failed|Error executing method '\w+'\. This might cause deadlock|(?:torch\.(?:cuda\.)?)?OutOfMemoryError: CUDA out of memory|CUDA error: out of memory|(?:\[Rank \d+\] )?Watchdog caught collective operation timeout|MulitprocExecutor got fatal signal from worker processes|Got fatal signal from worker processes)`,
 );
 const STATS = /Avg prompt throughput: [\d.]+ tokens\/s/;
 const STARTUP_COMPLETE = /Application startup complete/;
@@ -115,7 +115,7 @@ function said(lines: string[]): Said {
 		if (STARTUP.test(line)) out.startup = true;
 		if (PROGRESS.test(line)) out.progress = true;
 		if (line.includes('Destroy COMPLETE')) out.destroyed = true;
-		if (/error|exception|died|exit ?code|out of memory|timeout|killed|failed/i.test(line)) out.errorWords = true;
+		if (/error|exception|died|exit ?code|out of memory|timeout|killed|failed|fatal/i.test(line)) out.errorWords = true;
 		let who: string | null | undefined;
 		for (const [r, name] of NAMED) {
 			const m = r.exec(line);
@@ -182,7 +182,8 @@ function expectKept(state: RolloutState, s: Said, where: string): void {
 
 /** A cut: the kept lines from `from` (and, for an excerpt, up to `to`). */
 const cutOf = (n: number) => fc.record({from: fc.integer({min: 0, max: Math.max(0, n - 1)}), to: fc.option(fc.integer({min: 1, max: n}), {nil: undefined})});
-const keep = (lines: string[], c: {from: number; to: number | undefined}) => lines.slice(c.from, c.to === undefined || c.to <= c.from ? lines.length : c.to);
+const endOf = (lines: string[], c: {from: number; to: number | undefined}) => (c.to === undefined || c.to <= c.from ? lines.length : c.to);
+const keep = (lines: string[], c: {from: number; to: number | undefined}) => lines.slice(c.from, endOf(lines, c));
 
 const cases = [...publicFiles, ...lwsFiles];
 
@@ -204,7 +205,7 @@ describe('a vLLM log cut at any line keeps what the rest of it says', () => {
 			fc.assert(
 				fc.property(cutOf(lines.length), c => {
 					const kept = keep(lines, c);
-					expectKept(parse(kept.join('\n')), said(kept), `${name} lines ${c.from + 1}..${c.to ?? lines.length}`);
+					expectKept(parse(kept.join('\n')), said(kept), `${name} lines ${c.from + 1}..${endOf(lines, c)}`);
 				}),
 				{numRuns: runs, seed: 20260512, endOnFailure: true},
 			);
@@ -234,7 +235,7 @@ describe('each line that says a fact, as the whole excerpt and as where the log 
 					{from: i, to: undefined},
 				]) {
 					const kept = keep(lines, c);
-					expectKept(parse(kept.join('\n')), said(kept), `${name} lines ${c.from + 1}..${c.to ?? lines.length}`);
+					expectKept(parse(kept.join('\n')), said(kept), `${name} lines ${c.from + 1}..${endOf(lines, c)}`);
 				}
 		});
 	}
@@ -271,5 +272,17 @@ describe('a traceback kept without the logger.exception copy before it', () => {
 		const state = parse(lines.join('\n'));
 		expect(derivePhase(state)).toBe('failed');
 		expect(state.failures.find(f => f.kind === 'engine-dead')?.procName).toBe('EngineCore_DP0 pid=269');
+	});
+});
+
+describe('vLLM 0.8.5 V1, DP=2: a worker signals both engine cores (vllm-project/vllm-ascend#616)', () => {
+	const state = parse(readFileSync(path.join(publicDir, 'vllm-0.8.5-dp2-enginecore-got-fatal-signal.log'), 'utf8'));
+
+	it('each `MulitprocExecutor got fatal signal` is a failure of the engine core that logged it, and the front end says it too', () => {
+		expect(derivePhase(state)).toBe('failed');
+		const dead = state.failures.filter(f => f.kind === 'engine-dead');
+		expect(dead.filter(f => f.message.startsWith('MulitprocExecutor')).map(f => f.procName)).toEqual(['EngineCore_1 pid=382867', 'EngineCore_0 pid=382869']);
+		// `CRITICAL 04-22 17:08:49 [core_client.py:359] Got fatal signal from worker processes, …`: no prefix, the front end's own words
+		expect(dead.some(f => f.message.startsWith('Got fatal signal from worker processes') && !f.procName)).toBe(true);
 	});
 });

@@ -6,7 +6,7 @@
 import type {AtFn, StreamCtx} from '../context.js';
 import type {EnginePatch} from '../event-values.js';
 import {ENGINE_CONFIG, engineFromConfig, splitConfig} from './config.js';
-import {engineFailure, isEngineFailure, isWorkerFailure} from './failures.js';
+import {engineFailure, isEngineFailure, isFatalSignal, isWorkerFailure} from './failures.js';
 import {assignRanks} from './ranks.js';
 import {handleTorchLine} from '../torch.js';
 
@@ -17,8 +17,10 @@ const enum Ch {
 	C = 67,
 	D = 68,
 	E = 69,
+	G = 71,
 	I = 73,
 	L = 76,
+	M = 77,
 	W = 87,
 	a = 97,
 	i = 105,
@@ -318,6 +320,11 @@ export function handleVllmMessage(ctx: StreamCtx, level: string, msg: string, pi
 	}
 	// a GPU worker's own fatal error, told by the message's first word (isWorkerFailure): the writer is who failed
 	if ((c0 === Ch.W || c0 === Ch.E) && isWorkerFailure(msg)) {
+		engineFailure(ctx, msg, pid, writer, at);
+		return true;
+	}
+	// a worker's SIGUSR1 reached the engine core or the front end (V1 0.7–0.8): the engine shuts down
+	if ((c0 === Ch.M || c0 === Ch.G) && isFatalSignal(msg)) {
 		engineFailure(ctx, msg, pid, writer, at);
 		return true;
 	}

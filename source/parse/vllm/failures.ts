@@ -38,6 +38,19 @@ export function isWorkerFailure(msg: string): boolean {
 	);
 }
 
+/**
+ * V1 0.7–0.8's SIGUSR1 handlers (a worker hit an unrecoverable error), logged at CRITICAL (`logger.fatal`), told by the first
+ * character (`M` or `G`, the caller's gate):
+ *   v1/executor/multiproc_executor.py `MultiprocExecutor._init_executor`: "MulitprocExecutor got fatal signal from worker processes,
+ *     shutting down. See stack trace above for root cause issue." (sic; in the engine core: `(EngineCore_1 pid=N) CRITICAL …`)
+ *   v1/engine/core_client.py `sigusr1_handler`: "Got fatal signal from worker processes, shutting down. See stack trace above for root
+ *     cause issue." (in the front end: the API server or the offline `LLM`, no prefix)
+ * (real: vllm-project/vllm-ascend#616 on vLLM 0.8.5.dev107, `[multiproc_executor.py:49]` and `[core_client.py:359]`)
+ */
+export function isFatalSignal(msg: string): boolean {
+	return msg.startsWith('MulitprocExecutor got fatal signal from worker') || msg.startsWith('Got fatal signal from worker processes');
+}
+
 /** A fatal engine/worker line: most messages are none, so one scan for what they share (`died`, `ngine`) comes first. */
 export function isEngineFailure(msg: string): boolean {
 	return (
