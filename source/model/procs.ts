@@ -48,16 +48,18 @@ export function procOf(state: RolloutState, key: string, at: number | null): Pro
  * The GPU row an Init line of process `key` on `cudaDev` belongs to. A process is one row
  * per GPU: nccl-tests `-g N` and `ncclCommInitAll` drive several GPUs from one pid, and NCCL
  * prints an Init line per GPU, each with its own rank, cudaDev and bus id. The first GPU an
- * Init line names keeps the process's key; another one is `key#cudaDev`. Only Init lines
- * decide it: a head's [dev] is the printing thread's current device (a single-GPU process's
- * RAS or proxy thread prints [0]), not the process's GPU.
+ * Init line (or nccl-tests' device table, parse/nccl/tests.ts) names keeps the process's key;
+ * another one is `key#cudaDev`. Only those decide it: a head's [dev] is the printing thread's
+ * current device (a single-GPU process's RAS or proxy thread prints [0]), not the process's GPU.
  */
 export function gpuProcKey(state: RolloutState, key: string, cudaDev: number | null): string {
 	if (cudaDev === null) return key;
 	const gpu = `${key}#${cudaDev}`;
 	if (state.procs[gpu]) return gpu;
 	const p = state.procs[key];
-	return p && p.initSeen === true && p.cudaDev !== null && p.cudaDev !== cudaDev ? gpu : key;
+	// the process's device is known from an Init line, or from nccl-tests' device table (which names the bus id too)
+	const known = p !== undefined && (p.initSeen === true || p.busId !== null);
+	return known && p.cudaDev !== null && p.cudaDev !== cudaDev ? gpu : key;
 }
 
 /** Whether `member` (a comm member's proc key) is process `proc` or one of its GPU rows. */
@@ -71,10 +73,13 @@ export function withProc(state: RolloutState, proc: ProcState): RolloutState {
 }
 
 export function reduceProcSeen(state: RolloutState, e: ProcSeenEvent): RolloutState {
-	if (state.procs[e.proc]) return state;
+	const have = state.procs[e.proc];
+	// nccl-tests' device table names the GPU for sure (a head's [dev] is only the printing thread's)
+	if (have) return e.busId === undefined || have.busId !== null || have.initSeen === true ? state : withProc(state, {...have, busId: e.busId, cudaDev: e.dev ?? have.cudaDev});
 	const p = emptyProc(e.proc, e.pod, e.host, e.pid, e.at);
 	// the head's device until an Init line names it: a log read mid-run may hold none
 	if (e.dev !== undefined && e.dev !== null) p.cudaDev = e.dev;
+	if (e.busId !== undefined) p.busId = e.busId;
 	return withProc(state, p);
 }
 

@@ -96,6 +96,8 @@ export interface StreamCtx {
 	prefixRanksSeen: Map<number, string>;
 	/** an `ib-in-use` fact from a `via NET/IB` channel was emitted (once per stream) */
 	ibChannelSeen: boolean;
+	/** nccl-tests' device table: each `pod|host|pid`'s first device (a process's other GPUs are rows of their own) */
+	testsFirstDev: Map<string, number>;
 }
 
 export function newStreamCtx(pod: string): StreamCtx {
@@ -116,5 +118,6 @@ export function newStreamCtx(pod: string): StreamCtx {
 		apiServerSeen: false,
 		prefixRanksSeen: new Map(),
 		ibChannelSeen: false,
+		testsFirstDev: new Map(),
 	};
 }

@@ -44,6 +44,8 @@ export interface ProcSeenEvent extends LogEventBase {
 	pid: number | null;
 	/** the `[dev]` of its first NCCL head: NCCL's cudaDev (src/debug.cc), known before any Init line */
 	dev?: number | null;
+	/** the GPU's bus id where the line that made it names one (nccl-tests' device table) */
+	busId?: string;
 }
 
 export interface NcclFactEvent extends LogEventBase {

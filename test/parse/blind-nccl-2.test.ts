@@ -3,7 +3,8 @@
  * not have: nccl-tests' own device table and summary lines (`#  Rank  0 Group  0 Pid …`,
  * `# Avg bus bandwidth`), one process driving several GPUs, a gdb session's `[New Thread …]`
  * lines between NCCL lines, an IPv6 bootstrap address, a 2.20–2.22 `bootstrapSplit` before its
- * Init START, NVLS head lines. Each file in test/fixtures/public/ has its row in SOURCES.md; each
+ * Init START, NVLS head lines. nccl-tests' device table places each rank on its process and GPU
+ * (parse/nccl/tests.ts ncclTestsLine, through the stream router). Each file in test/fixtures/public/ has its row in SOURCES.md; each
  * expected value was read off the excerpt first (the comment quotes the line).
  */
 import {readFileSync} from 'node:fs';
@@ -109,7 +110,43 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 		expect(testsPciToBusId('0000:00:00')).toBe('0');
 	});
 
-	it.todo('router: a `#  Rank …` line places that rank on its host/pid/GPU (parse/stream/router.ts must call readNcclTestsLine; not this owner’s file)');
+	it('a pure nccl-tests log (no NCCL_DEBUG) shows each rank on its host, process and GPU: 8 rows of pid 28307, one per device (NVIDIA/nccl#1530)', () => {
+		const s = load('pod0', 'nccl-tests-8rank-one-pid-rtx4090-tree-table-header.log');
+		const rows = Object.values(s.procs)
+			.map(p => [p.worldRank, p.host, p.pid, p.cudaDev, p.busId] as const)
+			.sort((a, b) => a[0]! - b[0]!);
+		expect(rows).toEqual([
+			[0, 'gpu59', 28307, 0, '0x16'],
+			[1, 'gpu59', 28307, 1, '0x27'],
+			[2, 'gpu59', 28307, 2, '0x38'],
+			[3, 'gpu59', 28307, 3, '0x5a'],
+			[4, 'gpu59', 28307, 4, '0x98'],
+			[5, 'gpu59', 28307, 5, '0xa8'],
+			[6, 'gpu59', 28307, 6, '0xb8'],
+			[7, 'gpu59', 28307, 7, '0xd8'],
+		]);
+	});
+
+	it('16 one-GPU processes on two hosts: ranks 0–11 of the excerpt on h100-2 and h100-4, with NCCL’s bus ids (NVIDIA/nccl-tests#294)', () => {
+		const s = load('pod0', 'nccl-tests-16rank-two-hosts-domain-bus-ids.log');
+		const byRank = Object.fromEntries(Object.values(s.procs).map(p => [p.worldRank, `${p.host}:${p.pid} dev ${p.cudaDev} ${p.busId}`]));
+		expect(
+			Object.keys(byRank)
+				.map(Number)
+				.sort((a, b) => a - b),
+		).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+		expect(byRank[0]).toBe('h100-2:895544 dev 0 200010');
+		expect(byRank[8]).toBe('h100-4:739786 dev 0 200010');
+	});
+
+	it('`# Out of bounds values : N FAILED` is a failure (wrong results); `0 OK` is none', () => {
+		const read = (text: string) => {
+			const st = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [Buffer.from(text)]);
+			return st.failures.map(f => `${f.kind} ${f.message}`);
+		};
+		expect(read('# Out of bounds values : 12 FAILED\n# Avg bus bandwidth    : 1.2 \n')).toEqual(['nccl-error nccl-tests: 12 out-of-bounds values (wrong results)']);
+		expect(read('# Out of bounds values : 0 OK\n')).toEqual([]);
+	});
 });
 
 describe('readings already right on the new shapes', () => {

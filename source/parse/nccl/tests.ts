@@ -16,9 +16,10 @@
  *   e.g. `# Avg bus bandwidth    : 745.53 ` (coreweave/nccl-tests#43)
  *
  * Both are told by a fixed prefix (`#  Rank `, `# Out of bounds values`, `# Avg bus bandwidth`): a line
- * that does not start with `#` costs one character test. Not yet routed: the stream router
- * (parse/stream/router.ts) must call readNcclTestsLine for lines that start with `#`.
+ * that does not start with `#` costs one character test. The stream router (parse/stream/router.ts)
+ * hands every `#` line to ncclTestsLine below.
  */
+import type {AtFn, StreamCtx} from '../context.js';
 
 /** One rank of nccl-tests' `# Using devices` table. */
 export interface NcclTestsRank {
@@ -91,4 +92,28 @@ export function readNcclTestsLine(text: string): NcclTestsLine | null {
 		return m ? {kind: 'avg-bus-bandwidth', gbps: Number(m[1])} : null;
 	}
 	return null;
+}
+
+/**
+ * One nccl-tests line of the stream: a device-table row places its rank on its process and GPU
+ * (proc-seen with the row's device and bus id, then the rank); `# Out of bounds values : N FAILED`
+ * is a failure (the collective's results were wrong). A process that drives several GPUs (`-g N`)
+ * is a row per GPU, keyed as model/procs.ts gpuProcKey keys it: the first device of a pid keeps
+ * `pod|host|pid`, another one is `pod|host|pid#dev`. True when the line was one.
+ */
+export function ncclTestsLine(ctx: StreamCtx, text: string, at: AtFn): boolean {
+	const t = readNcclTestsLine(text);
+	if (t === null) return false;
+	if (t.kind === 'rank') {
+		const r = t.rank;
+		const base = `${ctx.pod}|${r.host}|${r.pid ?? `rank${r.rank}`}`;
+		const first = ctx.testsFirstDev.get(base);
+		if (first === undefined) ctx.testsFirstDev.set(base, r.cudaDev);
+		const proc = first === undefined || first === r.cudaDev ? base : `${base}#${r.cudaDev}`;
+		ctx.events.push({type: 'proc-seen', pod: ctx.pod, at: at(), proc, host: r.host, pid: r.pid, dev: r.cudaDev, busId: r.busId});
+		ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: at(), proc, worldRank: r.rank, tpRank: null, ppRank: null, dpRank: null});
+	} else if (t.kind === 'out-of-bounds' && !t.ok) {
+		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'nccl-error', proc: null, rank: null, message: `nccl-tests: ${t.errors} out-of-bounds values (wrong results)`, remote: false});
+	}
+	return true;
 }

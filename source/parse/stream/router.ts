@@ -16,6 +16,7 @@ import {isDigit} from '../chars.js';
 import {ncclMessage} from '../nccl/dispatch.js';
 import {embeddedNcclHead, embeddedVllmHead, headlessNcclHead, ncclHead, type NcclHead, ncclStampLength, procPrefix, vllmHead} from '../prefix.js';
 import {handleTorchLine} from '../torch.js';
+import {ncclTestsLine} from '../nccl/tests.js';
 import {feedTraceback} from '../traceback.js';
 import {handleVllmMessage} from '../vllm/engine.js';
 import {embeddedProcPrefix, embeddedTorchHead, isLearnablePrefix, prefixEnd} from '../wrappers.js';
@@ -26,6 +27,7 @@ import {mayBeGlued} from './scans.js';
 /** The characters this file checks (a const enum: inlined as numbers, see chars.ts). */
 const enum Ch {
 	Space = 32,
+	Hash = 35, // '#'
 	OpenParen = 40, // '('
 	Minus = 45, // '-'
 	Colon = 58, // ':'
@@ -169,6 +171,8 @@ export class Router {
 			if (y > 1970) clock.year = y;
 			return null;
 		}
+		// nccl-tests' own `#  Rank  0 Group  0 Pid … device  0 [0000:9a:00] NVIDIA H100 …` table and summary
+		if (c === Ch.Hash && ncclTestsLine(ctx, rest, clock.at)) return null;
 		if (feedTraceback(ctx, prefixKey, rest, rank, clock.at)) return null;
 		if (handleTorchLine(ctx, rest, rank, clock.at, prefixKey || undefined)) return null;
 		// un-headed vLLM text: tqdm bars on stderr, continuation lines
