@@ -16,7 +16,9 @@ const enum Ch {
 }
 
 // e.g. "[rank1]:[E810 03:04:11.061727749 ProcessGroupNCCL.cpp:683] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(…) ran for 600096 milliseconds before timing out."
-const TORCH_HEAD = /^\[([EWIF])\d{3,4} [\d:.]+ ([\w.]+:\d+)\] /;
+// and torch's older head with no date or time, "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught …" (c10/util/Logging.cpp MessageLogger:
+// `"[" << CAFFE2_SEVERITY_PREFIX[…] << " " << StripBasename(file) << ":" << line << "] "`, the time commented out; real in vllm-project/vllm#6042)
+const TORCH_HEAD = /^\[([EWIF])(?:\d{3,4} [\d:.]+)? ([\w.]+:\d+)\] /;
 // e.g. "failed (exitcode: 3) local_rank: 1 (pid: 1464) of binary: /opt/torch/.venv/bin/python3"
 const ELASTIC_FAILED = /failed \(exitcode: (-?\d+)\) local_rank: (\d+) \(pid: (\d+)\)/;
 // e.g. "  rank      : 1 (local_rank: 1)"
@@ -31,12 +33,15 @@ function procByPid(ctx: StreamCtx, pid: number): string | null {
 	return list && list.length ? list[0]!.key : null;
 }
 
+/** vLLM's name for the writer, without Ray's `, ip=…` */
+const procNameOf = (writer: string): string => writer.replace(/,? ?ip=\S+$/, '');
+
 /** CUDA OOM; `writer`: the process prefix of the line (`EngineCore pid=112`, `Worker_TP1 pid=9`), named in the failure. */
 function cudaOom(ctx: StreamCtx, text: string, rank: number | null, at: AtFn, writer: string | undefined): void {
 	let r = rank;
 	let procName: string | null = null;
 	if (writer) {
-		procName = writer.replace(/,? ?ip=\S+$/, '');
+		procName = procNameOf(writer);
 		if (r === null) r = workerRanks(writer, ctx.vllmSizes ?? undefined)?.worldRank ?? null;
 	}
 	ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'cuda-oom', proc: null, rank: r, message: clip(text), remote: false, ...(procName ? {procName} : {})});
@@ -55,13 +60,15 @@ export function handleTorchLine(ctx: StreamCtx, text: string, rank: number | nul
 		if (h) {
 			const msg = text.slice(h[0].length);
 			const rk = rank ?? rankIn(msg);
+			// the process prefix (`(VllmWorkerProcess pid=1159)`) names who timed out
+			const named = writer ? {procName: procNameOf(writer)} : {};
 			if (msg.indexOf('Watchdog caught collective operation timeout') !== -1) {
-				ev.push({type: 'failure', pod, at: at(), kind: 'watchdog-timeout', proc: null, rank: rk, message: clip(msg), remote: true, where: h[2]!});
+				ev.push({type: 'failure', pod, at: at(), kind: 'watchdog-timeout', proc: null, rank: rk, message: clip(msg), remote: true, where: h[2]!, ...named});
 				return true;
 			}
 			if (h[1] === 'E' && (msg.indexOf('NCCL error') !== -1 || msg.indexOf('async exception') !== -1)) {
 				const remote = isRemoteText(msg);
-				ev.push({type: 'failure', pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: null, rank: rk, message: clip(msg), remote, where: h[2]!});
+				ev.push({type: 'failure', pod, at: at(), kind: remote ? 'remote-error' : 'nccl-error', proc: null, rank: rk, message: clip(msg), remote, where: h[2]!, ...named});
 				ncclVersionIn(ctx, msg, at);
 				return true;
 			}

@@ -286,3 +286,16 @@ describe('vLLM 0.8.5 V1, DP=2: a worker signals both engine cores (vllm-project/
 		expect(dead.some(f => f.message.startsWith('Got fatal signal from worker processes') && !f.procName)).toBe(true);
 	});
 });
+
+describe("torch's watchdog timeout under a vLLM worker's prefix", () => {
+	it('vllm-project/vllm#6042: the older torch head `[E ProcessGroupNCCL.cpp:563]` (no date) fails the rollout, naming the worker', () => {
+		// the issue's watchdog line as printed; the V0 worker prefix vLLM puts before a worker's output is added here (built from the
+		// `(VllmWorkerProcess pid=N)` format of vllm.md §2.2: the issue's paste lost it), pid 1159 as its `Worker VllmWorkerProcess pid 1159 died`
+		const state = parse(
+			'(VllmWorkerProcess pid=1159) [rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=134217728, NumelOut=134217728, Timeout(ms)=600000) ran for 600059 milliseconds before timing out.',
+		);
+		expect(derivePhase(state)).toBe('failed');
+		const f = state.failures.find(x => x.kind === 'watchdog-timeout');
+		expect([f?.procName, f?.rank, f?.where]).toEqual(['VllmWorkerProcess pid=1159', 0, 'ProcessGroupNCCL.cpp:563']);
+	});
+});
