@@ -65,14 +65,14 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 		const r = ranksOf('nccl-tests-8rank-one-pid-rtx4090-tree-table-header.log');
 		// `#  Rank  0 Group  0 Pid  28307 on      gpu59 device  0 [0x16] NVIDIA GeForce RTX 4090` … `#  Rank  7 … device  7 [0xd8] …`
 		expect(r.map(x => [x.rank, x.pid, x.cudaDev, x.busId])).toEqual([
-			[0, 28307, 0, '0x16'],
-			[1, 28307, 1, '0x27'],
-			[2, 28307, 2, '0x38'],
-			[3, 28307, 3, '0x5a'],
-			[4, 28307, 4, '0x98'],
-			[5, 28307, 5, '0xa8'],
-			[6, 28307, 6, '0xb8'],
-			[7, 28307, 7, '0xd8'],
+			[0, 28307, 0, '16000'],
+			[1, 28307, 1, '27000'],
+			[2, 28307, 2, '38000'],
+			[3, 28307, 3, '5a000'],
+			[4, 28307, 4, '98000'],
+			[5, 28307, 5, 'a8000'],
+			[6, 28307, 6, 'b8000'],
+			[7, 28307, 7, 'd8000'],
 		]);
 		expect(r[0]!.gpu).toBe('NVIDIA GeForce RTX 4090');
 		// the table header `#       size         count      type …` is no rank line
@@ -87,7 +87,7 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 		// `[New Thread 0x7fffe742d000 (LWP 7625)]` then `#  Rank  0 Group  0 Pid   7622 on dc02-p21-t208-n012 device  0 [0x18] NVIDIA L40S`
 		const r = ranksOf('nccl-tests-gdb-new-thread-lines-l40s-ipv6-bootstrap.log');
 		expect(r).toHaveLength(8);
-		expect(r[0]).toMatchObject({rank: 0, pid: 7622, host: 'dc02-p21-t208-n012', cudaDev: 0, busId: '0x18', gpu: 'NVIDIA L40S'});
+		expect(r[0]).toMatchObject({rank: 0, pid: 7622, host: 'dc02-p21-t208-n012', cudaDev: 0, busId: '18000', gpu: 'NVIDIA L40S'});
 	});
 
 	it('reads a GB200 NVL72 rank, the out-of-bounds check and the average bus bandwidth (coreweave/nccl-tests#43)', () => {
@@ -96,7 +96,7 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 			.filter(x => x !== null);
 		expect(got).toEqual([
 			// `#  Rank 71 Group  0 Pid  14840 on slurm-gb200-207-171 device  3 [0x01] NVIDIA Graphics Device`
-			{kind: 'rank', rank: {rank: 71, group: 0, pid: 14840, host: 'slurm-gb200-207-171', cudaDev: 3, busId: '0x01', pci: '0x01', gpu: 'NVIDIA Graphics Device'}},
+			{kind: 'rank', rank: {rank: 71, group: 0, pid: 14840, host: 'slurm-gb200-207-171', cudaDev: 3, busId: '1000', pci: '0x01', gpu: 'NVIDIA Graphics Device'}},
 			// `# Out of bounds values : 0 OK`
 			{kind: 'out-of-bounds', errors: 0, ok: true},
 			// `# Avg bus bandwidth    : 745.53 `
@@ -108,6 +108,9 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 		// NVIDIA/nccl#1609 prints `busId 9a000` for the GPU at 0000:9a:00.0
 		expect(testsPciToBusId('0000:9a:00')).toBe('9a000');
 		expect(testsPciToBusId('0000:00:00')).toBe('0');
+		// ≤v2.13 prints the bus only (`[0x16]`): NCCL's form for device 0 on that bus
+		expect(testsPciToBusId('0x16')).toBe('16000');
+		expect(testsPciToBusId('0x01')).toBe('1000');
 	});
 
 	it('a pure nccl-tests log (no NCCL_DEBUG) shows each rank on its host, process and GPU: 8 rows of pid 28307, one per device (NVIDIA/nccl#1530)', () => {
@@ -116,14 +119,14 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 			.map(p => [p.worldRank, p.host, p.pid, p.cudaDev, p.busId] as const)
 			.sort((a, b) => a[0]! - b[0]!);
 		expect(rows).toEqual([
-			[0, 'gpu59', 28307, 0, '0x16'],
-			[1, 'gpu59', 28307, 1, '0x27'],
-			[2, 'gpu59', 28307, 2, '0x38'],
-			[3, 'gpu59', 28307, 3, '0x5a'],
-			[4, 'gpu59', 28307, 4, '0x98'],
-			[5, 'gpu59', 28307, 5, '0xa8'],
-			[6, 'gpu59', 28307, 6, '0xb8'],
-			[7, 'gpu59', 28307, 7, '0xd8'],
+			[0, 'gpu59', 28307, 0, '16000'],
+			[1, 'gpu59', 28307, 1, '27000'],
+			[2, 'gpu59', 28307, 2, '38000'],
+			[3, 'gpu59', 28307, 3, '5a000'],
+			[4, 'gpu59', 28307, 4, '98000'],
+			[5, 'gpu59', 28307, 5, 'a8000'],
+			[6, 'gpu59', 28307, 6, 'b8000'],
+			[7, 'gpu59', 28307, 7, 'd8000'],
 		]);
 	});
 

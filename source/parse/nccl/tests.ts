@@ -30,7 +30,7 @@ export interface NcclTestsRank {
 	pid: number | null;
 	host: string;
 	cudaDev: number;
-	/** NCCL's busId form (`%lx` of "dddd:bb:dd.0", leading zeros off) when the line has the domain; else the raw `0x16` */
+	/** NCCL's busId form (`%lx` of "dddd:bb:dd.0", leading zeros off); a bus-only `0x16` is read as `16000` (domain 0, device 0) */
 	busId: string;
 	/** as printed: `0002:00:01` or `0x16` */
 	pci: string;
@@ -49,10 +49,14 @@ const AVG_BUS_BW = /^# Avg bus bandwidth +: ([0-9.eE+-]+)/;
 /**
  * NCCL's busId for nccl-tests' `dddd:bb:dd` (domain, bus, device): NCCL prints
  * `cudaDeviceGetPCIBusId`'s "dddd:bb:dd.f" as one hex number (src/misc/utils.cc busIdToInt64,
- * `%lx`): `0000:9a:00` → `9a000`, `0002:00:01` → `200010`. A bus-only `0x16` stays as printed.
+ * `%lx`): `0000:9a:00` → `9a000`, `0002:00:01` → `200010`; a bus-only `0x16` → `16000`.
  */
 export function testsPciToBusId(pci: string): string {
 	const m = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})$/.exec(pci);
+	// ≤v2.13's bus-only `0x4c`: NCCL's form for domain 0, device 0 on that bus (`4c000`), as NCCL's own Init line
+	// names that GPU (a GPU is device 0 behind its own switch port), so both readings of one GPU are one bus id
+	const bus = /^0x([0-9a-fA-F]{1,2})$/.exec(pci);
+	if (bus) return `${Number.parseInt(bus[1]!, 16).toString(16)}000`;
 	if (!m) return pci.toLowerCase();
 	const n = `${m[1]}${m[2]}${m[3]}0`.toLowerCase().replace(/^0+/, '');
 	return n === '' ? '0' : n;
