@@ -20,6 +20,8 @@ export function reduceNcclFact(state: RolloutState, e: NcclFactEvent): RolloutSt
 			// `vLLM is using nccl==2.21.5` only fills in when NCCL itself said nothing
 			if (f.fromVllm) return n.version === null ? withNccl(state, {version: f.version}) : state;
 			return n.version === null || n.version === f.version || n.version.length < f.version.length ? withNccl(state, {version: f.version}) : state;
+		case 'tests-summary':
+			return withNccl(state, {testsAvgBusBandwidthGBs: f.avgBusBandwidthGBs});
 		case 'cuda-driver':
 			return withNccl(state, {cudaDriverVersion: f.version});
 		case 'bootstrap':

@@ -73,7 +73,9 @@ function isCompleted(state: RolloutState): boolean {
 	const pods = Object.values(state.pods).filter(p => !p.deleted);
 	if (pods.length > 0 && pods.every(podSucceeded)) return true;
 	const comms = Object.values(state.comms);
-	return comms.length > 0 && comms.every(c => c.state === 'destroyed');
+	if (comms.length > 0 && comms.every(c => c.state === 'destroyed')) return true;
+	// nccl-tests printed its summary after the bandwidth table: the benchmark ran to its end
+	return state.nccl.testsAvgBusBandwidthGBs != null;
 }
 
 function has(state: RolloutState, ...ms: EngineMilestone[]): boolean {

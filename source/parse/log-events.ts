@@ -62,7 +62,9 @@ export interface NcclFactEvent extends LogEventBase {
 		| {kind: 'env'; key: string; value: string}
 		| {kind: 'torch-threads'; text: string}
 		/** NCCL's IB transport (InfiniBand or RoCE) in use: a `via NET/IB/…` channel, or a WARN from transport/net_ib*.cc (`evidence`: the line's text) */
-		| {kind: 'ib-in-use'; from: 'channel' | 'warn'; evidence: string};
+		| {kind: 'ib-in-use'; from: 'channel' | 'warn'; evidence: string}
+		/** nccl-tests' summary after its bandwidth table (`# Avg bus bandwidth    : 745.53`): the benchmark ran to its end */
+		| {kind: 'tests-summary'; avgBusBandwidthGBs: number};
 }
 
 export interface CommInitEvent extends LogEventBase {

@@ -105,6 +105,8 @@ export interface SnapshotNccl {
 	netPluginFrom?: 'line' | 'transports' | null;
 	/** addition: NCCL's IB transport (InfiniBand or RoCE) is in use, and the line that says so (`NET/IB : Using …`, `via NET/IB/…`, a net_ib WARN); null while nothing says so */
 	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
+	/** nccl-tests' `# Avg bus bandwidth` in GB/s (the run ended), or null */
+	testsAvgBusBandwidthGBs?: number | null;
 	/** addition: NCCL 2.31+ `NCCL DIAG` report lines (NCCL_RUN_DIAGNOSTICS=1), the failing ones marked `problem` */
 	diag?: {pod: string | null; at: string | null; report: 'active' | 'ras' | null; kind: string | null; check: string | null; text: string; problem: boolean}[];
 }

@@ -242,6 +242,7 @@ function nccl(state: RolloutState): SnapshotNccl {
 		env,
 		envByPod,
 		ibInUse: n.ibInUse ? {...n.ibInUse} : null,
+		testsAvgBusBandwidthGBs: n.testsAvgBusBandwidthGBs ?? null,
 		diag: state.ncclDiag.map(d => ({pod: d.pod, at: d.at === null ? null : new Date(d.at).toISOString(), report: d.report, kind: d.kind, check: d.check, text: d.text, problem: d.problem})),
 	};
 }

@@ -14,6 +14,7 @@ import {parseInto, publicDir} from '../helpers/load-scenario.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {withJoinedComms} from '../../source/model/comm-join.js';
+import {derivePhase} from '../../source/model/phase.js';
 import {readNcclTestsLine, testsPciToBusId, type NcclTestsRank} from '../../source/parse/nccl/tests.js';
 
 function load(pod: string, file: string): RolloutState {
@@ -140,6 +141,17 @@ describe('nccl-tests’ `# Using devices` table (readNcclTestsLine)', () => {
 		).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 		expect(byRank[0]).toBe('h100-2:895544 dev 0 200010');
 		expect(byRank[8]).toBe('h100-4:739786 dev 0 200010');
+	});
+
+	it('a run that printed its summary ended: `# Avg bus bandwidth    : 745.53` makes the GB200 excerpt `completed`, with the bandwidth kept (coreweave/nccl-tests#43)', () => {
+		const s = load('pod0', 'nccl-tests-gb200-nvl72-rank71-table-avg-bus-bandwidth.log');
+		expect(s.nccl.testsAvgBusBandwidthGBs).toBe(745.53);
+		expect(s.failures).toEqual([]);
+		expect(derivePhase(s)).toBe('completed');
+		// a table that stops before its summary is a run still going
+		const cut = lines('nccl-tests-gb200-nvl72-rank71-table-avg-bus-bandwidth.log').filter(l => !l.startsWith('# Avg bus bandwidth'));
+		const st = parseInto(emptyState({kind: 'files', files: []}), 'pod0', [Buffer.from(cut.join('\n'))]);
+		expect(derivePhase(st)).not.toBe('completed');
 	});
 
 	it('`# Out of bounds values : N FAILED` is a failure (wrong results); `0 OK` is none', () => {

@@ -156,6 +156,8 @@ export interface NcclFacts {
 	ibInUse?: {from: 'devices' | 'channel' | 'warn'; linkLayer: 'IB' | 'RoCE' | null; evidence: string} | null;
 	/** per-collective lines seen (SUBSYS=COLL): counted, never stored */
 	collectiveLines: number;
+	/** nccl-tests' `# Avg bus bandwidth` (GB/s): the benchmark ran to its end; absent/null before */
+	testsAvgBusBandwidthGBs?: number | null;
 	torchThreadsReduced: string | null;
 }
 

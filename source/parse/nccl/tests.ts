@@ -101,7 +101,8 @@ export function readNcclTestsLine(text: string): NcclTestsLine | null {
 /**
  * One nccl-tests line of the stream: a device-table row places its rank on its process and GPU
  * (proc-seen with the row's device and bus id, then the rank); `# Out of bounds values : N FAILED`
- * is a failure (the collective's results were wrong). A process that drives several GPUs (`-g N`)
+ * is a failure (the collective's results were wrong); `# Avg bus bandwidth` ends the benchmark
+ * (printed once, after the last size of the table: src/common.cu's run(), then it tears down). A process that drives several GPUs (`-g N`)
  * is a row per GPU, keyed as model/procs.ts gpuProcKey keys it: the first device of a pid keeps
  * `pod|host|pid`, another one is `pod|host|pid#dev`. True when the line was one.
  */
@@ -116,6 +117,8 @@ export function ncclTestsLine(ctx: StreamCtx, text: string, at: AtFn): boolean {
 		const proc = first === undefined || first === r.cudaDev ? base : `${base}#${r.cudaDev}`;
 		ctx.events.push({type: 'proc-seen', pod: ctx.pod, at: at(), proc, host: r.host, pid: r.pid, dev: r.cudaDev, busId: r.busId});
 		ctx.events.push({type: 'proc-ranks', pod: ctx.pod, at: at(), proc, worldRank: r.rank, tpRank: null, ppRank: null, dpRank: null});
+	} else if (t.kind === 'avg-bus-bandwidth') {
+		ctx.events.push({type: 'nccl-fact', pod: ctx.pod, at: at(), proc: null, fact: {kind: 'tests-summary', avgBusBandwidthGBs: t.gbps}});
 	} else if (t.kind === 'out-of-bounds' && !t.ok) {
 		ctx.events.push({type: 'failure', pod: ctx.pod, at: at(), kind: 'nccl-error', proc: null, rank: null, message: `nccl-tests: ${t.errors} out-of-bounds values (wrong results)`, remote: false});
 	}
