@@ -41,24 +41,7 @@ export class Processes {
 			for (const q of same) if (q.host.endsWith(host) || host.endsWith(q.host)) return (this.last = q);
 		}
 		const key = `${ctx.pod}|${host}|${pid}`;
-		// every field set here, none added later: one object shape for the hot path's reads
-		const p: ProcCtx = {
-			key,
-			host,
-			pid,
-			remote,
-			busId: null,
-			cudaDev: null,
-			ptrToComm: new Map(),
-			commRanks: new Map(),
-			initComm: null,
-			lastComm: null,
-			unknown: null,
-			provisional: null,
-			topo: null,
-			fastHead: fastHeadHost(host),
-			failed: false,
-		};
+		const p = newProcCtx(key, host, pid, remote, fastHeadHost(host));
 		ctx.procs.set(key, p);
 		const list = ctx.byPid.get(pid);
 		if (list) list.push(p);
@@ -90,23 +73,7 @@ export class Processes {
 		const key = dev === null ? `${ctx.pod}|||nodev` : `${ctx.pod}|||dev${dev}`;
 		const known = ctx.procs.get(key);
 		if (known) return known;
-		const p: ProcCtx = {
-			key,
-			host: '',
-			pid: -1,
-			remote: false,
-			busId: null,
-			cudaDev: null,
-			ptrToComm: new Map(),
-			commRanks: new Map(),
-			initComm: null,
-			lastComm: null,
-			unknown: null,
-			provisional: null,
-			topo: null,
-			fastHead: false,
-			failed: false,
-		};
+		const p = newProcCtx(key, '', -1, false, false);
 		ctx.procs.set(key, p);
 		ctx.events.push({type: 'proc-seen', pod: ctx.pod, at: this.at(), proc: key, host: null, pid: null, dev});
 		return p;
@@ -149,4 +116,25 @@ export class Processes {
 		if (same && same.length === 1) this.lineProc = same[0]!.key;
 		notePrefixRanks(ctx, name, pid, this.at);
 	}
+}
+
+/** A process's parse state with every field set (none added later: one object shape for the hot path's reads). */
+function newProcCtx(key: string, host: string, pid: number, remote: boolean, fastHead: boolean): ProcCtx {
+	return {
+		key,
+		host,
+		pid,
+		remote,
+		busId: null,
+		cudaDev: null,
+		ptrToComm: new Map(),
+		commRanks: new Map(),
+		initComm: null,
+		lastComm: null,
+		unknown: null,
+		provisional: null,
+		topo: null,
+		fastHead,
+		failed: false,
+	};
 }
