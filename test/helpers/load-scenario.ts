@@ -7,7 +7,7 @@
  */
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {createStreamParser} from '../../source/parse/stream-parser.js';
+import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
 import {reduceAll} from '../../source/model/reduce.js';
 import {emptyState, type RolloutState} from '../../source/model/state.js';
 import {createPipeline} from '../../source/store/pipeline.js';
@@ -128,4 +128,18 @@ export const publicDir = path.resolve(import.meta.dirname, '../fixtures/public')
 /** One public excerpt parsed as pod `pod`'s whole log (the source not ended). */
 export function loadExcerpt(file: string, pod = 'pod0'): RolloutState {
 	return parseInto(emptyState({kind: 'files', files: []}), pod, [readFileSync(path.join(publicDir, file))]);
+}
+
+/**
+ * A log through the real stream parser (pod `pod0`, container `main`) and reducer, in
+ * chunks of `chunk` bytes, keeping the lines the log pane would show.
+ */
+export function readWithLines(buf: Uint8Array | string, chunk = 1 << 20): {s: RolloutState; lines: RawLine[]} {
+	const lines: RawLine[] = [];
+	const parser = createStreamParser({pod: 'pod0', container: 'main', onLine: l => lines.push(l)});
+	const b = typeof buf === 'string' ? Buffer.from(buf) : buf;
+	let s = emptyState({kind: 'files', files: []});
+	for (let o = 0; o < b.length; o += chunk) s = reduceAll(s, parser.push(b.subarray(o, o + chunk)));
+	s = reduceAll(s, parser.end());
+	return {s, lines};
 }

@@ -106,6 +106,16 @@ const MESSAGES = [
 	'Channel 01/0 : 0[0] -> 1[1] via P2P/CUMEM api_key=sk-PLANTED4',
 ];
 
+/** Both paths give the same events, lines and state, with and without onLine. */
+function expectSamePaths(bytes: Uint8Array, chunk: number): void {
+	const fast = run(bytes, false, chunk);
+	const full = run(bytes, true, chunk);
+	expect(fast.events).toBe(full.events);
+	expect(fast.lines).toEqual(full.lines);
+	expect(fast.state).toBe(full.state);
+	expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+}
+
 /** The log as `kubectl logs` without --timestamps shows it: each line's k8s stamp cut off. */
 function unstamped(text: string): string {
 	return text.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) /gm, '');
@@ -131,12 +141,7 @@ describe('fast path = full path', () => {
 	for (const {name, file} of files) {
 		it(`${name}: as recorded, events/lines/state identical`, () => {
 			const bytes = readFileSync(file);
-			const fast = run(bytes, false, 64 * 1024);
-			const full = run(bytes, true, 64 * 1024);
-			expect(fast.events).toBe(full.events);
-			expect(fast.lines).toEqual(full.lines);
-			expect(fast.state).toBe(full.state);
-			expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+			expectSamePaths(bytes, 64 * 1024);
 		});
 	}
 
@@ -144,12 +149,7 @@ describe('fast path = full path', () => {
 	for (const {name, file} of files) {
 		it(`${name}: without its k8s stamps, events/lines/state identical`, () => {
 			const bytes = Buffer.from(unstamped(readFileSync(file, 'utf8')));
-			const fast = run(bytes, false, 64 * 1024);
-			const full = run(bytes, true, 64 * 1024);
-			expect(fast.events).toBe(full.events);
-			expect(fast.lines).toEqual(full.lines);
-			expect(fast.state).toBe(full.state);
-			expect(eventsOnly(bytes, false)).toBe(eventsOnly(bytes, true));
+			expectSamePaths(bytes, 64 * 1024);
 		});
 	}
 

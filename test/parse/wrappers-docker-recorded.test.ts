@@ -9,20 +9,10 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
-import {reduceAll} from '../../source/model/reduce.js';
-import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {corpusDir, publicDir} from '../helpers/load-scenario.js';
+import type {RolloutState} from '../../source/model/state.js';
+import {corpusDir, publicDir, readWithLines} from '../helpers/load-scenario.js';
 
-function parseBytes(buf: Buffer | string, chunk = 1 << 20): {s: RolloutState; lines: RawLine[]} {
-	const lines: RawLine[] = [];
-	const parser = createStreamParser({pod: 'pod0', container: 'main', onLine: l => lines.push(l)});
-	const b = typeof buf === 'string' ? Buffer.from(buf) : buf;
-	let s = emptyState({kind: 'files', files: []});
-	for (let o = 0; o < b.length; o += chunk) s = reduceAll(s, parser.push(b.subarray(o, o + chunk)));
-	s = reduceAll(s, parser.end());
-	return {s, lines};
-}
+const parseBytes = readWithLines;
 const file = (name: string) => readFileSync(path.join(publicDir, `recorded-wrapper-docker-json-file-${name}.log`));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const failures = (s: RolloutState) => s.failures.map(f => `${f.kind} rank=${f.rank} remote=${f.remote} ${f.message}`);

@@ -7,19 +7,11 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
-import {reduceAll} from '../../source/model/reduce.js';
-import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {loadExcerpt, publicDir} from '../helpers/load-scenario.js';
+import type {RolloutState} from '../../source/model/state.js';
+import {loadExcerpt, publicDir, readWithLines} from '../helpers/load-scenario.js';
 
 /** the excerpt through the real stream parser and reducer, keeping the lines as shown */
-function parse(file: string): {s: RolloutState; lines: RawLine[]} {
-	const lines: RawLine[] = [];
-	const parser = createStreamParser({pod: 'pod0', container: 'main', onLine: l => lines.push(l)});
-	let s = reduceAll(emptyState({kind: 'files', files: []}), parser.push(readFileSync(path.join(publicDir, file))));
-	s = reduceAll(s, parser.end());
-	return {s, lines};
-}
+const parse = (file: string) => readWithLines(readFileSync(path.join(publicDir, file)));
 const watchdogs = (s: RolloutState) => s.failures.filter(f => f.kind === 'watchdog-timeout');
 
 describe('journalctl of a systemd unit running `vllm serve` (community-scripts/ProxmoxVED#2047)', () => {

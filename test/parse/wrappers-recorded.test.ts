@@ -10,19 +10,11 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createStreamParser, type RawLine} from '../../source/parse/stream-parser.js';
-import {reduceAll} from '../../source/model/reduce.js';
-import {emptyState, type RolloutState} from '../../source/model/state.js';
-import {corpusDir, loadScenario, publicDir} from '../helpers/load-scenario.js';
+import type {RolloutState} from '../../source/model/state.js';
+import {corpusDir, loadScenario, publicDir, readWithLines} from '../helpers/load-scenario.js';
 import {stateOfPaths} from '../helpers/load-scenario.js';
 
-function parseBytes(buf: Buffer | string): {s: RolloutState; lines: RawLine[]} {
-	const lines: RawLine[] = [];
-	const parser = createStreamParser({pod: 'pod0', container: 'main', onLine: l => lines.push(l)});
-	let s = reduceAll(emptyState({kind: 'files', files: []}), parser.push(buf));
-	s = reduceAll(s, parser.end());
-	return {s, lines};
-}
+const parseBytes = (buf: Buffer | string) => readWithLines(buf);
 const parse = (file: string) => parseBytes(readFileSync(path.join(publicDir, file)));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** what a person reads of each failure: kind, rank, whether a peer died, the message */
